@@ -1,0 +1,61 @@
+"""The ``trackersync`` command line: parses arguments and calls the core, nothing more.
+
+Each sub-command lives in its own module of this package and registers itself on
+:data:`main`. Global options are kept on a :class:`~trackersync.cli.common.AppContext`
+object (``ctx.obj``), never in module globals.
+"""
+
+from __future__ import annotations
+
+import click
+
+from trackersync import __version__
+from trackersync.cli.common import AppContext
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Path to trackersync.yaml (default: ./trackersync.yaml if it exists).",
+)
+@click.option(
+    "--emulator",
+    "use_emulator",
+    is_flag=True,
+    help="Run against an embedded Symbl emulator (state in .trackersync/emulator.db).",
+)
+@click.option("-v", "--verbose", count=True, help="Log each HTTP call (-vv for debug).")
+@click.option("--no-color", is_flag=True, help="Plain output (NO_COLOR is honoured too).")
+@click.version_option(__version__, prog_name="trackersync")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    config_path: str | None,
+    use_emulator: bool,
+    verbose: int,
+    no_color: bool,
+) -> None:
+    """Symbl.ai Trackers as code: validate, plan, apply, and emit tracker IDs."""
+    ctx.obj = AppContext.create(
+        config_path=config_path, use_emulator=use_emulator, verbose=verbose, no_color=no_color
+    )
+
+
+def _register() -> None:
+    from trackersync.cli import (  # noqa: F401  (each module adds its command to main)
+        apply_cmd,
+        emulator_cmd,
+        ids_cmd,
+        import_cmd,
+        plan_cmd,
+        schema_cmd,
+        validate_cmd,
+    )
+
+
+_register()
+
+__all__ = ["main"]

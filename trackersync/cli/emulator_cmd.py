@@ -1,0 +1,3 @@
+"""``trackersync emulator``: placeholder until its issue lands."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""``trackersync ids``: placeholder until its issue lands."""
+
+from __future__ import annotations

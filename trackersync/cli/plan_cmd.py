@@ -1,0 +1,3 @@
+"""``trackersync plan``: placeholder until its issue lands."""
+
+from __future__ import annotations

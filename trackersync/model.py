@@ -1,0 +1,112 @@
+"""The one shape both sides take before they are compared.
+
+Tracker files (after loading and validation) become :class:`DesiredTracker`; the
+Management API's JSON becomes :class:`RemoteTracker`. Both are :class:`Tracker`:
+a name and its vocabulary. The differ only ever sees ``Tracker`` values keyed by
+name; it never sees YAML, HTTP or (for matching purposes) remote IDs.
+
+Source: symbl-api.md §2.1 (the tracker entity ``{id, name, vocabulary}``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SourceRef(BaseModel):
+    """Where a value came from in a tracker or config file.
+
+    Attributes:
+        file: path as the user would type it (relative to the project root when possible).
+        line: 1-based line number.
+        column: 1-based column number.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Tracker(BaseModel):
+    """A Symbl tracker's content: its exact, case-sensitive name and its phrases.
+
+    ``vocabulary`` keeps the order as written or as stored; comparisons use
+    :meth:`phrase_set` because Symbl forbids duplicate phrases (symbl-api.md §2.1),
+    so order never means anything.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    vocabulary: tuple[str, ...]
+
+    def phrase_set(self) -> frozenset[str]:
+        """Return the vocabulary as a set of exact strings."""
+        return frozenset(self.vocabulary)
+
+    def same_content(self, other: Tracker) -> bool:
+        """Return True when ``other`` has the same name and the same phrase set."""
+        return self.name == other.name and self.phrase_set() == other.phrase_set()
+
+
+class RemoteTracker(Tracker):
+    """A tracker as stored in a Symbl account.
+
+    Attributes:
+        id: the account's 16-digit numeric string id (symbl-api.md §2.1, §6 item 20).
+    """
+
+    id: str
+
+
+class DesiredTracker(Tracker):
+    """A tracker as defined in the repository (one file, or one item of a ``trackers:`` list).
+
+    Attributes:
+        description: local note, never sent to the API.
+        renamed_from: earlier names; a remote tracker with one of these names is renamed
+            in place (PUT, same id) instead of recreated.
+        protect: never deleted, or renamed away, without an explicit flag.
+        source: where the tracker's ``name`` key is, for error messages.
+    """
+
+    description: str | None = None
+    renamed_from: tuple[str, ...] = ()
+    protect: bool = False
+    source: SourceRef | None = None
+
+
+Severity = Literal["error", "warning"]
+
+
+class Problem(BaseModel):
+    """One finding about the definitions: an error (blocks plan/apply) or a warning.
+
+    Rendered as ``file:line:col: error: message`` (see :meth:`__str__`).
+
+    Attributes:
+        severity: ``"error"`` or ``"warning"``.
+        message: what is wrong and what to do, naming the tracker and phrase index.
+        code: stable rule identifier (e.g. ``"phrase-charset"``), for JSON output and tests.
+        source: where it is; ``None`` only for problems about the whole set (e.g. 500 limit).
+        tracker: the tracker's name, when the problem belongs to one tracker.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    message: str
+    code: str = Field(default="invalid")
+    source: SourceRef | None = None
+    tracker: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"{where}{self.severity}: {self.message}"
