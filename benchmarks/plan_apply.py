@@ -31,11 +31,13 @@ from trackersync.emulator import start_emulator
 
 BODY_LIMIT = 1_048_576  # bytes, symbl-api.md §2.2 / §6 item 14
 WORDS = (
-    "account billing renewal contract discount pricing support ticket upgrade seats "
-    "storage quota invoice refund shipment order delivery schedule meeting demo trial "
-    "budget approval manager team project deadline feature request integration export "
-    "import report dashboard login password security compliance policy coverage claim"
-).split()
+    "account", "billing", "renewal", "contract", "discount", "pricing", "support", "ticket",
+    "upgrade", "seats", "storage", "quota", "invoice", "refund", "shipment", "order",
+    "delivery", "schedule", "meeting", "demo", "trial", "budget", "approval", "manager",
+    "team", "project", "deadline", "feature", "request", "integration", "export", "import",
+    "report", "dashboard", "login", "password", "security", "compliance", "policy", "coverage",
+    "claim",
+)
 
 
 def generate(n_trackers: int, n_phrases: int, seed: int = 2022) -> list[dict[str, object]]:
