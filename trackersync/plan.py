@@ -1,0 +1,241 @@
+"""The plan: inert data describing what ``apply`` will do to one Symbl account.
+
+A :class:`Plan` holds no client, no file handle and no I/O. The differ
+(:mod:`trackersync.diff`) builds it; the renderers (:mod:`trackersync.render`,
+text / JSON / Markdown) and the applier (:mod:`trackersync.apply`) only read it.
+It round-trips through JSON (``plan --out FILE`` / ``apply FILE``) and never holds
+a secret: no app secret, no token, no Authorization value.
+
+JSON shape (``format_version`` 1)::
+
+    {"format_version": 1,
+     "fingerprint": {"desired": "<sha256>", "remote": "<sha256>",
+                     "remote_trackers": {"<id>": "<sha256>"}},
+     "changes": [{"action": "create|update|rename|delete", "name": ..., "tracker_id": ...,
+                  "old_name": ..., "added": [...], "removed": [...], "vocabulary": [...],
+                  "protect": false, "source": "trackers/x.yaml:1:1"}],
+     "unmanaged": ["..."], "warnings": ["..."],
+     "summary": {"create": 0, "update": 0, "rename": 0, "delete": 0},
+     "env": null, "api_url": "https://api.symbl.ai", "prune": false,
+     "remote_count": 0, "managed_recorded": 0}
+
+Fingerprints (case C13, Terraform's "saved plan is stale"): ``desired`` hashes the
+desired trackers (name + sorted phrases, sorted by name); ``remote`` hashes the whole
+listing (id + name + sorted phrases, sorted by id); ``remote_trackers`` hashes each
+remote tracker so a stale-plan message can say which one moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from trackersync.errors import PlanError
+from trackersync.model import Tracker
+
+PLAN_FORMAT_VERSION = 1
+
+Action = Literal["create", "update", "rename", "delete"]
+
+#: The order in which change kinds are listed in plans and summaries.
+ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete")
+
+
+def tracker_digest(tracker: Tracker) -> str:
+    """Return sha256 hex of a tracker's name and sorted phrases (order never matters).
+
+    Args:
+        tracker: any :class:`~trackersync.model.Tracker` (desired or remote).
+
+    Returns:
+        64 hex characters; equal for trackers with the same name and phrase set.
+    """
+    payload = json.dumps([tracker.name, sorted(tracker.phrase_set())], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def digest_of(items: Iterable[tuple[str, str]]) -> str:
+    """Return sha256 hex of ``(key, digest)`` pairs, sorted by key (deterministic)."""
+    payload = json.dumps(sorted(items), ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class Fingerprint(BaseModel):
+    """What the plan was made from, so a saved plan can be checked before apply (C13).
+
+    For: detecting that the tracker files or the account changed since ``plan --out``.
+    Not for: identifying trackers, or deciding what to change (the changes say that).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    #: sha256 over every desired tracker (name + sorted phrases). Not a file hash:
+    #: reformatting YAML or reordering phrases does not make a plan stale.
+    desired: str
+    #: sha256 over the whole remote listing (id + name + sorted phrases of each).
+    remote: str
+    #: remote tracker id -> sha256(name + sorted phrases); for "what moved" messages only.
+    remote_trackers: dict[str, str] = Field(default_factory=dict)
+
+
+class Change(BaseModel):
+    """One write the applier will make: a create, update, rename or delete of one tracker.
+
+    For: rendering (text/JSON/Markdown) and for the applier to act on.
+    Not for: re-deriving the diff; the applier trusts these fields as they are.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    #: What happens: ``create`` (POST, new id), ``update`` (PUT, phrases only, same id),
+    #: ``rename`` (PUT, new name and maybe phrases, same id), ``delete`` (DELETE).
+    action: Action
+    #: The tracker's name after the change (for ``delete``: the remote name being removed).
+    #: Exact and case-sensitive, as the API keys trackers.
+    name: str
+    #: The remote id the write targets; ``None`` only for ``create``. Not a display key.
+    tracker_id: str | None = None
+    #: The remote name before a ``rename``; ``None`` for every other action.
+    old_name: str | None = None
+    #: Phrases that will be added, sorted. For ``create``: every phrase. Display + verify.
+    added: list[str] = Field(default_factory=list)
+    #: Phrases that will be removed, sorted. For ``delete``: every phrase. Display + verify.
+    removed: list[str] = Field(default_factory=list)
+    #: The full desired vocabulary in file order, sent as-is by create/update/rename;
+    #: ``None`` for ``delete``. Not for display diffs (use ``added``/``removed``).
+    vocabulary: list[str] | None = None
+    #: The definition's ``protect: true`` (always False for ``delete``: a removed
+    #: tracker has no definition left). Display only; safety checks ran at plan time.
+    protect: bool = False
+    #: ``file:line:col`` of the definition, for messages and PR comments; ``None`` for delete.
+    source: str | None = None
+
+    @property
+    def desired_tracker(self) -> Tracker:
+        """The tracker this change should leave in the account (not for ``delete``).
+
+        Raises:
+            PlanError: if called on a ``delete`` change.
+        """
+        if self.vocabulary is None:
+            raise PlanError(f"change {self.action} {self.name!r} has no vocabulary")
+        return Tracker(name=self.name, vocabulary=tuple(self.vocabulary))
+
+
+class Summary(BaseModel):
+    """How many changes of each kind; the text summary line is rendered from this."""
+
+    model_config = ConfigDict(frozen=True)
+
+    create: int = 0
+    update: int = 0
+    rename: int = 0
+    delete: int = 0
+
+    @property
+    def total(self) -> int:
+        """Number of changes of every kind."""
+        return self.create + self.update + self.rename + self.delete
+
+
+class Plan(BaseModel):
+    """Everything ``apply`` will do to one account, and what it was computed from.
+
+    Built by :func:`trackersync.pipeline.build_plan`; read by the renderers and the
+    applier; saved with :meth:`to_json` and loaded with :meth:`from_json`.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    #: Version of this JSON shape; readers refuse other versions. Bump on breaking change.
+    format_version: Literal[1] = PLAN_FORMAT_VERSION
+    #: Hashes of both sides; for the stale-plan check only.
+    fingerprint: Fingerprint
+    #: The writes, sorted by action order (create, update, rename, delete) then name.
+    #: The applier orders them itself (``trackersync.apply.APPLY_ORDER``).
+    changes: list[Change] = Field(default_factory=list)
+    #: Remote tracker names no file defines and no ignore glob matches, sorted; they are
+    #: left alone (not deleted) unless pruning. Informational; not a delete list.
+    unmanaged: list[str] = Field(default_factory=list)
+    #: Human-readable warnings (case-only renames, duplicate remote names, rule breaks
+    #: in remote data, ...), in a stable order. Never contain secrets.
+    warnings: list[str] = Field(default_factory=list)
+    #: Counts per action; always equal to what ``changes`` holds.
+    summary: Summary = Field(default_factory=Summary)
+    #: The ``--env`` name the plan targets, or ``None`` for the default account.
+    env: str | None = None
+    #: The API base URL the plan was made against (no credentials). Apply refuses a
+    #: saved plan made for a different URL.
+    api_url: str = ""
+    #: Whether deletes of unmanaged/removed trackers were considered (config or --prune).
+    prune: bool = False
+    #: Number of trackers the listing returned; for the delete-fraction and account-limit
+    #: checks. Not a substitute for the fingerprint.
+    remote_count: int = 0
+    #: Number of managed ids recorded in ids_file at plan time (empty-listing guard, C07 D).
+    managed_recorded: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        """True when applying would write anything."""
+        return bool(self.changes)
+
+    def by_action(self, action: Action) -> list[Change]:
+        """Return the changes of one kind, in plan order."""
+        return [c for c in self.changes if c.action == action]
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Serialise to the versioned JSON shape in this module's docstring."""
+        return json.dumps(self.model_dump(mode="json"), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str, *, origin: str = "plan file") -> Plan:
+        """Load a plan saved by :meth:`to_json`.
+
+        Args:
+            text: the JSON text.
+            origin: what to call the source in errors (usually the file path).
+
+        Raises:
+            PlanError: not JSON, a different ``format_version``, or a wrong shape.
+        """
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise PlanError(f"{origin}: not a trackersync plan (invalid JSON: {exc})") from exc
+        version = data.get("format_version") if isinstance(data, dict) else None
+        if version != PLAN_FORMAT_VERSION:
+            raise PlanError(
+                f"{origin}: plan format_version {version!r} is not supported "
+                f"(expected {PLAN_FORMAT_VERSION}); run plan again"
+            )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise PlanError(f"{origin}: not a valid trackersync plan: {exc}") from exc
+
+
+def summarise(changes: Iterable[Change]) -> Summary:
+    """Count changes per action."""
+    counts = {a: 0 for a in ACTIONS}
+    for change in changes:
+        counts[change.action] += 1
+    return Summary(**counts)
+
+
+__all__ = [
+    "ACTIONS",
+    "PLAN_FORMAT_VERSION",
+    "Action",
+    "Change",
+    "Fingerprint",
+    "Plan",
+    "Summary",
+    "digest_of",
+    "summarise",
+    "tracker_digest",
+]
