@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from trackersync.errors import PlanError
 from trackersync.model import Tracker
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION: Literal[1] = 1
 
 Action = Literal["create", "update", "rename", "delete"]
 
