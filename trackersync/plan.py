@@ -10,7 +10,8 @@ JSON shape (``format_version`` 1)::
 
     {"format_version": 1,
      "fingerprint": {"desired": "<sha256>", "remote": "<sha256>",
-                     "remote_trackers": {"<id>": "<sha256>"}},
+                     "remote_trackers": {"<id>": "<sha256>"},
+                     "desired_trackers": {"<name>": "<sha256>"}},
      "changes": [{"action": "create|update|rename|delete", "name": ..., "tracker_id": ...,
                   "old_name": ..., "added": [...], "removed": [...], "vocabulary": [...],
                   "protect": false, "source": "trackers/x.yaml:1:1"}],
@@ -35,7 +36,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trackersync.errors import PlanError
-from trackersync.model import Tracker
+from trackersync.model import RemoteTracker, Tracker
 
 PLAN_FORMAT_VERSION: Literal[1] = 1
 
@@ -80,6 +81,8 @@ class Fingerprint(BaseModel):
     remote: str
     #: remote tracker id -> sha256(name + sorted phrases); for "what moved" messages only.
     remote_trackers: dict[str, str] = Field(default_factory=dict)
+    #: desired tracker name -> sha256(name + sorted phrases); for "what moved" messages only.
+    desired_trackers: dict[str, str] = Field(default_factory=dict)
 
 
 class Change(BaseModel):
@@ -108,8 +111,9 @@ class Change(BaseModel):
     #: The full desired vocabulary in file order, sent as-is by create/update/rename;
     #: ``None`` for ``delete``. Not for display diffs (use ``added``/``removed``).
     vocabulary: list[str] | None = None
-    #: The definition's ``protect: true`` (always False for ``delete``: a removed
-    #: tracker has no definition left). Display only; safety checks ran at plan time.
+    #: The tracker is protected: its definition says ``protect: true``, or (for a
+    #: delete, whose definition is gone) ``ids_file`` recorded it as protected. The
+    #: safety check refuses a protected ``rename``/``delete`` without ``--allow-protected``.
     protect: bool = False
     #: ``file:line:col`` of the definition, for messages and PR comments; ``None`` for delete.
     source: str | None = None
@@ -219,6 +223,23 @@ class Plan(BaseModel):
             raise PlanError(f"{origin}: not a valid trackersync plan: {exc}") from exc
 
 
+def fingerprint_of(desired: Iterable[Tracker], remote: Iterable[RemoteTracker]) -> Fingerprint:
+    """Return the :class:`Fingerprint` of a desired set and a remote listing.
+
+    Args:
+        desired: the desired trackers (any order).
+        remote: the remote listing (any order; ids are part of the remote hash).
+    """
+    desired_map = {t.name: tracker_digest(t) for t in desired}
+    remote_map = {t.id: tracker_digest(t) for t in remote}
+    return Fingerprint(
+        desired=digest_of(desired_map.items()),
+        remote=digest_of(remote_map.items()),
+        remote_trackers=remote_map,
+        desired_trackers=desired_map,
+    )
+
+
 def summarise(changes: Iterable[Change]) -> Summary:
     """Count changes per action."""
     counts = {a: 0 for a in ACTIONS}
@@ -236,6 +257,7 @@ __all__ = [
     "Plan",
     "Summary",
     "digest_of",
+    "fingerprint_of",
     "summarise",
     "tracker_digest",
 ]
