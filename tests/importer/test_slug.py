@@ -1,0 +1,114 @@
+"""File names for imported trackers: slugs, collisions, no path traversal."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trackersync.errors import ConfigError
+from trackersync.importer.slug import assign_file_names, safe_target, slugify
+from trackersync.model import RemoteTracker
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def remote(name: str, tracker_id: str) -> RemoteTracker:
+    return RemoteTracker(id=tracker_id, name=name, vocabulary=("a phrase",))
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Promotion Mention", "promotion-mention"),
+        ("COVID-19", "covid-19"),
+        ("tracker_name", "tracker-name"),
+        ("Crème brûlée – Café", "creme-brulee-cafe"),
+        ("dificil", "dificil"),
+        ("../x", "x"),
+        ("a/b", "a-b"),
+        ("/etc/passwd", "etc-passwd"),
+        ("..", "tracker"),
+        ("a\x00b", "a-b"),
+        ("🎉🎉", "tracker"),
+        ("?!,", "tracker"),
+        ("", "tracker"),
+        ("CON", "con-tracker"),
+        ("  Symbl.Courtesy  ", "symbl-courtesy"),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert slugify(name) == slug
+
+
+def test_slug_is_cut_to_60_characters_without_a_trailing_dash() -> None:
+    name = "Promotion Mention - a2779cfd-9539-43c8-a9c5-795282e0103d and more words here"
+    slug = slugify(name)
+    assert len(slug) <= 60 and not slug.endswith("-")
+    assert slug.startswith("promotion-mention-a2779cfd")
+
+
+@given(st.text(max_size=200))
+def test_any_name_gives_a_plain_file_stem(name: str) -> None:
+    slug = slugify(name)
+    assert SLUG.fullmatch(slug) and len(slug) <= 60
+
+
+def test_case_only_and_repeated_names_get_distinct_files() -> None:
+    trackers = [
+        remote("pricing", "5000000000000003"),
+        remote("Pricing", "5000000000000002"),
+        remote("Pricing", "5000000000000001"),
+        remote("Voice Message", "5000000000000004"),
+    ]
+    names = assign_file_names(trackers)
+    assert names == {
+        "5000000000000001": "pricing.yaml",  # ("Pricing", ...01) sorts first
+        "5000000000000002": "pricing-2.yaml",
+        "5000000000000003": "pricing-3.yaml",
+        "5000000000000004": "voice-message.yaml",
+    }
+
+
+def test_file_names_do_not_depend_on_listing_order() -> None:
+    trackers = [
+        remote(n, f"50000000000000{i:02d}")
+        for i, n in enumerate(["a", "A", "a 2", "a-2", "A?", "b", "🎉", "..", "tracker"])
+    ]
+    first = assign_file_names(trackers)
+    second = assign_file_names(list(reversed(trackers)))
+    assert first == second
+    assert len(set(first.values())) == len(trackers)
+    # "A" claims a.yaml; "a 2" keeps its plain slug a-2 (claimed before suffixes are
+    # handed out), so "A?" and "a", in (name, id) order, take a-3 and a-4.
+    by_name = {t.name: first[t.id] for t in trackers if t.name in ("A", "a 2", "A?", "a")}
+    assert by_name == {"A": "a.yaml", "a 2": "a-2.yaml", "A?": "a-3.yaml", "a": "a-4.yaml"}
+
+
+def test_file_names_are_unique_ignoring_case() -> None:
+    trackers = [
+        remote(n, f"50000000000001{i:02d}")
+        for i, n in enumerate(["ABC", "abc", "Abc", "a.b.c", "a b c"])
+    ]
+    values = list(assign_file_names(trackers).values())
+    assert len({v.lower() for v in values}) == len(values)
+
+
+def test_safe_target_stays_inside_the_folder(tmp_path: Path) -> None:
+    assert safe_target(tmp_path, "x.yaml") == (tmp_path / "x.yaml").resolve()
+    for bad in ("../x.yaml", "a/b.yaml", "/etc/passwd", "..", "."):
+        with pytest.raises(ConfigError, match="outside"):
+            safe_target(tmp_path, bad)
+
+
+def test_safe_target_refuses_a_symlink_leading_out(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = tmp_path / "trackers"
+    folder.mkdir()
+    (folder / "evil.yaml").symlink_to(outside / "evil.yaml")
+    with pytest.raises(ConfigError, match="outside"):
+        safe_target(folder, "evil.yaml")

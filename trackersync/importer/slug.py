@@ -1,0 +1,122 @@
+"""File names for imported trackers: slugs, collisions, and no path traversal.
+
+A remote tracker's name is arbitrary text (symbl-api.md §2.1: no charset or length
+limit is documented; names are case-sensitive, so "Pricing" and "pricing" may both
+exist; accounts whose data predates the unique-name rule may even repeat a name).
+This module turns every name into a safe, deterministic file name inside the target
+folder. It does no I/O besides resolving paths.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from trackersync.errors import ConfigError
+from trackersync.model import RemoteTracker
+
+MAX_SLUG_LENGTH = 60
+FALLBACK_SLUG = "tracker"
+FILE_SUFFIX = ".yaml"
+
+# Device names Windows refuses as file names (with any extension).
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """Return a lowercase ASCII slug of ``name``, usable as a file stem anywhere.
+
+    Accents are folded (Unicode NFKD, combining marks dropped), every run of other
+    characters becomes one ``-``, ends are stripped, and the result is cut to
+    ``max_length`` characters. A name with nothing left (emoji, punctuation, ``..``)
+    gives ``"tracker"``; Windows device names (``con``, ``nul``...) get ``-tracker``.
+
+    Args:
+        name: the tracker's exact name, any text.
+        max_length: longest slug returned (default 60 characters).
+
+    Returns:
+        A string matching ``[a-z0-9]+(-[a-z0-9]+)*`` of at most ``max_length`` characters.
+    """
+    folded = unicodedata.normalize("NFKD", name)
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
+    slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
+    slug = slug[:max_length].rstrip("-")
+    if not slug:
+        return FALLBACK_SLUG
+    if slug in _WINDOWS_RESERVED:
+        return f"{slug}-{FALLBACK_SLUG}"
+    return slug
+
+
+def sort_key(tracker: RemoteTracker) -> tuple[str, str]:
+    """Return the deterministic processing order of remote trackers: ``(name, id)``."""
+    return (tracker.name, tracker.id)
+
+
+def assign_file_names(trackers: Iterable[RemoteTracker]) -> dict[str, str]:
+    """Give every remote tracker a distinct file name, deterministically.
+
+    Trackers are taken in ``(name, id)`` order. First, in each group of trackers with
+    the same slug, the first one claims the plain slug (``pricing.yaml``). Then the
+    others take the lowest free suffix ``-2``, ``-3``... (``pricing-2.yaml``), skipping
+    any name another tracker claimed as its plain slug. Case-only differences
+    ("Pricing" / "pricing") and repeated names therefore never share a file, and the
+    result depends only on the set of trackers, not on the listing order.
+
+    Args:
+        trackers: the remote trackers (ids must be unique).
+
+    Returns:
+        ``{tracker id: file name}``, e.g. ``{"4476908732794496": "pricing-2.yaml"}``;
+        file names are compared case-insensitively (case-insensitive file systems).
+    """
+    ordered = sorted(trackers, key=sort_key)
+    used: set[str] = set()
+    names: dict[str, str] = {}
+    for tracker in ordered:
+        stem = slugify(tracker.name)
+        if stem not in used:
+            used.add(stem)
+            names[tracker.id] = stem + FILE_SUFFIX
+    for tracker in ordered:
+        if tracker.id in names:
+            continue
+        base = slugify(tracker.name, max_length=MAX_SLUG_LENGTH - 4)
+        n = 2
+        while f"{base}-{n}" in used:
+            n += 1
+        used.add(f"{base}-{n}")
+        names[tracker.id] = f"{base}-{n}{FILE_SUFFIX}"
+    return names
+
+
+def safe_target(directory: Path, file_name: str) -> Path:
+    """Return ``directory / file_name`` resolved, refusing anything outside ``directory``.
+
+    Slugs never contain ``/``, ``\\`` or ``..``; this is the second line of defence,
+    checked with :meth:`Path.resolve` (symlinks followed).
+
+    Args:
+        directory: the folder imported files go to.
+        file_name: a name from :func:`assign_file_names`.
+
+    Returns:
+        The absolute, resolved path of the file.
+
+    Raises:
+        ConfigError: the path would land outside ``directory`` (or is the folder itself).
+    """
+    root = directory.resolve()
+    target = (root / file_name).resolve()
+    if target.parent != root or target.name != file_name:
+        raise ConfigError(f"refusing to write {file_name!r}: it resolves outside {directory}")
+    return target
