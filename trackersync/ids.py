@@ -1,0 +1,195 @@
+"""Tracker IDs: the ``ids_file`` written after each apply, and the ``ids`` output formats.
+
+``ids_file`` (default ``trackers.ids.json``; with ``--env NAME`` it is
+``trackers.ids.NAME.json`` so two accounts never overwrite each other's IDs)::
+
+    {"trackers": [{"id": "…"}, …], "names": {"<name>": "<id>", …}, "protected": ["<name>"]}
+
+sorted by name and stable from run to run. ``trackers`` is the Async API fragment
+(symbl-api.md §3.3); ``names`` is what prune uses as the ownership record (C08);
+``protected`` remembers ``protect: true`` after a definition is removed.
+
+Output formats of ``trackersync ids`` (:func:`format_ids`):
+``async`` ``{"trackers":[{"id":"…"}]}``, ``map`` ``{"<name>":"<id>"}``,
+``github`` ``tracker-ids=<async json>`` appended to ``$GITHUB_OUTPUT``,
+``env`` ``TRACKER_ID_<SLUG>=<id>`` lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trackersync.errors import ConfigError
+
+FORMATS = ("async", "map", "github", "env")
+
+
+@dataclass(frozen=True)
+class IdsRecord:
+    """The content of ``ids_file``.
+
+    Attributes:
+        names: tracker name -> id of every managed tracker that existed after the last apply.
+        protected: names recorded with ``protect: true``.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    protected: frozenset[str] = frozenset()
+
+    @property
+    def protected_ids(self) -> frozenset[str]:
+        """Ids of the protected names."""
+        return frozenset(self.names[n] for n in self.protected if n in self.names)
+
+
+def ids_file_path(root: Path, ids_file: str, env: str | None) -> Path:
+    """Return where ``ids_file`` lives for an environment (``None`` = default account)."""
+    path = Path(ids_file)
+    if not path.is_absolute():
+        path = root / path
+    if env:
+        path = path.with_name(f"{path.stem}.{env}{path.suffix or '.json'}")
+    return path
+
+
+def read_ids_file(path: Path) -> IdsRecord | None:
+    """Read ``ids_file``; ``None`` when it does not exist.
+
+    Raises:
+        ConfigError: the file exists but is not the documented shape.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ids_file: {exc.strerror}") from exc
+    try:
+        data = json.loads(text)
+        names = data["names"]
+        protected = data.get("protected", [])
+        ok = isinstance(names, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in names.items()
+        )
+        if not ok or not isinstance(protected, list):
+            raise TypeError("names must map strings to strings")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(
+            f"{path}: not a trackersync ids_file ({exc}); fix or delete it (apply rewrites it)"
+        ) from exc
+    return IdsRecord(names=dict(names), protected=frozenset(str(p) for p in protected))
+
+
+def render_ids_file(record: IdsRecord) -> str:
+    """Return the stable JSON text of ``ids_file`` (sorted by name, 2-space indent)."""
+    names = dict(sorted(record.names.items()))
+    data = {
+        "trackers": [{"id": tid} for tid in names.values()],
+        "names": names,
+        "protected": sorted(n for n in record.protected if n in names),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_ids_file(path: Path, record: IdsRecord) -> None:
+    """Write ``ids_file`` atomically (temp file + rename).
+
+    Raises:
+        ConfigError: the file cannot be written.
+    """
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(render_ids_file(record), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write ids_file: {exc.strerror}") from exc
+
+
+def slug(name: str) -> str:
+    """Return ``name`` as an env-variable suffix: ``Promotion Mention`` -> ``PROMOTION_MENTION``."""
+    text = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper()
+    return text or "TRACKER"
+
+
+def async_fragment(names: Mapping[str, str]) -> str:
+    """Return exactly ``{"trackers":[{"id":"…"},…]}`` (sorted by name, compact)."""
+    items = [{"id": names[n]} for n in sorted(names)]
+    return json.dumps({"trackers": items}, separators=(",", ":"))
+
+
+def format_ids(names: Mapping[str, str], fmt: str) -> str:
+    """Render ``name -> id`` in one of :data:`FORMATS` (``github`` renders its output line).
+
+    Raises:
+        ConfigError: unknown format, or two names whose env slugs collide (``env``).
+    """
+    ordered = dict(sorted(names.items()))
+    if fmt == "async":
+        return async_fragment(ordered)
+    if fmt == "map":
+        return json.dumps(ordered, separators=(",", ":"), ensure_ascii=False)
+    if fmt == "github":
+        return f"tracker-ids={async_fragment(ordered)}"
+    if fmt == "env":
+        lines: dict[str, str] = {}
+        for name, tid in ordered.items():
+            key = f"TRACKER_ID_{slug(name)}"
+            if key in lines:
+                raise ConfigError(f"tracker names collide as environment variable {key}")
+            lines[key] = tid
+        return "\n".join(f"{k}={v}" for k, v in lines.items())
+    raise ConfigError(f"unknown ids format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def append_github_output(line: str, environ: Mapping[str, str] | None = None) -> Path:
+    """Append ``line`` to the file named by ``$GITHUB_OUTPUT``; return that path.
+
+    Raises:
+        ConfigError: ``GITHUB_OUTPUT`` is unset or unwritable.
+    """
+    target = (environ if environ is not None else os.environ).get("GITHUB_OUTPUT")
+    if not target:
+        raise ConfigError("GITHUB_OUTPUT is not set; --format github runs inside GitHub Actions")
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    except OSError as exc:
+        raise ConfigError(f"cannot append to GITHUB_OUTPUT: {exc.strerror}") from exc
+    return Path(target)
+
+
+def select(names: Mapping[str, str], wanted: Sequence[str]) -> dict[str, str]:
+    """Keep only ``wanted`` names (all when empty).
+
+    Raises:
+        ConfigError: a wanted name is not a managed tracker in the account.
+    """
+    if not wanted:
+        return dict(names)
+    missing = [n for n in wanted if n not in names]
+    if missing:
+        raise ConfigError(
+            "not managed trackers in the account: " + ", ".join(repr(n) for n in missing)
+        )
+    return {n: names[n] for n in wanted}
+
+
+__all__ = [
+    "FORMATS",
+    "IdsRecord",
+    "append_github_output",
+    "async_fragment",
+    "format_ids",
+    "ids_file_path",
+    "read_ids_file",
+    "render_ids_file",
+    "select",
+    "slug",
+    "write_ids_file",
+]
