@@ -1,0 +1,244 @@
+"""Adopt an existing Symbl account into code: one YAML file per remote tracker (issue 7).
+
+The import is made in two steps, so the decisions can be tested without I/O:
+
+1. :func:`plan_import` decides, for every remote tracker, its file name and what to do
+   (write, overwrite, or skip and why), and collects the problems the project's rules
+   find in the remote data (symbl-api.md §6 items 9-12). It reads nothing but
+   ``Path.exists``.
+2. :func:`write_import` writes the chosen files, each written whole (temporary file +
+   rename), phrases exactly as stored, with the problems in a header comment.
+
+Sources: symbl-api.md §2.1 (names are case-sensitive and carry no documented charset;
+accounts made before the 2022 rules may hold ``?``, ``,``, one-phrase trackers, trailing
+spaces and repeated names), §2.5 (one list GET returns every tracker).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Literal
+
+from trackersync.diff import RESERVED_PREFIX
+from trackersync.errors import ConfigError
+from trackersync.importer.slug import assign_file_names, safe_target, sort_key
+from trackersync.model import RemoteTracker, Tracker
+
+logger = logging.getLogger(__name__)
+
+#: Problem messages the project's rules find in one tracker (empty when it passes).
+Checker = Callable[[Tracker], list[str]]
+#: Renders one tracker as YAML text with the given header comment lines.
+Dumper = Callable[[Tracker, Sequence[str]], str]
+
+Action = Literal["write", "overwrite", "skip-defined", "skip-exists", "skip-shared"]
+
+#: Summary wording of each skip reason.
+SKIP_REASONS: dict[str, str] = {
+    "skip-defined": "already defined",
+    "skip-exists": "file exists, use --overwrite",
+    "skip-shared": "file holds other trackers",
+}
+
+
+@dataclass(frozen=True)
+class ImportEntry:
+    """The decision for one remote tracker.
+
+    Attributes:
+        tracker: the remote tracker, exactly as listed.
+        file_name: its file name inside the import folder (``"pricing-2.yaml"``).
+        path: the resolved path of that file (checked to be inside the folder).
+        action: ``write``/``overwrite`` (a file is written) or ``skip-*`` (why not).
+        detail: for skips, a sentence naming the file that caused it.
+        problems: what the rules refuse in the remote data (messages, in rule order).
+        same_name_ids: ids of the other remote trackers with exactly the same name.
+    """
+
+    tracker: RemoteTracker
+    file_name: str
+    path: Path
+    action: Action
+    detail: str = ""
+    problems: tuple[str, ...] = ()
+    same_name_ids: tuple[str, ...] = ()
+
+    @property
+    def writes(self) -> bool:
+        """True when this entry writes a file."""
+        return self.action in ("write", "overwrite")
+
+    def header(self, rules: str) -> list[str]:
+        """Return the header comment lines recorded at the top of the written file."""
+        lines = [f"Imported from Symbl by `trackersync import` (remote id {self.tracker.id})."]
+        if self.same_name_ids:
+            others = ", ".join(self.same_name_ids)
+            lines.append(
+                f"WARNING: other remote trackers have the same name (ids {others}); "
+                "they were imported into separate files, not merged."
+            )
+        if self.problems:
+            lines.append(f"Remote data the rules ({rules}) refuse, imported as stored:")
+            lines.extend(f"  - {problem}" for problem in self.problems)
+        return lines
+
+
+@dataclass
+class ImportResult:
+    """Every decision of one import, in ``(name, id)`` order.
+
+    Attributes:
+        directory: the folder files go to.
+        rules: the rules profile the problems were checked against.
+        entries: one per selected remote tracker.
+        ignored: remote trackers left out, with why: the config's ``ignore`` globs, or
+            Symbl's own ``Symbl.`` namespace (never touched, case C08).
+        unmatched_globs: ``--name`` globs that matched no remote tracker.
+    """
+
+    directory: Path
+    rules: str
+    entries: list[ImportEntry] = field(default_factory=list)
+    ignored: list[tuple[RemoteTracker, str]] = field(default_factory=list)
+    unmatched_globs: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> list[ImportEntry]:
+        """Entries that write a file."""
+        return [e for e in self.entries if e.writes]
+
+    @property
+    def skipped(self) -> list[ImportEntry]:
+        """Entries that write nothing."""
+        return [e for e in self.entries if not e.writes]
+
+    @property
+    def files_with_warnings(self) -> list[ImportEntry]:
+        """Written entries whose file records a problem or a repeated name."""
+        return [e for e in self.written if e.problems or e.same_name_ids]
+
+
+def plan_import(
+    remote: Sequence[RemoteTracker],
+    *,
+    directory: Path,
+    defined: Mapping[str, Sequence[Path]],
+    file_trackers: Mapping[Path, Sequence[str]],
+    checker: Checker,
+    rules: str,
+    overwrite: bool = False,
+    name_globs: Sequence[str] = (),
+    ignore_globs: Sequence[str] = (),
+) -> ImportResult:
+    """Decide what importing ``remote`` into ``directory`` does, writing nothing.
+
+    File names are assigned over every non-ignored remote tracker (not only the
+    ``--name`` selection), so a partial import uses the same names as a full one.
+
+    Args:
+        remote: the account's trackers (one list GET, symbl-api.md §2.5).
+        directory: the folder files go to (need not exist yet).
+        defined: tracker name -> resolved files already defining it in the repository.
+        file_trackers: resolved existing definition file -> names of the trackers it holds.
+        checker: the project's rules, applied to each remote tracker.
+        rules: the rules profile's name (``"strict"`` or ``"lenient"``), for messages.
+        overwrite: rewrite existing files (``--overwrite``).
+        name_globs: import only names matching one of these case-sensitive globs.
+        ignore_globs: the config's ``ignore``: names never imported.
+
+    Returns:
+        The decisions, in ``(name, id)`` order.
+
+    Raises:
+        ConfigError: a file name would resolve outside ``directory`` (never expected).
+    """
+    result = ImportResult(directory=directory, rules=rules)
+    kept = []
+    for tracker in sorted(remote, key=sort_key):
+        if tracker.name.startswith(RESERVED_PREFIX):
+            result.ignored.append((tracker, f"{RESERVED_PREFIX} names are Symbl's own"))
+        elif any(fnmatchcase(tracker.name, glob) for glob in ignore_globs):
+            result.ignored.append((tracker, "matches an `ignore` glob"))
+        else:
+            kept.append(tracker)
+    file_names = assign_file_names(kept)
+    ids_by_name: dict[str, list[str]] = {}
+    for tracker in kept:
+        ids_by_name.setdefault(tracker.name, []).append(tracker.id)
+    result.unmatched_globs = [
+        g for g in name_globs if not any(fnmatchcase(t.name, g) for t in kept)
+    ]
+    for tracker in kept:
+        if name_globs and not any(fnmatchcase(tracker.name, g) for g in name_globs):
+            continue
+        name = file_names[tracker.id]
+        path = safe_target(directory, name)
+        action, detail = _decide(tracker, path, defined, file_trackers, overwrite)
+        others = tuple(i for i in ids_by_name[tracker.name] if i != tracker.id)
+        problems = tuple(checker(tracker)) if action in ("write", "overwrite") else ()
+        result.entries.append(ImportEntry(tracker, name, path, action, detail, problems, others))
+    return result
+
+
+def _decide(
+    tracker: RemoteTracker,
+    path: Path,
+    defined: Mapping[str, Sequence[Path]],
+    file_trackers: Mapping[Path, Sequence[str]],
+    overwrite: bool,
+) -> tuple[Action, str]:
+    """Choose write / overwrite / skip for one tracker whose file would be ``path``."""
+    homes = [Path(p) for p in defined.get(tracker.name, ())]
+    if homes:
+        if overwrite and homes == [path] and set(file_trackers.get(path, ())) == {tracker.name}:
+            return "overwrite", ""
+        where = ", ".join(sorted(str(p) for p in homes))
+        return "skip-defined", f"already defined in {where}"
+    if not path.exists():
+        return "write", ""
+    others = [n for n in file_trackers.get(path, ()) if n != tracker.name]
+    if others:
+        return "skip-shared", f"{path} defines other trackers ({', '.join(sorted(others))})"
+    if overwrite:
+        return "overwrite", ""
+    return "skip-exists", f"{path} exists (use --overwrite to replace it)"
+
+
+def write_import(result: ImportResult, dump: Dumper) -> None:
+    """Write every file ``result`` decided to write, each one whole or not at all.
+
+    Args:
+        result: the decisions from :func:`plan_import`.
+        dump: renders a tracker and its header comment lines as YAML text.
+
+    Raises:
+        ConfigError: the folder or a file cannot be written (the OS error is named).
+    """
+    if not result.written:
+        return
+    try:
+        result.directory.mkdir(parents=True, exist_ok=True)
+        for entry in result.written:
+            text = dump(entry.tracker, entry.header(result.rules))
+            _write_whole(entry.path, text)
+            logger.info("wrote %s (%s)", entry.path, entry.tracker.name)
+    except OSError as exc:
+        raise ConfigError(f"cannot write into {result.directory}: {exc}") from exc
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder + rename."""
+    fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

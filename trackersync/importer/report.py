@@ -1,0 +1,97 @@
+"""What ``trackersync import`` tells the user: one line per file, warnings, a summary."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from trackersync.importer.importer import SKIP_REASONS, ImportEntry, ImportResult
+
+
+def display_path(path: Path, base: Path) -> str:
+    """Return ``path`` relative to ``base`` when it lies below it, else as given."""
+    try:
+        return Path(os.path.relpath(path, base)).as_posix() if path.is_absolute() else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def report_lines(result: ImportResult, base: Path) -> list[str]:
+    """One line per written or skipped tracker, in ``(name, id)`` order (stdout).
+
+    Args:
+        result: the import's decisions.
+        base: the folder paths are shown relative to (the current directory).
+
+    Returns:
+        Lines such as ``wrote trackers/approval.yaml  (Approval, id 4476908732794496)``.
+    """
+    lines = []
+    for entry in result.entries:
+        where = display_path(entry.path, base)
+        who = f"{entry.tracker.name!r}, id {entry.tracker.id}"
+        if entry.writes:
+            verb = "wrote" if entry.action == "write" else "overwrote"
+            lines.append(f"{verb} {where}  ({who})")
+        else:
+            lines.append(f"skipped {who}: {_relative(entry.detail, base)}")
+    for tracker, why in result.ignored:
+        lines.append(f"ignored {tracker.name!r}, id {tracker.id}: {why}")
+    return lines
+
+
+def warning_lines(result: ImportResult, base: Path) -> list[str]:
+    """Every warning, each naming the file the tracker went to (stderr).
+
+    Format: ``trackers/approval.yaml: warning: tracker 'Approval': <problem>``, the
+    ``file: severity: message`` shape ``validate`` uses.
+    """
+    lines = [
+        f"warning: --name {glob!r} matched no remote tracker" for glob in result.unmatched_globs
+    ]
+    for entry in result.written:
+        where = display_path(entry.path, base)
+        prefix = f"{where}: warning: tracker {entry.tracker.name!r}"
+        if entry.same_name_ids:
+            lines.append(_same_name_warning(prefix, entry))
+        for problem in entry.problems:
+            lines.append(
+                f"{prefix}: {problem} (refused by rules: {result.rules}; imported as stored)"
+            )
+    return lines
+
+
+def _same_name_warning(prefix: str, entry: ImportEntry) -> str:
+    others = ", ".join(entry.same_name_ids)
+    return (
+        f"{prefix} (id {entry.tracker.id}): {len(entry.same_name_ids) + 1} remote trackers "
+        f"share this name (other ids {others}); imported into separate files, not merged. "
+        "Plan cannot tell them apart: delete or rename the extras in Symbl, then remove "
+        "their files"
+    )
+
+
+def summary_line(result: ImportResult, base: Path) -> str:
+    """The closing line, e.g. ``Imported 28 trackers into trackers/ (2 skipped: already
+    defined). 5 files have warnings.``"""
+    count = len(result.written)
+    noun = "tracker" if count == 1 else "trackers"
+    text = f"Imported {count} {noun} into {display_path(result.directory, base).rstrip('/')}/"
+    reasons = Counter(e.action for e in result.skipped)
+    parts = [f"{n} skipped: {SKIP_REASONS[a]}" for a, n in sorted(reasons.items())]
+    if result.ignored:
+        parts.append(f"{len(result.ignored)} ignored")
+    if parts:
+        text += f" ({'; '.join(parts)})"
+    text += "."
+    warned = len(result.files_with_warnings)
+    if warned:
+        text += f" {warned} file{'s have' if warned != 1 else ' has'} warnings."
+    return text
+
+
+def _relative(detail: str, base: Path) -> str:
+    """Shorten absolute paths inside a skip detail to paths relative to ``base``."""
+    prefix = str(base.resolve()) + os.sep
+    return detail.replace(prefix, "")
