@@ -1,0 +1,44 @@
+"""The Python factory and the ``emulator`` fixture: start, serve over HTTP, stop cleanly."""
+
+from __future__ import annotations
+
+import requests
+
+import trackersync.emulator as emulator_pkg
+from trackersync.emulator import DEFAULT_APP_ID, EmulatorServer, start_emulator
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(emulator_pkg.__all__) == [
+        "DEFAULT_APP_ID",
+        "DEFAULT_APP_SECRET",
+        "EmulatorServer",
+        "EmulatorSettings",
+        "SettingsError",
+        "start_emulator",
+    ]
+
+
+def test_fixture_serves_token_generate(emulator: EmulatorServer) -> None:
+    assert emulator.url.startswith("http://127.0.0.1:") and not emulator.url.endswith("/")
+    body = {"type": "application", "appId": emulator.app_id, "appSecret": emulator.app_secret}
+    answer = requests.post(f"{emulator.url}/oauth2/token:generate", json=body, timeout=5)
+    assert answer.status_code == 200
+    assert answer.json()["expiresIn"] == 86400
+
+
+def test_stop_closes_the_port_and_repr_hides_the_secret() -> None:
+    server = start_emulator(app_secret="s3cr3t-value")
+    url = server.url
+    assert "s3cr3t-value" not in repr(server) and "s3cr3t-value" not in repr(server.settings)
+    assert server.app_id == DEFAULT_APP_ID
+    with requests.Session() as session:  # a kept-alive connection must not block stop()
+        session.get(f"{url}/v1/manage/trackers", timeout=5)
+        server.stop()
+        server.stop()  # idempotent
+    try:
+        requests.get(f"{url}/v1/manage/trackers", timeout=2)
+    except requests.ConnectionError:
+        pass
+    else:
+        raise AssertionError("server still answering after stop()")

@@ -1,0 +1,202 @@
+"""The Async API subset that concerns trackers (symbl-api.md §3, §6 items 20-26, 28).
+
+``POST /v1/process/text`` and its append ``PUT /v1/process/text/{conversationId}``
+split messages into sentences (§6 item 22), resolve the effective trackers (§6 item 21)
+and run deterministic, case-insensitive exact matching (§6 item 23). Jobs go
+``scheduled`` → ``in_progress`` → ``completed`` over ``job_delay_ms`` (§6 item 24);
+``trackers-detected`` (and the deprecated ``/trackers``) answers ``[]`` until then
+(§6 item 25). ``webhookUrl`` is accepted and never called (§6 item 24: disabled).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+from werkzeug.wrappers import Request
+
+from trackersync.emulator.responses import CONVERSATION_NOT_FOUND, ApiError
+from trackersync.emulator.state import EmulatorState, read_json
+from trackersync.emulator.store import new_numeric_id
+
+Answer = tuple[int, Any]
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def split_sentences(content: str) -> list[str]:
+    """Split on ``.``, ``?`` or ``!`` followed by whitespace (§6 item 22)."""
+    return [part.strip() for part in _SENTENCE_END.split(content) if part.strip()]
+
+
+def _flag(value: Any) -> bool:
+    """``enableAllTrackers``: a boolean or ``"true"``/``"false"`` (§6 item 21), default false."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ApiError(400, "'enableAllTrackers' must be a boolean")
+
+
+def _sentences(body: Any) -> list[dict[str, str]]:
+    """The sentence-level messages of a text body, each with a fresh 16-digit id (§3.2)."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "Request body must be a JSON object.")
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise ApiError(400, "'messages' is mandatory and must be a non-empty array.")
+    sentences: list[dict[str, str]] = []
+    for index, message in enumerate(messages):
+        payload = message.get("payload") if isinstance(message, dict) else None
+        content = payload.get("content") if isinstance(payload, dict) else None
+        if not isinstance(content, str):
+            raise ApiError(400, f"messages[{index}].payload.content must be a string.")
+        sentences += [{"id": new_numeric_id(), "text": s} for s in split_sentences(content)]
+    return sentences
+
+
+def _inline(item: dict[str, Any], index: int) -> dict[str, Any]:
+    name, vocabulary = item.get("name"), item.get("vocabulary")
+    if not isinstance(name, str) or not name or not isinstance(vocabulary, list) or not all(
+        isinstance(p, str) for p in vocabulary
+    ):
+        raise ApiError(400, f"trackers[{index}] must be {{id}} or {{name, vocabulary: [str]}}.")
+    return {"id": new_numeric_id(), "name": name, "vocabulary": vocabulary}
+
+
+def resolve_trackers(state: EmulatorState, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Inline ∪ referenced-by-id ∪ (all stored if ``enableAllTrackers``), deduplicated by id.
+
+    Raises:
+        ApiError: 400 for a malformed entry or an unknown tracker id (§6 item 21).
+    """
+    given = body.get("trackers", [])
+    if not isinstance(given, list):
+        raise ApiError(400, "'trackers' must be an array.")
+    chosen: list[dict[str, Any]] = []
+    for index, item in enumerate(given):
+        if not isinstance(item, dict):
+            raise ApiError(400, f"trackers[{index}] must be an object.")
+        if "id" in item:
+            stored = state.store.get_tracker(str(item["id"]))
+            if stored is None:
+                raise ApiError(400, f"trackers[{index}]: tracker id '{item['id']}' not found.")
+            chosen.append(stored)
+        else:
+            chosen.append(_inline(item, index))
+    if _flag(body.get("enableAllTrackers")):
+        chosen += state.store.list_trackers()
+    unique: dict[str, dict[str, Any]] = {}
+    for tracker in chosen:
+        unique.setdefault(tracker["id"], tracker)
+    return list(unique.values())
+
+
+def detect(sentences: list[dict[str, str]], trackers: list[dict[str, Any]]) -> list[Any]:
+    """The trackers-detected array (§3.5) by exact case-insensitive matching (§6 item 23).
+
+    One match per phrase found; ``offset`` is the 0-based index of the phrase's first
+    case-insensitive occurrence in the sentence; ``insightRefs`` is ``[]``; trackers
+    without a match are omitted; refs follow the message order.
+    """
+    result = []
+    for tracker in trackers:
+        matches = []
+        for phrase in tracker["vocabulary"]:
+            if not phrase:
+                continue
+            pattern = re.compile(re.escape(phrase), re.IGNORECASE)
+            refs = []
+            for sentence in sentences:
+                found = pattern.search(sentence["text"])
+                if found:
+                    refs.append({"id": sentence["id"], "text": sentence["text"],
+                                 "offset": found.start()})
+            if refs:
+                matches.append({"type": "vocabulary", "value": phrase,
+                                "messageRefs": refs, "insightRefs": []})
+        if matches:
+            result.append({"id": tracker["id"], "name": tracker["name"], "matches": matches})
+    return result
+
+
+def _job_status(job: dict[str, Any], now: float) -> str:
+    elapsed_ms = (now - float(job["created_at"])) * 1000
+    delay = int(job["delay_ms"])
+    if elapsed_ms >= delay:
+        return "completed"
+    return "scheduled" if elapsed_ms < delay / 2 else "in_progress"
+
+
+def _check_job_limit(state: EmulatorState, account: str) -> None:
+    """429 with the documented body when the concurrent-jobs limit is reached (§3.6, §6 item 28)."""
+    limit = state.settings.max_concurrent_jobs
+    if limit is None:
+        return
+    now = time.time()
+    jobs = state.store.jobs_of(account=account)
+    running = [j for j in jobs if _job_status(j, now) != "completed"]
+    if len(running) >= limit:
+        message = (f"This API has a limit of maximum of {limit} number of concurrent jobs per "
+                   "account. If you are looking to scale, and need more concurrent jobs than "
+                   "this limit, please contact us at support@symbl.ai")
+        raise ApiError(429, message, body={"statusCode": 429, "message": message})
+
+
+def _submit(state: EmulatorState, account: str, conv: dict[str, Any], body: dict[str, Any],
+            new: list[dict[str, str]]) -> Answer:
+    trackers = resolve_trackers(state, body)
+    _check_job_limit(state, account)
+    conv["messages"] = conv["messages"] + new
+    conv["detected"] = detect(conv["messages"], trackers)
+    job_id = str(uuid.uuid4())
+    with state.store.atomic():
+        state.store.save_conversation(conv)
+        state.store.add_job(job_id, conv["id"], account, time.time(), state.settings.job_delay_ms)
+    return 201, {"conversationId": conv["id"], "jobId": job_id}
+
+
+def process_text(state: EmulatorState, request: Request, account: str,
+                 args: dict[str, str]) -> Answer:
+    """``POST /v1/process/text`` → 201 ``{"conversationId", "jobId"}`` (§3, §3.2-3.3)."""
+    body = read_json(request, state.settings.max_body_bytes)
+    sentences = _sentences(body)
+    conversation_id = new_numeric_id()
+    name = body.get("name") if isinstance(body.get("name"), str) else conversation_id
+    conv: dict[str, Any] = {"id": conversation_id, "account": account, "name": name,
+            "messages": [], "detected": []}
+    return _submit(state, account, conv, body, sentences)
+
+
+def append_text(state: EmulatorState, request: Request, account: str,
+                args: dict[str, str]) -> Answer:
+    """``PUT /v1/process/text/{conversationId}``: append, new job, re-detect (§6 item 26)."""
+    conv = state.store.get_conversation(args["conversation_id"])
+    if conv is None:
+        raise ApiError(404, CONVERSATION_NOT_FOUND)
+    body = read_json(request, state.settings.max_body_bytes)
+    return _submit(state, account, conv, body, _sentences(body))
+
+
+def job_status(state: EmulatorState, request: Request, account: str,
+               args: dict[str, str]) -> Answer:
+    """``GET /v1/job/{jobId}`` → 200 ``{"id", "status"}``; 404 if unknown (§3.4, §6 item 24)."""
+    job = state.store.get_job(args["job_id"])
+    if job is None:
+        raise ApiError(404, "The jobId is either invalid or does not exist.")
+    return 200, {"id": job["id"], "status": _job_status(job, time.time())}
+
+
+def trackers_detected(state: EmulatorState, request: Request, account: str,
+                      args: dict[str, str]) -> Answer:
+    """``GET /v1/conversations/{id}/trackers-detected`` (and deprecated ``/trackers``) → 200
+    array (§3.5); ``[]`` until the latest job completes; 404 unknown id (§6 item 25).
+    """
+    conv = state.store.get_conversation(args["conversation_id"])
+    if conv is None:
+        raise ApiError(404, CONVERSATION_NOT_FOUND)
+    jobs = state.store.jobs_of(conversation_id=conv["id"])
+    if jobs and _job_status(jobs[-1], time.time()) != "completed":
+        return 200, []
+    return 200, conv["detected"]
