@@ -1,0 +1,319 @@
+"""The applier: carries out a :class:`~trackersync.plan.Plan`, verifies it, records the IDs.
+
+Order is data (:data:`APPLY_ORDER`, STYLE 6): renames and updates (PUT, same id)
+first, then every create in ONE ``create_trackers`` call (the client packs bulk
+POSTs under 1 MB, symbl-api.md §2.4 and §6 item 14), then deletes. Renames go
+first so a freed name can be reused by a create; deletes go last so a failure
+never leaves the account with less than it had.
+
+Failure policy (C12): **stop at the first failed operation**. Nothing is rolled back
+(like decK/Terraform: fix the cause and run again; a rerun converges because the
+next plan only holds what is left). The :class:`ApplyReport` says, per operation,
+``done`` / ``failed`` / ``not attempted``; ``ids_file`` is still written for what
+exists; :class:`~trackersync.errors.ApplyError` carries the report (exit 1).
+
+Afterwards one list GET verifies every change (C14): a server that merged phrases on
+PUT, or dropped a rename, is reported by tracker and phrase; no retry loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trackersync.errors import ApiError, ApplyError, PlanError, StalePlanError
+from trackersync.ids import IdsRecord, write_ids_file
+from trackersync.model import RemoteTracker
+from trackersync.pipeline import TrackerRemote
+from trackersync.plan import Change, Plan
+
+log = logging.getLogger(__name__)
+
+#: Apply order: (action, how its changes are sent). ``each`` = one request per change,
+#: ``bulk`` = all changes of that action in one client call (chunked by the client).
+APPLY_ORDER: tuple[tuple[str, str], ...] = (
+    ("rename", "each"),
+    ("update", "each"),
+    ("create", "bulk"),
+    ("delete", "each"),
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class OpResult:
+    """What happened to one change: ``done``, ``failed`` or ``not attempted``."""
+
+    change: Change
+    status: str = "not attempted"
+    detail: str = ""
+
+
+@dataclass
+class ApplyReport:
+    """The outcome of an apply (for the CLI and for :class:`ApplyError`).
+
+    Attributes:
+        results: one entry per change, in apply order.
+        ids: name -> id recorded in ``ids_file`` afterwards (empty if unknown).
+        mismatches: verification failures ("tracker 'X' (id N): ...").
+        requests: HTTP requests made by the client during apply, if it counts them.
+    """
+
+    results: list[OpResult] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    mismatches: list[str] = field(default_factory=list)
+    requests: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every change was done and verified."""
+        return not self.mismatches and all(r.status == "done" for r in self.results)
+
+    def table(self) -> str:
+        """Render the per-operation status table (plain text, one line per change)."""
+        lines = []
+        for result in self.results:
+            lines.append(f"  {result.status:<14} {describe(result.change)}"
+                         + (f": {result.detail}" if result.detail else ""))
+        return "\n".join(lines)
+
+
+def describe(change: Change) -> str:
+    """One-line description of a change: ``rename "Old" -> "New" (id 123)``."""
+    name = f'"{change.old_name}" -> "{change.name}"' if change.old_name else f'"{change.name}"'
+    where = f" (id {change.tracker_id})" if change.tracker_id else ""
+    return f"{change.action} {name}{where}"
+
+
+def ordered_changes(plan: Plan) -> list[Change]:
+    """Return the plan's changes in :data:`APPLY_ORDER` (stable within an action)."""
+    return [c for action, _ in APPLY_ORDER for c in plan.changes if c.action == action]
+
+
+def apply_plan(
+    plan: Plan,
+    remote: TrackerRemote,
+    *,
+    managed: Iterable[str],
+    protected: Iterable[str] = (),
+    record: IdsRecord | None = None,
+    ids_path: Path | None = None,
+    progress: Progress | None = None,
+) -> ApplyReport:
+    """Apply ``plan`` to ``remote``, verify with one list GET, write ``ids_file``.
+
+    Args:
+        plan: the plan to carry out (already safety-checked by the caller).
+        remote: the account (:class:`~trackersync.pipeline.TrackerRemote`).
+        managed: names the tracker files define (recorded in ``ids_file``).
+        protected: names defined with ``protect: true``.
+        record: the previous ``ids_file`` (owned trackers not deleted stay recorded).
+        ids_path: where to write ``ids_file``; ``None`` skips writing.
+        progress: called with one line per step (the CLI passes it on a TTY).
+
+    Returns:
+        The :class:`ApplyReport` (``ok`` is True).
+
+    Raises:
+        ApplyError: an operation failed (stopped there) or verification found a
+            difference; ``.report`` holds the table. Never raised before a write
+            for safety reasons - the caller checks safety first.
+    """
+    start = getattr(remote, "request_count", None)
+    report = ApplyReport(results=[OpResult(c) for c in ordered_changes(plan)])
+    failure = _run_steps(report.results, remote, progress)
+    listing = _final_listing(remote, failure)
+    if listing is not None:
+        _settle_statuses(report.results, listing)
+        report.mismatches = [] if failure else verify(plan.changes, listing)
+        report.ids = _ids_after(listing, managed, record)
+        if ids_path is not None:
+            write_ids_file(ids_path, IdsRecord(report.ids, frozenset(protected)))
+    if isinstance(start, int):
+        report.requests = getattr(remote, "request_count", start) - start
+    if failure is not None:
+        raise ApplyError(f"apply stopped at the first failure: {failure}", report)
+    if report.mismatches:
+        raise ApplyError("apply did not converge:\n  " + "\n  ".join(report.mismatches), report)
+    return report
+
+
+def _run_steps(
+    results: list[OpResult], remote: TrackerRemote, progress: Progress | None
+) -> str | None:
+    """Send the writes in order; stop at the first failure and return its message."""
+    by_action: dict[str, list[OpResult]] = {}
+    for result in results:
+        by_action.setdefault(result.change.action, []).append(result)
+    total, step = len(results), 0
+    for action, mode in APPLY_ORDER:
+        batch = by_action.get(action, [])
+        groups = [batch] if mode == "bulk" and batch else [[r] for r in batch]
+        for group in groups:
+            step += len(group)
+            label = describe(group[0].change)
+            if len(group) > 1:
+                label = f"create {len(group)} trackers"
+            try:
+                _send(action, [r.change for r in group], remote)
+            except ApiError as exc:
+                for r in group:
+                    r.status, r.detail = "failed", str(exc)
+                if progress:
+                    progress(f"[{step}/{total}] {label} ... failed")
+                return f"{label}: {exc}"
+            for r in group:
+                r.status = "done"
+            if progress:
+                progress(f"[{step}/{total}] {label} ... done")
+    return None
+
+
+def _send(action: str, changes: Sequence[Change], remote: TrackerRemote) -> None:
+    """Make the API call(s) for one step."""
+    if action == "create":
+        remote.create_trackers([c.desired_tracker for c in changes])
+    elif action == "delete":
+        for change in changes:
+            remote.delete_tracker(str(change.tracker_id))
+    else:
+        for change in changes:
+            remote.update_tracker(str(change.tracker_id), change.desired_tracker)
+
+
+def _final_listing(remote: TrackerRemote, failure: str | None) -> list[RemoteTracker] | None:
+    """Re-read the account once (verify GET); after a failure a failed read is tolerated."""
+    try:
+        return remote.list_trackers()
+    except ApiError as exc:
+        if failure is None:
+            raise ApplyError(f"apply done, but the verify read failed: {exc}") from exc
+        log.warning("could not re-read the account after the failure: %s", exc)
+        return None
+
+
+def _settle_statuses(results: list[OpResult], listing: Sequence[RemoteTracker]) -> None:
+    """A failed bulk create may have created some items: mark those that exist as done."""
+    for result in results:
+        change = result.change
+        failed_create = change.action == "create" and result.status == "failed"
+        if failed_create and _find_by_name(listing, change.name) is not None:
+            result.status, result.detail = "done", "created before the failure"
+
+
+def _find_by_name(listing: Sequence[RemoteTracker], name: str) -> RemoteTracker | None:
+    found = [t for t in listing if t.name == name]
+    return found[0] if len(found) == 1 else None
+
+
+def verify(changes: Sequence[Change], listing: Sequence[RemoteTracker]) -> list[str]:
+    """Check the account against each change; return one message per difference (C14).
+
+    Args:
+        changes: the plan's changes.
+        listing: the account after apply (one list GET).
+    """
+    by_id = {t.id: t for t in listing}
+    problems: list[str] = []
+    for change in changes:
+        if change.action == "delete":
+            if change.tracker_id in by_id:
+                problems.append(f"tracker {change.name!r} (id {change.tracker_id}) still exists")
+            continue
+        found = (_find_by_name(listing, change.name) if change.action == "create"
+                 else by_id.get(str(change.tracker_id)))
+        label = f"tracker {change.name!r}" + (f" (id {found.id})" if found else "")
+        if found is None:
+            problems.append(f"{label}: not found after {change.action}")
+            continue
+        if found.name != change.name:
+            problems.append(f"{label}: name is {found.name!r}, expected {change.name!r}")
+        want, have = set(change.vocabulary or ()), found.phrase_set()
+        if want != have:
+            extra, missing = sorted(have - want), sorted(want - have)
+            parts = [f"phrases still present: {extra}"] if extra else []
+            parts += [f"phrases missing: {missing}"] if missing else []
+            problems.append(f"{label} did not converge: " + "; ".join(parts))
+    return problems
+
+
+def _ids_after(
+    listing: Sequence[RemoteTracker], managed: Iterable[str], record: IdsRecord | None
+) -> dict[str, str]:
+    """Names this repository owns after apply: defined ones that exist, plus recorded
+    ones that still exist under the same id (so a later ``--prune`` can remove them)."""
+    ids: dict[str, str] = {}
+    for name in managed:
+        found = _find_by_name(listing, name)
+        if found is not None:
+            ids[name] = found.id
+    existing = {(t.name, t.id) for t in listing}
+    used_ids = set(ids.values())
+    for name, tid in (record.names.items() if record else ()):
+        if name not in ids and (name, tid) in existing and tid not in used_ids:
+            ids[name] = tid
+    return dict(sorted(ids.items()))
+
+
+def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None) -> None:
+    """Refuse a saved plan whose fingerprints no longer match (C13).
+
+    Args:
+        saved: the plan loaded from ``plan --out``.
+        fresh: the plan made now from the same files and a new list GET.
+        names: remote id -> name of the fresh listing, for messages.
+
+    Raises:
+        StalePlanError: naming what moved on each side; no write has been made.
+        PlanError: the saved plan was made for another API URL or environment.
+    """
+    if (saved.api_url, saved.env) != (fresh.api_url, fresh.env):
+        raise PlanError(
+            f"plan was made for {saved.api_url or '?'} (env {saved.env or 'default'}), "
+            f"not {fresh.api_url or '?'} (env {fresh.env or 'default'})"
+        )
+    moved = _moved("tracker file", saved.fingerprint.desired_trackers,
+                   fresh.fingerprint.desired_trackers, {})
+    if saved.fingerprint.remote != fresh.fingerprint.remote:
+        moved += _moved("remote tracker", saved.fingerprint.remote_trackers,
+                        fresh.fingerprint.remote_trackers, names or {}, by_id=True)
+    if saved.fingerprint.desired != fresh.fingerprint.desired and not moved:
+        moved.append("tracker files changed")
+    if saved.prune != fresh.prune:
+        moved.append(f"prune was {saved.prune}, is now {fresh.prune}")
+    if moved:
+        raise StalePlanError(
+            "saved plan is stale; run plan again. Changed since the plan was made:\n  "
+            + "\n  ".join(moved)
+        )
+
+
+def _moved(
+    what: str, old: Mapping[str, str], new: Mapping[str, str], names: Mapping[str, str],
+    *, by_id: bool = False,
+) -> list[str]:
+    def label(key: str) -> str:
+        if by_id:
+            return f"{what} {names[key]!r} (id {key})" if key in names else f"{what} id {key}"
+        return f"{what} {key!r}"
+
+    lines = [f"{label(k)} added" for k in sorted(new.keys() - old.keys())]
+    lines += [f"{label(k)} removed" for k in sorted(old.keys() - new.keys())]
+    lines += [f"{label(k)} changed" for k in sorted(old.keys() & new.keys()) if old[k] != new[k]]
+    return lines
+
+
+__all__ = [
+    "APPLY_ORDER",
+    "ApplyReport",
+    "OpResult",
+    "apply_plan",
+    "check_fresh",
+    "describe",
+    "ordered_changes",
+    "verify",
+]

@@ -1,0 +1,78 @@
+"""The plan as terminal text: ``+`` create, ``~`` update/rename, ``-`` delete.
+
+Example (no colour)::
+
+    + create "Pricing Mention"
+        + annual discount
+    ~ update "Budget" (id 5000000000000101)
+        + budget approved
+        - budget is fine
+    ~ rename "Promo" -> "Promotion Mention" (id 5000000000000102)
+    - delete "Old Campaign" (id 5000000000000103, 5 phrases)
+
+    Unmanaged (no file defines them; left alone): "Sales Notes"
+    Warning: ...
+
+    Plan: 1 to create, 1 to update, 1 to rename, 1 to delete.
+
+With no changes the last line is ``No changes.``. Colours (``color=True``) are ANSI:
+green ``+``, yellow ``~``, red ``-``.
+"""
+
+from __future__ import annotations
+
+from trackersync.plan import Change, Plan
+
+_COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[33m"}
+_RESET = "\x1b[0m"
+_SIGN = {"create": "+", "update": "~", "rename": "~", "delete": "-"}
+
+
+def _paint(sign: str, text: str, color: bool) -> str:
+    return f"{_COLORS[sign]}{text}{_RESET}" if color else text
+
+
+def change_lines(change: Change, *, color: bool = False) -> list[str]:
+    """Return the lines of one change: a header and its phrase-level lines."""
+    sign = _SIGN[change.action]
+    if change.action == "rename":
+        head = f'rename "{change.old_name}" -> "{change.name}"'
+    else:
+        head = f'{change.action} "{change.name}"'
+    if change.action == "delete":
+        head += f" (id {change.tracker_id}, {len(change.removed)} phrases)"
+    elif change.tracker_id:
+        head += f" (id {change.tracker_id})"
+    lines = [_paint(sign, f"{sign} {head}", color)]
+    if change.action != "delete":
+        lines += [_paint("+", f"    + {p}", color) for p in change.added]
+        lines += [_paint("-", f"    - {p}", color) for p in change.removed]
+    return lines
+
+
+def summary_line(plan: Plan) -> str:
+    """``Plan: 3 to create, 1 to update, 1 to rename, 0 to delete.`` or ``No changes.``."""
+    s = plan.summary
+    if not plan.has_changes:
+        return "No changes."
+    return (f"Plan: {s.create} to create, {s.update} to update, "
+            f"{s.rename} to rename, {s.delete} to delete.")
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    """Render the whole plan as text (deterministic: the plan's own order)."""
+    lines: list[str] = []
+    for change in plan.changes:
+        lines += change_lines(change, color=color)
+    tail: list[str] = []
+    if plan.unmanaged:
+        names = ", ".join(f'"{n}"' for n in plan.unmanaged)
+        tail.append(f"Unmanaged (no file defines them; left alone): {names}")
+    tail += [_paint("!", f"Warning: {w}", color) for w in plan.warnings]
+    if tail:
+        lines += ([""] if lines else []) + tail
+    lines += ([""] if lines else []) + [summary_line(plan)]
+    return "\n".join(lines)
+
+
+__all__ = ["change_lines", "render_text", "summary_line"]
