@@ -69,12 +69,19 @@ class EmulatorServer:
         if self.db_path is not None:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self.state = EmulatorState(settings=settings, store=Store(self.db_path))
-        self._server: BaseWSGIServer = make_server(
-            host, port, EmulatorApp(self.state), threaded=True, request_handler=_Handler
-        )
+        try:
+            listener = _listen(host, port)
+        except OSError:
+            self.state.store.close()
+            raise
+        with listener:  # Werkzeug duplicates the descriptor; it never exits on bind errors
+            self._server: BaseWSGIServer = make_server(
+                host, port, EmulatorApp(self.state), threaded=True, request_handler=_Handler,
+                fd=listener.fileno(),
+            )
         self._server.open_connections = set()  # type: ignore[attr-defined]
         self.host = host
-        self.port = int(self._server.server_port)
+        self.port = int(self._server.socket.getsockname()[1])
         self.url = f"http://{_url_host(host)}:{self.port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL_S},
@@ -153,6 +160,12 @@ class EmulatorServer:
     def configure(self, **changes: Any) -> None:
         """As ``POST /_emulator/config`` (e.g. ``rules="lenient"``, ``latency_ms=200``)."""
         self.settings.update(changes)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen ourselves, so a busy port raises ``OSError`` (Werkzeug would exit)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
 
 
 def _url_host(host: str) -> str:

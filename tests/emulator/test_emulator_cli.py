@@ -1,0 +1,66 @@
+"""``trackersync emulator`` as a user runs it: a subprocess, URL printed, Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trackersync", "emulator", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("Press Ctrl-C"):
+            break
+    match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", "".join(lines))
+    if not match:
+        process.kill()
+        _, err = process.communicate(timeout=10)
+        raise AssertionError("".join(lines) + err)
+    return process, match.group(1), lines
+
+
+def _interrupt(process: subprocess.Popen[str]) -> int:
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=10)  # also closes the pipes
+    return process.returncode
+
+
+def test_cli_prints_url_and_credentials_and_serves(tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    process, url, lines = _start("--db", str(db), "--app-id", "my-app", "--app-secret", "my-sec")
+    try:
+        text = "".join(lines)
+        assert "SYMBL_APP_ID=my-app" in text and "SYMBL_APP_SECRET=my-sec" in text
+        assert str(db) in text
+        body = {"type": "application", "appId": "my-app", "appSecret": "my-sec"}
+        answer = requests.post(f"{url}/oauth2/token:generate", json=body, timeout=5)
+        assert answer.status_code == 200
+    finally:
+        code = _interrupt(process)
+    assert code == 130  # Ctrl-C: handle_errors maps KeyboardInterrupt to 130
+    assert db.exists()
+
+
+def test_cli_refuses_a_port_in_use() -> None:
+    process, url, _ = _start()
+    try:
+        port = url.rsplit(":", 1)[1]
+        second = subprocess.run(
+            [sys.executable, "-m", "trackersync", "emulator", "--port", port],
+            capture_output=True, text=True, timeout=30,
+        )
+        assert second.returncode == 1
+        assert "cannot start the emulator" in second.stderr
+    finally:
+        _interrupt(process)
