@@ -130,7 +130,9 @@ def apply_plan(
     if listing is not None:
         _settle_statuses(report.results, listing)
         report.mismatches = [] if failure else verify(plan.changes, listing)
-        report.ids = _ids_after(listing, managed, record)
+        owned = dict(record.names) if record else {}
+        owned.update({c.name: str(c.tracker_id) for c in plan.changes if c.action == "delete"})
+        report.ids = _ids_after(listing, managed, owned)
         if ids_path is not None:
             write_ids_file(ids_path, IdsRecord(report.ids, frozenset(protected)))
     if isinstance(start, int):
@@ -242,10 +244,13 @@ def verify(changes: Sequence[Change], listing: Sequence[RemoteTracker]) -> list[
 
 
 def _ids_after(
-    listing: Sequence[RemoteTracker], managed: Iterable[str], record: IdsRecord | None
+    listing: Sequence[RemoteTracker], managed: Iterable[str], owned: Mapping[str, str]
 ) -> dict[str, str]:
-    """Names this repository owns after apply: defined ones that exist, plus recorded
-    ones that still exist under the same id (so a later ``--prune`` can remove them)."""
+    """Names this repository owns after apply.
+
+    Defined ones that exist, plus previously owned ones (recorded, or planned for
+    deletion) that still exist under the same id, so a later prune can remove them.
+    """
     ids: dict[str, str] = {}
     for name in managed:
         found = _find_by_name(listing, name)
@@ -253,7 +258,7 @@ def _ids_after(
             ids[name] = found.id
     existing = {(t.name, t.id) for t in listing}
     used_ids = set(ids.values())
-    for name, tid in (record.names.items() if record else ()):
+    for name, tid in owned.items():
         if name not in ids and (name, tid) in existing and tid not in used_ids:
             ids[name] = tid
     return dict(sorted(ids.items()))

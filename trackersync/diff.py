@@ -67,7 +67,7 @@ class DiffResult:
 def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
     """Return ``(added, removed)`` phrases between two vocabularies, each sorted.
 
-    Uses deepdiff with ``ignore_order`` (order is never a change). Call it only for
+    Uses deepdiff on the two phrase sets (tree view; order is never a change). Call it only for
     trackers whose phrase sets differ: deepdiff is the slow part of a plan.
 
     Raises:
@@ -76,11 +76,11 @@ def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list
     from deepdiff import DeepDiff
 
     try:
-        delta = DeepDiff(sorted(set(old)), sorted(set(new)), ignore_order=True)
+        delta = DeepDiff(set(old), set(new), view="tree")
+        added = sorted(level.t2 for level in delta.get("set_item_added", ()))
+        removed = sorted(level.t1 for level in delta.get("set_item_removed", ()))
     except Exception as exc:  # deepdiff raises plain exceptions; translate them here
         raise PlanError(f"could not diff vocabularies: {exc}") from exc
-    added = sorted(delta.get("iterable_item_added", {}).values())
-    removed = sorted(delta.get("iterable_item_removed", {}).values())
     return added, removed
 
 
