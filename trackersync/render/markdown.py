@@ -327,6 +327,7 @@ __all__ = [
     "GITHUB_COMMENT_LIMIT",
     "MARKER",
     "MASK",
+    "ZWJ",
     "code_block",
     "diff_lines",
     "escape_text",
