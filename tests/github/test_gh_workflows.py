@@ -1,0 +1,154 @@
+"""The workflows and the composite action, read as YAML: triggers, permissions,
+concurrency, pinning, and no ``${{ }}`` inside any ``run:`` script (issue 8)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
+ACTION = ROOT / ".github" / "actions" / "trackersync" / "action.yml"
+FILES = sorted(WORKFLOWS.glob("*.yml")) + [ACTION]
+
+
+def load(path: Path) -> dict[str, Any]:
+    # Safe loader, YAML 1.2: the key "on" stays the string "on".
+    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def steps_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    if "runs" in doc:
+        return list(doc["runs"]["steps"])
+    return [s for job in doc["jobs"].values() for s in job.get("steps", [])]
+
+
+def test_all_expected_files_exist() -> None:
+    names = {p.name for p in WORKFLOWS.glob("*.yml")}
+    assert {"trackers-plan.yml", "trackers-apply.yml", "ci.yml"} <= names
+    assert ACTION.is_file() and (ACTION.parent / "run.sh").is_file()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_expression_inside_run_scripts(path: Path) -> None:
+    for step in steps_of(load(path)):
+        if "run" in step:
+            assert "${{" not in step["run"], f"{path.name}: {step.get('name')}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_never_pull_request_target_and_actions_pinned(path: Path) -> None:
+    doc = load(path)
+    assert "pull_request_target" not in (doc.get("on") or {})
+    code = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if not ln.lstrip().startswith("#")]
+    assert not [ln for ln in code if "pull_request_target" in ln]
+    for step in steps_of(doc):
+        uses = step.get("uses")
+        if uses and not uses.startswith("./"):
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", uses), uses
+        if "run" in step or "uses" not in step:
+            assert "shell" in step or path.parent == WORKFLOWS, "composite run steps need shell"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_secrets_only_from_repository_secrets_in_env(path: Path) -> None:
+    doc = load(path)
+    for step in steps_of(doc):
+        for key, value in (step.get("env") or {}).items():
+            if key.startswith("SYMBL_"):
+                assert value == f"${{{{ secrets.{key} }}}}", (key, value)
+        for value in (step.get("with") or {}).values():
+            assert "secrets." not in str(value)
+
+
+def test_plan_workflow_triggers_permissions_concurrency() -> None:
+    doc = load(WORKFLOWS / "trackers-plan.yml")
+    assert set(doc["on"]) == {"pull_request"}
+    assert {"trackers/**", "trackersync.yaml"} <= set(doc["on"]["pull_request"]["paths"])
+    assert doc["permissions"] == {}
+    assert doc["concurrency"]["group"] == "trackers-plan-${{ github.event.pull_request.number }}"
+    assert doc["concurrency"]["cancel-in-progress"] is True
+    plan, comment = doc["jobs"]["plan"], doc["jobs"]["comment"]
+    assert plan["permissions"] == {"contents": "read"}
+    assert comment["permissions"] == {"pull-requests": "write"}
+    assert comment["needs"] == "plan"
+    # Only the job without write access holds the Symbl credentials.
+    assert "secrets." not in str(comment) and "secrets." in str(plan)
+    commands = [s["with"]["command"] for s in plan["steps"] if "command" in s.get("with", {})]
+    assert commands == ["validate", "plan"]
+    script = comment["steps"][-1]["run"]
+    assert "gh api" in script and "--method PATCH" in script and "MARKER" in script
+
+
+def test_apply_workflow_triggers_permissions_concurrency() -> None:
+    doc = load(WORKFLOWS / "trackers-apply.yml")
+    on = doc["on"]
+    assert set(on) == {"push", "schedule", "workflow_dispatch"}
+    assert on["push"]["branches"] == ["main"]
+    assert {"trackers/**", "trackersync.yaml"} <= set(on["push"]["paths"])
+    assert on["schedule"][0]["cron"].split()[2:] == ["*", "*", "*"]  # nightly
+    assert doc["permissions"] == {}
+    apply, drift = doc["jobs"]["apply"], doc["jobs"]["drift"]
+    assert apply["concurrency"] == {"group": "trackers-apply", "cancel-in-progress": False}
+    assert drift["concurrency"]["group"] != apply["concurrency"]["group"]
+    for job in (apply, drift):
+        assert job["permissions"] == {"contents": "read"}
+    assert "github.event_name == 'push'" in apply["if"]
+    assert "github.event_name == 'schedule'" in drift["if"]
+    apply_steps = {s.get("id"): s for s in apply["steps"]}
+    assert apply_steps["apply"]["with"]["command"] == "apply"
+    assert apply_steps["ids"]["with"]["command"] == "ids"
+    assert apply["outputs"]["tracker-ids"] == "${{ steps.ids.outputs.tracker-ids }}"
+    uploads = [s for s in apply["steps"] if str(s.get("uses", "")).startswith("actions/upload")]
+    assert uploads and uploads[0]["with"]["name"] == "trackersync-ids"
+    fail = drift["steps"][-1]
+    assert "exit 1" in fail["run"] and "::error" in fail["run"]
+
+
+def test_ci_workflow_calls_ci_run() -> None:
+    doc = load(WORKFLOWS / "ci.yml")
+    assert doc["permissions"] == {"contents": "read"}
+    assert any(s.get("run") == ".ci/run" for s in steps_of(doc))
+
+
+def test_composite_action_interface() -> None:
+    doc = load(ACTION)
+    assert doc["runs"]["using"] == "composite"
+    assert {"command", "env", "working-directory", "args", "python-version"} <= set(doc["inputs"])
+    assert {"exit-code", "plan-markdown", "tracker-ids"} <= set(doc["outputs"])
+    for name, out in doc["outputs"].items():
+        assert out["value"] == f"${{{{ steps.run.outputs.{name} }}}}"
+    run_step = next(s for s in doc["runs"]["steps"] if s.get("id") == "run")
+    assert run_step["env"]["TS_ARGS"] == "${{ inputs.args }}"
+    assert run_step["working-directory"] == "${{ inputs.working-directory }}"
+
+
+def test_workflows_use_the_composite_action() -> None:
+    for name in ("trackers-plan.yml", "trackers-apply.yml"):
+        uses = [s.get("uses") for s in steps_of(load(WORKFLOWS / name))]
+        assert "./.github/actions/trackersync" in uses
+
+
+def _actionlint() -> str | None:
+    local = Path(sys.executable).parent / "actionlint"
+    return str(local) if local.exists() else shutil.which("actionlint")
+
+
+@pytest.mark.skipif(_actionlint() is None, reason="actionlint is not installed")
+def test_actionlint_passes() -> None:
+    binary = _actionlint()
+    assert binary is not None
+    files = [str(p) for p in sorted(WORKFLOWS.glob("*.yml"))]
+    result = subprocess.run([binary, *files], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
