@@ -60,3 +60,6 @@ class Config(BaseModel):
     vars: dict[str, Any] = Field(default_factory=dict)
     environments: dict[str, EnvironmentConfig] = Field(default_factory=dict)
     account_limit: int = Field(default=ACCOUNT_TRACKER_LIMIT, ge=1)
+    # rule code -> "error" | "warning" | "off", for the adjustable validation rules
+    # (trackersync.definitions.rules); e.g. {"phrase-few": "off"}.
+    severity: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)

@@ -1,0 +1,32 @@
+"""Tracker definitions as code: load, render, validate and write tracker files.
+
+Public interface (issue 4)::
+
+    cfg = load_config(path, root)                      # ConfigError naming file:line:col
+    ds = load_definitions(root, cfg, env=None, paths=None)
+    ds.trackers, ds.problems, ds.has_errors, ds.files, ds.raise_for_errors()
+    text = dump_tracker_yaml(tracker, comments=())     # for ``trackersync import``
+
+Modules: :mod:`.yamlnodes` (decode + C-parser composition + YAML 1.2 scalars),
+:mod:`.templates` (jinja2 sandbox), :mod:`.schema` (pydantic file models, JSON
+Schema), :mod:`.rules` (the rule table and profiles), :mod:`.checks` (the value
+rules), :mod:`.files` (one file to trackers), :mod:`.loader`, :mod:`.config_loader`,
+:mod:`.writer`.
+"""
+
+from __future__ import annotations
+
+from trackersync.definitions.config_loader import load_config
+from trackersync.definitions.loader import DefinitionSet, load_definitions
+from trackersync.definitions.rules import PROFILES, RULES, Rule
+from trackersync.definitions.writer import dump_tracker_yaml
+
+__all__ = [
+    "PROFILES",
+    "RULES",
+    "DefinitionSet",
+    "Rule",
+    "dump_tracker_yaml",
+    "load_config",
+    "load_definitions",
+]

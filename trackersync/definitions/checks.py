@@ -1,0 +1,258 @@
+"""The value checks of :mod:`.rules`: per tracker, then across the whole set.
+
+Each check reports through a :class:`~.rules.Reporter` under the rule's code; the
+rule table in :mod:`.rules` gives every code's severity and source. Phrases are
+normalised (ends stripped, whitespace runs collapsed to one space) before any other
+check (case C05), and the tracker carries the normalised phrases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from trackersync.definitions.rules import (
+    BODY_LIMIT_BYTES,
+    MAX_WORDS,
+    MIN_RECOMMENDED_PHRASES,
+    RESERVED_PREFIX,
+    Profile,
+    Reporter,
+)
+from trackersync.model import DesiredTracker, SourceRef
+
+Pos = tuple[int, int]
+
+_GUID_END = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?\)?$"
+)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*")
+_LONG_WORD = re.compile(r"\S{24,}")
+
+
+def normalise(phrase: str) -> str:
+    """Strip the ends and collapse every whitespace run (tabs, newlines too) to one space."""
+    return " ".join(phrase.split())
+
+
+def looks_secret(text: str) -> bool:
+    """True when ``text`` holds a JWT, or a 24+ character word mixing letters and digits."""
+    if _JWT.search(text):
+        return True
+    for word in _LONG_WORD.findall(text):
+        if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+            return True
+    return False
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """Quote a phrase or name for a message: masked if secret-looking, cut if long."""
+    if looks_secret(text):
+        return f'"{text[:4]}…" ({len(text)} characters, masked)'
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass
+class Entry:
+    """A tracker as loaded, with where each of its parts was written.
+
+    Attributes:
+        tracker: the tracker (phrases already normalised).
+        file: the file label (path relative to the project root).
+        name_pos: (line, column) of the ``name`` value.
+        raw_phrases: phrases as written, before normalisation.
+        phrase_pos: (line, column) of each phrase.
+        renamed_pos: (line, column) of each ``renamed_from`` item.
+    """
+
+    tracker: DesiredTracker
+    file: str
+    name_pos: Pos
+    raw_phrases: list[str]
+    phrase_pos: list[Pos]
+    renamed_pos: list[Pos] = field(default_factory=list)
+
+    def at(self, pos: Pos) -> SourceRef:
+        """Return a SourceRef in this entry's file."""
+        return SourceRef(file=self.file, line=pos[0], column=pos[1])
+
+    @property
+    def where(self) -> SourceRef:
+        """The name's SourceRef."""
+        return self.tracker.source or self.at(self.name_pos)
+
+    @property
+    def label(self) -> str:
+        """``tracker "<name>"`` for messages."""
+        return f"tracker {shown(self.tracker.name)}"
+
+
+def check_tracker(entry: Entry, profile: Profile, rep: Reporter) -> None:
+    """Run every per-tracker rule on one entry."""
+    _check_name(entry, rep)
+    _check_phrases(entry, profile, rep)
+    _check_count(entry, profile, rep)
+    _check_body(entry, rep)
+
+
+def _check_name(entry: Entry, rep: Reporter) -> None:
+    name, where, tname = entry.tracker.name, entry.where, entry.tracker.name
+    if not name.strip():
+        rep.add("name-empty", "tracker name is empty; give the tracker a name", where, tname)
+        return
+    if name.casefold().startswith(RESERVED_PREFIX):
+        rep.add("name-reserved", f"{entry.label}: names starting with 'Symbl.' belong to the "
+                "platform's trackers; trackersync must not manage them; rename it", where, tname)
+    if normalise(name) != name:
+        rep.add("name-whitespace", f"{entry.label} has leading, trailing or repeated spaces; "
+                "the name is used exactly as written", where, tname)
+    if _GUID_END.search(name):
+        rep.add("name-ephemeral", f"{entry.label} ends in a GUID and looks ephemeral (a "
+                "test run's leftover?); use a stable name", where, tname)
+
+
+def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
+    seen: dict[str, int] = {}
+    folded: dict[str, int] = {}
+    tname = entry.tracker.name
+    for index, (raw, phrase) in enumerate(
+        zip(entry.raw_phrases, entry.tracker.vocabulary, strict=True), start=1
+    ):
+        where = entry.at(entry.phrase_pos[index - 1])
+        head = f"{entry.label}: phrase {index}"
+        if not phrase:
+            rep.add("phrase-empty", f"{head} is empty; remove it or write the phrase", where,
+                    tname)
+            continue
+        if raw != phrase:
+            rep.add("phrase-whitespace", f"{head} {shown(raw)} has leading, trailing or repeated "
+                    f"whitespace; it is used as {shown(phrase)}", where, tname)
+        bad = profile.bad_chars(phrase)
+        if bad:
+            chars = ", ".join(f"{_char(c)} at column {col}" for c, col in bad)
+            rep.add("phrase-charset", f"{head} contains {chars} ({profile.allowed}; "
+                    f"rules: {profile.name})", where, tname)
+        if phrase.count(" ") >= MAX_WORDS:
+            rep.add("phrase-long", f"{head} has {phrase.count(' ') + 1} words; Symbl advises "
+                    f"short phrases (at most {MAX_WORDS} words)", where, tname)
+        if looks_secret(phrase):
+            rep.add("phrase-secret", f"{head} {shown(phrase)} looks like a token or key; "
+                    "remove it if it is a secret", where, tname)
+        _check_duplicate(phrase, index, head, where, seen, folded, rep, tname)
+
+
+def _check_duplicate(
+    phrase: str, index: int, head: str, where: SourceRef,
+    seen: dict[str, int], folded: dict[str, int], rep: Reporter, tname: str,
+) -> None:
+    if phrase in seen:
+        rep.add("phrase-duplicate", f"{head} {shown(phrase)} repeats phrase {seen[phrase]}; "
+                "Symbl refuses duplicate phrases; remove one", where, tname)
+        return
+    seen[phrase] = index
+    key = phrase.casefold()
+    if key in folded:
+        rep.add("phrase-case-variant", f"{head} {shown(phrase)} differs from phrase "
+                f"{folded[key]} only in case; Symbl matches ignoring case, keep one", where,
+                tname)
+    else:
+        folded[key] = index
+
+
+def _char(char: str) -> str:
+    import unicodedata
+
+    if char.isprintable() and not char.isspace():
+        return f"'{char}'"
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'character')}"
+
+
+def _check_count(entry: Entry, profile: Profile, rep: Reporter) -> None:
+    count = len(entry.tracker.vocabulary)
+    where, tname = entry.where, entry.tracker.name
+    if count == 0:
+        rep.add("phrase-count", f"{entry.label} has no phrase; add at least one", where, tname)
+    elif profile.max_phrases is not None and count > profile.max_phrases:
+        rep.add("phrase-count", f"{entry.label} has {count} phrases; at most "
+                f"{profile.max_phrases} are allowed (rules: {profile.name}); split it into "
+                "several trackers", where, tname)
+    elif count < MIN_RECOMMENDED_PHRASES:
+        rep.add("phrase-few", f"{entry.label} has {count} phrase{'s' if count != 1 else ''}; "
+                f"Symbl recommends at least {MIN_RECOMMENDED_PHRASES}", where, tname)
+
+
+def _check_body(entry: Entry, rep: Reporter) -> None:
+    tracker = entry.tracker
+    bound = 6 * (len(tracker.name) + sum(map(len, tracker.vocabulary)))
+    if bound + 8 * len(tracker.vocabulary) + 100 < BODY_LIMIT_BYTES:
+        return
+    body = {"id": "0" * 16, "name": tracker.name, "vocabulary": list(tracker.vocabulary)}
+    size = len(json.dumps(body).encode())
+    if size > BODY_LIMIT_BYTES:
+        rep.add("body-size", f"{entry.label}: its request body would be {size} bytes, over "
+                "Symbl's 1 MB limit; split it into several trackers", entry.where,
+                tracker.name)
+
+
+def check_set(entries: Sequence[Entry], limit: int, rep: Reporter) -> None:
+    """Run the rules that look across trackers: names, renames, shared phrases, the limit."""
+    _check_names(entries, rep)
+    _check_renames(entries, rep)
+    _check_shared(entries, rep)
+    if len(entries) > limit:
+        rep.add("account-limit", f"{len(entries)} trackers are defined; a Symbl account holds "
+                f"at most {limit}")
+
+
+def _check_names(entries: Sequence[Entry], rep: Reporter) -> None:
+    exact: dict[str, Entry] = {}
+    folded: dict[str, Entry] = {}
+    for entry in entries:
+        name = entry.tracker.name
+        if name in exact:
+            rep.add("name-duplicate", f"{entry.label} is also defined at {exact[name].where}; "
+                    "names must be unique", entry.where, name)
+            continue
+        exact[name] = entry
+        other = folded.setdefault(name.casefold(), entry)
+        if other is not entry:
+            rep.add("name-case-variant", f"{entry.label} differs from tracker "
+                    f"{shown(other.tracker.name)} ({other.where}) only in case; Symbl keeps "
+                    "them as two trackers", entry.where, name)
+
+
+def _check_renames(entries: Sequence[Entry], rep: Reporter) -> None:
+    defined = {entry.tracker.name: entry for entry in entries}
+    claimed: dict[str, Entry] = {}
+    for entry in entries:
+        for old, pos in zip(entry.tracker.renamed_from, entry.renamed_pos, strict=False):
+            where, head = entry.at(pos), f"{entry.label}: renamed_from {shown(old)}"
+            if old == entry.tracker.name:
+                rep.add("renamed-from", f"{head} is the tracker's own name; remove it", where,
+                        entry.tracker.name)
+            elif old in defined:
+                rep.add("renamed-from", f"{head} is defined at {defined[old].where}; a name "
+                        "cannot be both renamed and kept", where, entry.tracker.name)
+            elif old in claimed and claimed[old] is not entry:
+                rep.add("renamed-from", f"{head} is also claimed by "
+                        f"{claimed[old].label}; only one tracker can take it over", where,
+                        entry.tracker.name)
+            else:
+                claimed[old] = entry
+
+
+def _check_shared(entries: Sequence[Entry], rep: Reporter) -> None:
+    first: dict[str, tuple[Entry, int]] = {}
+    for entry in entries:
+        for index, phrase in enumerate(entry.tracker.vocabulary, start=1):
+            key = phrase.casefold()
+            owner = first.setdefault(key, (entry, index))
+            if owner[0] is entry or not phrase:
+                continue
+            rep.add("phrase-shared", f"{entry.label}: phrase {index} {shown(phrase)} is also "
+                    f"in {owner[0].label} (phrase {owner[1]}); both trackers will match it",
+                    entry.at(entry.phrase_pos[index - 1]), entry.tracker.name)

@@ -1,0 +1,127 @@
+"""``load_config``: read ``trackersync.yaml`` with positions and "did you mean" hints.
+
+The file is read like a tracker file (UTF-8, YAML 1.2, positions kept, duplicate keys
+refused) and validated against :class:`trackersync.config.Config` in strict mode, so
+``prune: "yes"`` is an error rather than a guess. Every fault is listed in one
+:class:`~trackersync.errors.ConfigError`, each as ``file:line:col: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from trackersync.config import Config
+from trackersync.definitions.files import label_for
+from trackersync.definitions.rules import check_overrides
+from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
+from trackersync.errors import ConfigError
+
+CONFIG_NAMES = ("trackersync.yaml", "trackersync.yml")
+
+
+def load_config(path: Path | None, root: Path) -> Config:
+    """Load the project configuration.
+
+    Args:
+        path: the config file (``--config``); ``None`` means ``root/trackersync.yaml``
+            (or ``.yml``) if it exists, else every default.
+        root: the project root, used for the file label in messages.
+
+    Returns:
+        The validated :class:`Config`.
+
+    Raises:
+        ConfigError: the file is missing (when given), unreadable, not YAML, or has
+            unknown keys (with a "did you mean" hint) or wrong values, each named as
+            ``file:line:col``. Values are never echoed.
+    """
+    root = Path(os.path.abspath(root))
+    if path is None:
+        found = [root / name for name in CONFIG_NAMES if (root / name).is_file()]
+        if not found:
+            return Config()
+        path = found[0]
+    path = Path(os.path.abspath(path))
+    label = label_for(path, root)
+    if not path.is_file():
+        raise ConfigError(f"{label}: config file not found")
+    try:
+        doc = compose(read_text(path))
+    except YamlProblem as exc:
+        raise ConfigError(f"{label}:{exc.line}:{exc.column}: {exc.message}") from exc
+    messages = [f"{label}:{p.line}:{p.column}: {p.message}" for p in doc.problems]
+    config: Config | None
+    if doc.data is None:
+        config = Config()
+    elif not isinstance(doc.data, dict):
+        raise ConfigError(f"{label}:1:1: the config file must be a mapping of keys")
+    else:
+        config, errors = _validate(doc, label)
+        messages.extend(errors)
+    if config is not None:
+        for message in check_overrides(config.severity):
+            line, col = doc.position(("severity",), key=True)
+            messages.append(f"{label}:{line}:{col}: severity: {message}")
+    if messages:
+        raise ConfigError(_joined(label, messages))
+    assert config is not None
+    return config
+
+
+def _joined(label: str, messages: list[str]) -> str:
+    if len(messages) == 1:
+        return messages[0]
+    return f"{len(messages)} problems in {label}:\n" + "\n".join(messages)
+
+
+def _validate(doc: Document, label: str) -> tuple[Config | None, list[str]]:
+    try:
+        return Config.model_validate(doc.data, strict=True), []
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            if err["type"] == "extra_forbidden":
+                line, col = doc.position(loc, key=True)
+                messages.append(f"{label}:{line}:{col}: {_unknown(loc)}")
+            else:
+                line, col = doc.position(loc)
+                dotted = ".".join(str(p) for p in loc)
+                messages.append(f"{label}:{line}:{col}: {dotted}: {err['msg']}")
+        return None, messages
+
+
+def _unknown(loc: tuple[Any, ...]) -> str:
+    key = str(loc[-1])
+    allowed = _fields_at(Config, loc[:-1])
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f'; did you mean "{close[0]}"?' if close else ""
+    where = ".".join(str(p) for p in loc[:-1])
+    scope = f" in {where}" if where else ""
+    return f'unknown key "{key}"{scope}{hint} (allowed: {", ".join(allowed)})'
+
+
+def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """Return the field names of the model found at ``loc`` inside ``model``."""
+    current: Any = model
+    parts = list(loc)
+    while parts:
+        part = parts.pop(0)
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = field.annotation
+        if typing.get_origin(current) is dict and parts:
+            parts.pop(0)
+            current = typing.get_args(current)[1]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []

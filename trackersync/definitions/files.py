@@ -1,0 +1,249 @@
+"""One tracker file to :class:`~.checks.Entry` values, every fault reported at its place.
+
+The file-format rules of :mod:`.rules` (codes ``encoding``, ``yaml-syntax``,
+``duplicate-key``, ``file-shape``, ``unknown-key``, ``schema``, ``quote-it``,
+``template``) are applied here; the value rules run afterwards in :mod:`.checks`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from trackersync.definitions.checks import Entry, normalise, shown
+from trackersync.definitions.rules import Reporter
+from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
+from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
+from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
+from trackersync.model import DesiredTracker, SourceRef
+
+_STRING_KEYS = ("name", "description")
+_STRING_LISTS = ("vocabulary", "renamed_from")
+_TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "a boolean", int: "a number",
+               float: "a number", type(None): "empty (null)"}
+
+
+def label_for(path: Path, root: Path) -> str:
+    """Return ``path`` relative to ``root`` (POSIX separators) when inside it, else as is."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def parse_trackers(
+    path: Path, label: str, variables: Mapping[str, Any], renderer: list[Any], rep: Reporter
+) -> list[Entry]:
+    """Read one file and return its trackers; report every fault to ``rep``.
+
+    Args:
+        path: the file to read.
+        label: the file as shown in problems (relative to the project root).
+        variables: template variables, used when ``path`` ends in ``.j2``.
+        renderer: a one-slot cache for the template renderer (created on first use).
+        rep: where problems go.
+    """
+    try:
+        text = read_text(path)
+        if path.name.endswith(TEMPLATE_SUFFIX):
+            text = _render(path, text, variables, renderer)
+        doc = compose(text)
+    except YamlProblem as exc:
+        code = "encoding" if exc.code in ("encoding", "io") else "yaml-syntax"
+        rep.add(code, exc.message, SourceRef(file=label, line=exc.line, column=exc.column))
+        return []
+    except TemplateProblem as exc:
+        rep.add("template", f"{exc.message} (in template {label})",
+                SourceRef(file=label, line=exc.line, column=1))
+        return []
+    for problem in doc.problems:
+        code = "duplicate-key" if problem.code == "duplicate-key" else "yaml-syntax"
+        rep.add(code, problem.message, SourceRef(file=label, line=problem.line,
+                                                 column=problem.column))
+    return _FileReader(doc, label, rep).entries()
+
+
+def _render(path: Path, text: str, variables: Mapping[str, Any], renderer: list[Any]) -> str:
+    if not renderer:
+        from trackersync.definitions.templates import TemplateRenderer
+
+        renderer.append(TemplateRenderer(variables))
+    rendered: str = renderer[0].render(path, text)
+    return rendered
+
+
+class _FileReader:
+    """Walks one composed file: its shape, then each tracker mapping in it."""
+
+    def __init__(self, doc: Document, label: str, rep: Reporter) -> None:
+        self.doc, self.label, self.rep = doc, label, rep
+
+    def at(self, path: tuple[Any, ...], *, key: bool = False) -> SourceRef:
+        line, column = self.doc.position(path, key=key)
+        return SourceRef(file=self.label, line=line, column=column)
+
+    def entries(self) -> list[Entry]:
+        data = self.doc.data
+        shape = "a tracker file is a mapping with name and vocabulary (or a 'trackers:' list)"
+        if data is None:
+            self.rep.add("file-shape", f"file is empty; {shape}", self.at(()))
+            return []
+        if not isinstance(data, dict):
+            kind = _TYPE_NAMES.get(type(data), "a single value")
+            self.rep.add("file-shape", f"file holds {kind}; {shape}", self.at(()))
+            return []
+        if "trackers" not in data:
+            entry = self._tracker(data, (), "tracker")
+            return [entry] if entry else []
+        return self._list(data)
+
+    def _list(self, data: dict[str, Any]) -> list[Entry]:
+        for key in data:
+            if key != "trackers":
+                self._unknown(("trackers",), key, ("trackers",), "file")
+        items = data["trackers"]
+        if not isinstance(items, list) or not items:
+            self.rep.add("file-shape", "'trackers' must be a non-empty list of trackers (each "
+                         "with name and vocabulary)", self.at(("trackers",)))
+            return []
+        result = []
+        for index, item in enumerate(items):
+            path = ("trackers", index)
+            if not isinstance(item, dict):
+                self.rep.add("file-shape", f"trackers item {index + 1} is "
+                             f"{_TYPE_NAMES.get(type(item), 'a single value')}; each item is a "
+                             "mapping with name and vocabulary", self.at(path))
+                continue
+            entry = self._tracker(item, path, f"tracker {index + 1}")
+            if entry:
+                result.append(entry)
+        return result
+
+    def _tracker(self, data: dict[str, Any], path: tuple[Any, ...], fallback: str) -> Entry | None:
+        name = data.get("name")
+        label = f"tracker {shown(name)}" if isinstance(name, str) and name.strip() else fallback
+        self._quote_check(data, path, label)
+        for key in [k for k in data if k not in TRACKER_KEYS]:
+            self._unknown(path, key, TRACKER_KEYS, label)  # reported; the rest still checked
+            data = {k: v for k, v in data.items() if k != key}
+        try:
+            spec = TrackerSpec.model_validate(data, strict=True)
+        except ValidationError as exc:
+            for err in exc.errors():
+                self._schema_error(err, path, label)
+            return None
+        return self._entry(spec, path)
+
+    def _entry(self, spec: TrackerSpec, path: tuple[Any, ...]) -> Entry:
+        values = self.doc.values
+        name_pos = values[(*path, "name")]
+        tracker = DesiredTracker(
+            name=spec.name,
+            vocabulary=tuple(normalise(p) for p in spec.vocabulary),
+            description=spec.description,
+            renamed_from=tuple(spec.renamed_from),
+            protect=spec.protect,
+            source=SourceRef(file=self.label, line=name_pos[0], column=name_pos[1]),
+        )
+        vocab, renamed = (*path, "vocabulary"), (*path, "renamed_from")
+        return Entry(
+            tracker=tracker,
+            file=self.label,
+            name_pos=name_pos,
+            raw_phrases=spec.vocabulary,
+            phrase_pos=[values[(*vocab, i)] for i in range(len(spec.vocabulary))],
+            renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],
+        )
+
+    def _quote_check(self, data: dict[str, Any], path: tuple[Any, ...], label: str) -> None:
+        """Refuse plain scalars YAML reads as non-strings where a string is expected.
+
+        The value is replaced by its text, so the shape check does not report it twice
+        and the other rules still run on the tracker (it has an error anyway).
+        """
+        depth = len(path)
+        for where, (kind, text) in self.doc.plain_nonstr.items():
+            if where[:depth] != path or not _string_position(where[depth:]):
+                continue
+            rel = where[depth:]
+            if text == "":  # empty: reported by the name/phrase rules, not as "quote it"
+                if rel[0] in ("name", "vocabulary"):
+                    _set(data, rel, "")
+                continue
+            quoted = f'"{text}"' if "'" in text else f"'{text}'"
+            self.rep.add("quote-it", f"{label}: {_describe(rel)} is an unquoted {text}, which "
+                         f"YAML may read as a {kind}; quote it: {quoted}", self.at(where),
+                         data.get("name") if isinstance(data.get("name"), str) else None)
+            _set(data, rel, text)
+
+    def _schema_error(self, err: Any, path: tuple[Any, ...], label: str) -> None:
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            self._unknown((*path, *loc[:-1]), loc[-1], TRACKER_KEYS, label)
+            return
+        where = self.at((*path, *loc), key=kind == "missing")
+        what = _describe(loc)
+        if kind == "missing":
+            self.rep.add("schema", f'{label}: required key "{loc[-1]}" is missing',
+                         self.at(path), None)
+        elif kind == "string_too_short" and loc == ("name",):
+            self.rep.add("name-empty", "tracker name is empty; give the tracker a name", where)
+        elif kind in ("too_short", "list_too_short") and loc == ("vocabulary",):
+            self.rep.add("phrase-count", f"{label} has no phrase; add at least one", where)
+        elif kind == "string_type":
+            self.rep.add("schema", f"{label}: {what} is {_got(err)}, not text; "
+                         f"{_string_hint(loc)}", where)
+        elif kind == "list_type":
+            self.rep.add("schema", f"{label}: {what} must be a list (one '- item' per line)",
+                         where)
+        elif kind == "bool_type":
+            self.rep.add("schema", f"{label}: {what} must be true or false", where)
+        else:
+            self.rep.add("schema", f"{label}: {what}: {err['msg']}", where)
+
+    def _unknown(
+        self, parent: tuple[Any, ...], key: Any, allowed: tuple[str, ...], label: str
+    ) -> None:
+        import difflib
+
+        close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+        hint = f'; did you mean "{close[0]}"?' if close else ""
+        self.rep.add("unknown-key", f'{label}: unknown key "{key}"{hint} (allowed: '
+                     f"{', '.join(allowed)})", self.at((*parent, key), key=True))
+
+
+def _set(data: dict[str, Any], rel: tuple[Any, ...], text: str) -> None:
+    if len(rel) == 1:
+        data[rel[0]] = text
+    elif isinstance(data.get(rel[0]), list):
+        data[rel[0]][rel[1]] = text
+
+
+def _string_position(rel: tuple[Any, ...]) -> bool:
+    if len(rel) == 1:
+        return rel[0] in _STRING_KEYS
+    return len(rel) == 2 and rel[0] in _STRING_LISTS and isinstance(rel[1], int)
+
+
+def _describe(loc: tuple[Any, ...]) -> str:
+    if len(loc) == 2 and loc[0] == "vocabulary" and isinstance(loc[1], int):
+        return f"phrase {loc[1] + 1}"
+    if len(loc) == 2 and loc[0] == "renamed_from" and isinstance(loc[1], int):
+        return f"renamed_from item {loc[1] + 1}"
+    if loc == ("name",):
+        return "the name"
+    return ".".join(str(part) for part in loc) or "the tracker"
+
+
+def _got(err: Any) -> str:
+    return _TYPE_NAMES.get(type(err.get("input")), "not a string")
+
+
+def _string_hint(loc: tuple[Any, ...]) -> str:
+    if loc and loc[0] in ("vocabulary", "renamed_from"):
+        return "quote it (an unquoted ': ' or '- ' inside a phrase starts a mapping or a list)"
+    return "quote it"

@@ -1,0 +1,189 @@
+"""Every validation rule in one place: its code, default severity, profile and source.
+
+Sources are sections of ``symbl-api.md`` (§2.2 limits, §6 decisions), DESIGN.md and
+the real-world cases (``cases/README.md``, C01-C25). The checks themselves live in
+:mod:`.checks`; the file-format rules (syntax, keys, types) are reported by the
+loader under the codes listed here too, so this table is the complete list.
+
+Profiles (symbl-api.md §6 items 9-10; config key ``rules:``):
+
+- ``strict`` (default): 1 to 50 phrases; a phrase holds only Unicode letters (with
+  their combining marks), digits, whitespace, ``.``, ``'``, ``’`` (U+2019) and ``-``.
+- ``lenient``: at least 1 phrase, no maximum; only ``( ) [ ]`` are refused.
+
+Rules marked *adjustable* may have their severity changed (``error``, ``warning`` or
+``off``) with the config key ``severity: {code: level}``; the others mirror what the
+API refuses, or protect the account, and cannot be relaxed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from trackersync.model import Problem, Severity, SourceRef
+
+BODY_LIMIT_BYTES = 1_048_576  # symbl-api.md §2.2 "request body size", §6 item 14
+MIN_RECOMMENDED_PHRASES = 5  # symbl-api.md §2.2 "vocabulary count"
+MAX_WORDS = 10  # symbl-api.md §2.2 "best practices": short, simple phrases
+RESERVED_PREFIX = "symbl."  # cases C08/C22: platform trackers in the Symbl. namespace
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: stable ``code``, default ``severity``, what it checks and its source."""
+
+    code: str
+    severity: Severity
+    summary: str
+    source: str
+    adjustable: bool = False
+
+
+_TABLE = (
+    # --- the file itself (loader) ---
+    Rule("encoding", "error", "file is not UTF-8 (a BOM and CRLF line ends are fine)",
+         "issue 4; DESIGN.md Files"),
+    Rule("yaml-syntax", "error", "YAML syntax error, tab indentation, several documents",
+         "DESIGN.md Files (YAML 1.2)"),
+    Rule("duplicate-key", "error", "a key appears twice in one mapping", "DESIGN.md Files"),
+    Rule("file-shape", "error", "empty file, a list or a scalar instead of a mapping, "
+         "or a file that defines no tracker", "issue 4; case C09"),
+    Rule("unknown-key", "error", "a key that is not part of the format (value never echoed)",
+         "DESIGN.md Files; case C15"),
+    Rule("schema", "error", "a required key is missing or a value has the wrong type",
+         "DESIGN.md Files; symbl-api.md §6 item 12"),
+    Rule("quote-it", "error", "unquoted yes/no/on/off/null/number/date where a string is "
+         "expected; never coerced", "DESIGN.md Files; case C01"),
+    Rule("template", "error", "a .yaml.j2 template fails to render (names template and line)",
+         "DESIGN.md Files"),
+    Rule("no-definitions", "error", "no tracker files found in the trackers directory",
+         "case C09 A"),
+    # --- names ---
+    Rule("name-empty", "error", "empty or whitespace-only name", "symbl-api.md §6 item 12"),
+    Rule("name-reserved", "error", "name in the platform's 'Symbl.' namespace",
+         "cases C08, C22"),
+    Rule("name-duplicate", "error", "the same exact name defined twice",
+         "symbl-api.md §2.1, §6 item 7"),
+    Rule("name-case-variant", "warning", "names differing only in case (Symbl keeps two "
+         "trackers)", "symbl-api.md §2.1, §6 item 7; case C19", adjustable=True),
+    Rule("name-whitespace", "warning", "leading, trailing or repeated spaces in a name "
+         "(kept as written)", "symbl-api.md §6 item 7 (no trimming)", adjustable=True),
+    Rule("name-ephemeral", "warning", "name ends in a GUID: looks like a leaked test tracker",
+         "case C25", adjustable=True),
+    Rule("renamed-from", "error", "renamed_from names the tracker itself, a tracker defined "
+         "elsewhere, or a name another tracker also claims", "symbl-api.md §6 item 6"),
+    # --- phrases ---
+    Rule("phrase-empty", "error", "empty or whitespace-only phrase",
+         "symbl-api.md §6 items 9, 12"),
+    Rule("phrase-duplicate", "error", "the same phrase twice in one tracker (after "
+         "whitespace normalisation)", "symbl-api.md §2.1, §6 item 11; case C05"),
+    Rule("phrase-case-variant", "warning", "phrases in one tracker differing only in case",
+         "symbl-api.md §6 item 11; case C05", adjustable=True),
+    Rule("phrase-charset", "error", "a character the profile refuses",
+         "symbl-api.md §2.2 punctuation, §6 item 10"),
+    Rule("phrase-count", "error", "no phrase, or more than the profile allows (strict: 50)",
+         "symbl-api.md §2.2 vocabulary count, §6 item 9"),
+    Rule("phrase-few", "warning", "fewer than 5 phrases (Symbl's recommendation)",
+         "symbl-api.md §2.2 vocabulary count, §6 item 9", adjustable=True),
+    Rule("phrase-whitespace", "warning", "leading, trailing or repeated whitespace; the "
+         "phrase is sent normalised", "case C05; symbl-api.md §6 item 11", adjustable=True),
+    Rule("phrase-long", "warning", "a phrase over 10 words",
+         "symbl-api.md §2.2 best practices", adjustable=True),
+    Rule("phrase-shared", "warning", "the same phrase (ignoring case) in two trackers",
+         "case C22; symbl-api.md §6 item 23 (matching ignores case)", adjustable=True),
+    Rule("phrase-secret", "warning", "a phrase that looks like a token or key (masked)",
+         "case C15", adjustable=True),
+    # --- limits ---
+    Rule("body-size", "error", "one tracker's request body over 1 MB",
+         "symbl-api.md §2.2 request body size, §6 item 14"),
+    Rule("account-limit", "error", "more trackers than the account limit (500)",
+         "symbl-api.md §2.2 max trackers, §6 item 13"),
+)
+
+RULES: dict[str, Rule] = {rule.code: rule for rule in _TABLE}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A rules profile (symbl-api.md §6 items 9-10).
+
+    Attributes:
+        name: ``"strict"`` or ``"lenient"``.
+        max_phrases: most phrases per tracker, ``None`` for no maximum.
+        refused: regex finding candidate refused characters in a phrase.
+        allowed: human description for messages.
+    """
+
+    name: str
+    max_phrases: int | None
+    refused: re.Pattern[str]
+    allowed: str
+
+    def bad_chars(self, phrase: str) -> list[tuple[str, int]]:
+        """Return each distinct refused character with its 1-based column in ``phrase``."""
+        found: dict[str, int] = {}
+        for match in self.refused.finditer(phrase):
+            char = match.group()
+            if char not in found and not (self.name == "strict" and _is_mark(char)):
+                found[char] = match.start() + 1
+        return list(found.items())
+
+
+def _is_mark(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char).startswith("M")
+
+
+PROFILES: dict[str, Profile] = {
+    "strict": Profile(
+        "strict", 50, re.compile(r"[^\w\s.'\u2019-]|_"),
+        "only letters, digits, spaces and . ' ’ - are allowed",
+    ),
+    "lenient": Profile(
+        "lenient", None, re.compile(r"[()\[\]]"), "( ) [ ] are not allowed",
+    ),
+}
+
+
+@dataclass
+class Reporter:
+    """Collects problems, applying the config's severity overrides (``off`` drops)."""
+
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        source: SourceRef | None = None,
+        tracker: str | None = None,
+    ) -> None:
+        """Record one problem under rule ``code`` (KeyError for an unknown code)."""
+        rule = RULES[code]
+        level = self.overrides.get(code, rule.severity) if rule.adjustable else rule.severity
+        if level == "off":
+            return
+        severity: Severity = "error" if level == "error" else "warning"
+        self.problems.append(
+            Problem(severity=severity, message=message, code=code, source=source, tracker=tracker)
+        )
+
+
+def check_overrides(overrides: Mapping[str, str]) -> list[str]:
+    """Return a message for each override naming an unknown or non-adjustable rule."""
+    import difflib
+
+    messages = []
+    for code in overrides:
+        rule = RULES.get(code)
+        if rule is None:
+            close = difflib.get_close_matches(code, list(RULES), n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else ""
+            messages.append(f'unknown rule "{code}"{hint}')
+        elif not rule.adjustable:
+            messages.append(f'rule "{code}" cannot be changed (the API enforces it)')
+    return messages

@@ -1,0 +1,87 @@
+"""Rendering ``*.yaml.j2`` tracker templates: jinja2's sandbox, undefined is an error.
+
+The only module of the loader that imports jinja2, and only when a template exists
+(DESIGN.md "Files": templates are rendered first, sandboxed, undefined variables are
+errors). jinja2's exceptions become :class:`TemplateProblem` naming the template's
+line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_SUFFIX = ".j2"
+
+
+class TemplateProblem(Exception):
+    """A template failed to render; ``line`` is 1-based in the template (1 if unknown)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class TemplateRenderer:
+    """Renders templates with one sandboxed environment and a fixed set of variables.
+
+    Args:
+        variables: the template variables (config ``vars`` overlaid by the chosen
+            environment's ``vars``).
+    """
+
+    def __init__(self, variables: Mapping[str, Any]) -> None:
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        self._variables = dict(variables)
+        self._env = SandboxedEnvironment(
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            autoescape=False,
+        )
+
+    def render(self, path: Path, text: str) -> str:
+        """Render ``text`` (the content of template ``path``) and return the YAML text.
+
+        Raises:
+            TemplateProblem: syntax errors, undefined variables, sandbox violations and
+                any other error raised while rendering, with the template's line.
+        """
+        import jinja2
+        from jinja2.sandbox import SecurityError
+
+        filename = str(path)
+        try:
+            code = self._env.compile(text, name=path.name, filename=filename)
+            template = self._env.template_class.from_code(
+                self._env, code, self._env.make_globals(None), None
+            )
+            return template.render(self._variables)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(f"template syntax error: {exc.message}", exc.lineno or 1) from exc
+        except jinja2.UndefinedError as exc:
+            raise TemplateProblem(f"template error: {exc.message}", _line(exc, filename)) from exc
+        except SecurityError as exc:
+            raise TemplateProblem(f"template refused by the sandbox: {exc}",
+                                  _line(exc, filename)) from exc
+        except Exception as exc:  # any other error raised by template code
+            raise TemplateProblem(
+                f"template error: {type(exc).__name__}: {exc}", _line(exc, filename)
+            ) from exc
+
+
+def _line(exc: BaseException, filename: str) -> int:
+    """Return the template line of the innermost traceback frame inside ``filename``."""
+    line = 1
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -1,0 +1,66 @@
+"""Writing tracker files: clean, stable YAML that :func:`load_definitions` reads back equal.
+
+Uses ruamel.yaml's round-trip dumper (the writing half of the YAML layer; reading is
+in :mod:`.yamlnodes`). A phrase or name that any YAML 1.1 or 1.2 reader would take
+for a boolean, null, number or date is single-quoted (case C01), so the file never
+depends on which YAML version the next tool speaks; ruamel quotes everything else
+that needs it (``: ``, ``#``, leading spaces, control characters...).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from trackersync.definitions.yamlnodes import plain_kind
+from trackersync.model import DesiredTracker, Tracker
+
+_WIDTH = 1_000_000  # never fold long phrases
+
+
+def _scalar(text: str) -> Any:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    if plain_kind(text) is None:
+        return text
+    if "'" in text or not text.isprintable():
+        return DoubleQuotedScalarString(text)
+    return SingleQuotedScalarString(text)
+
+
+def dump_tracker_yaml(tracker: Tracker, *, comments: Sequence[str] = ()) -> str:
+    """Return one tracker as a YAML file's text (used by ``trackersync import``).
+
+    Keys come in the order name, vocabulary, then (for a :class:`DesiredTracker`, when
+    not default) description, renamed_from, protect. Phrases keep their order.
+
+    Args:
+        tracker: the tracker to write.
+        comments: lines written first as ``# <line>`` comments (e.g. where it came from).
+
+    Returns:
+        The YAML text, ending in a newline.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    body = CommentedMap()
+    body["name"] = _scalar(tracker.name)
+    body["vocabulary"] = CommentedSeq(_scalar(p) for p in tracker.vocabulary)
+    if isinstance(tracker, DesiredTracker):
+        if tracker.description is not None:
+            body["description"] = _scalar(tracker.description)
+        if tracker.renamed_from:
+            body["renamed_from"] = CommentedSeq(_scalar(n) for n in tracker.renamed_from)
+        if tracker.protect:
+            body["protect"] = True
+    yaml = YAML(typ="rt")
+    yaml.version = None  # no %YAML directive; the loader reads YAML 1.2
+    yaml.width = _WIDTH
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_unicode = True
+    out = io.StringIO()
+    yaml.dump(body, out)
+    header = "".join(f"# {line}".rstrip() + "\n" for c in comments for line in c.splitlines())
+    return header + out.getvalue()

@@ -1,0 +1,300 @@
+"""Fast YAML reading with positions: decode, compose nodes (C parser), resolve scalars.
+
+The only module that parses YAML (``writer.py`` only writes it). ruamel.yaml's
+C-accelerated parser composes the node graph, which keeps every node's start mark
+(line and column) and style (plain, quoted, block); scalars are then resolved here
+under the YAML 1.2 core schema, so ``no``/``yes``/``on`` stay strings and nothing is
+coerced behind the reader's back (DESIGN.md "Files in a user's repository").
+
+Plain scalars that a YAML 1.1 *or* 1.2 reader would take for a boolean, null, number
+or date are recorded in :attr:`Document.plain_nonstr`, so the loader can refuse them
+with a "quote it" hint wherever a string is expected (cases C01).
+
+Every failure is reported as :class:`YamlProblem` (message, 1-based line and column);
+ruamel's exceptions never leave this module.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Path_ = tuple[Any, ...]
+Pos = tuple[int, int]
+
+_MAX_DEPTH = 64
+_STR_TAG = "tag:yaml.org,2002:str"
+_IMPLICIT = "?"
+
+# YAML 1.1 (yaml.org/type/*.html) and YAML 1.2 core schema (spec 1.2.2 §10.3.2)
+# implicit types; a plain scalar matching any of them is not a safe string.
+_BOOL = re.compile(
+    r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+)
+_NULL = re.compile(r"~|null|Null|NULL|")
+_INT = re.compile(
+    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9]+|0o[0-7]+"
+)
+_FLOAT = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?[0-9]+[eE][-+]?[0-9]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_DATE = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+    r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
+)
+_FIRST_CHARS = frozenset("yYnNtTfFoO~0123456789+-.")
+# YAML 1.2 core schema, used for the value of plain scalars (spec 1.2.2 §10.3.2).
+_CORE_BOOL = {"true": True, "True": True, "TRUE": True,
+              "false": False, "False": False, "FALSE": False}
+_CORE_NULL = frozenset(("~", "null", "Null", "NULL", ""))
+_CORE_INT = re.compile(r"[-+]?[0-9]+")
+_CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_CORE_SPECIAL = {".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+                 "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+                 "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+                 ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan")}
+
+
+class YamlProblem(Exception):
+    """A file cannot be read as YAML; 1-based ``line``/``column``, stable ``code``."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1, code: str = "yaml") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.code = code
+
+
+def plain_kind(text: str) -> str | None:
+    """Return what a YAML 1.1 or 1.2 reader makes of a *plain* scalar, unless a string.
+
+    Args:
+        text: the scalar exactly as written, unquoted.
+
+    Returns:
+        ``"boolean"``, ``"null"``, ``"number"`` or ``"date"``; ``None`` when every
+        YAML reader takes it as a string.
+    """
+    if text and text[0] not in _FIRST_CHARS:
+        return None
+    if _BOOL.fullmatch(text):
+        return "boolean"
+    if _NULL.fullmatch(text):
+        return "null"
+    if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+        return "number"
+    if _DATE.fullmatch(text):
+        return "date"
+    return None
+
+
+def resolve_core(text: str) -> Any:
+    """Resolve a plain scalar under the YAML 1.2 core schema (bool, null, int, float, str)."""
+    if text in _CORE_BOOL:
+        return _CORE_BOOL[text]
+    if text in _CORE_NULL:
+        return None
+    if _CORE_INT.fullmatch(text):
+        return int(text)
+    if text.startswith("0o") and re.fullmatch(r"0o[0-7]+", text):
+        return int(text[2:], 8)
+    if text.startswith("0x") and re.fullmatch(r"0x[0-9a-fA-F]+", text):
+        return int(text[2:], 16)
+    if _CORE_FLOAT.fullmatch(text):
+        return float(text)
+    return _CORE_SPECIAL.get(text, text)
+
+
+def decode(data: bytes) -> str:
+    """Decode a file's bytes: UTF-8 with or without BOM; CRLF is left to the parser.
+
+    Raises:
+        YamlProblem: UTF-16/32 or bytes that are not UTF-8, naming line and column.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem("file is UTF-16 or UTF-32 encoded; save it as UTF-8", code="encoding")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line = head.count(b"\n") + 1
+        col = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise YamlProblem(
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02X}); save it as UTF-8",
+            line, col, code="encoding",
+        ) from exc
+
+
+def read_text(path: Path) -> str:
+    """Read and :func:`decode` a file. Raises YamlProblem (also for I/O errors)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(f"cannot read file: {exc.strerror}", code="io") from exc
+    return decode(data)
+
+
+@dataclass
+class Document:
+    """A composed YAML document turned into plain Python data, with positions.
+
+    Attributes:
+        data: dicts, lists, str, bool, int, float, None (YAML 1.2 core schema).
+        values: path -> (line, column) of each value node (1-based); the root is ``()``.
+        keys: path -> (line, column) of the key node that introduced that path.
+        plain_nonstr: path -> (kind, text) for plain scalars that YAML 1.1 or 1.2
+            reads as a boolean/null/number/date (see :func:`plain_kind`).
+        problems: duplicate keys, unsupported tags and the like, as YamlProblem.
+    """
+
+    data: Any
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+    plain_nonstr: dict[Path_, tuple[str, str]] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    def position(self, path: Path_, *, key: bool = False) -> Pos:
+        """Return the position of ``path`` (its key if ``key``), else of its nearest parent."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if key and path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+
+def _parser_class() -> type:
+    from ruamel.yaml.cyaml import CParser
+
+    class _NodeParser(CParser):
+        """C parser composing nodes without a resolver: we resolve scalars ourselves."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            return _IMPLICIT
+
+        def descend_resolver(self, *args: Any) -> None:
+            return None
+
+        def ascend_resolver(self, *args: Any) -> None:
+            return None
+
+    return _NodeParser
+
+
+_PARSER: list[type] = []
+
+
+def compose(text: str) -> Document:
+    """Compose ``text`` (one YAML document) into a :class:`Document`.
+
+    Raises:
+        YamlProblem: syntax errors (tabs used for indentation are named as such),
+            several documents in one stream; the position is the parser's.
+    """
+    if not _PARSER:
+        _PARSER.append(_parser_class())
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        node = _PARSER[0](text).get_single_node()
+    except YAMLError as exc:
+        raise _syntax_problem(exc, text) from exc
+    doc = Document(data=None)
+    if node is not None:
+        doc.data = _Walker(doc).walk(node, (), 0)
+    return doc
+
+
+def _syntax_problem(exc: Any, text: str) -> YamlProblem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    tab = _tab_indent(text, line)
+    if tab is not None:
+        return YamlProblem(
+            "tab character used for indentation; indent with spaces", tab, 1, code="yaml-tab"
+        )
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if "expected a single document" in str(exc):
+        return YamlProblem(
+            "file holds several YAML documents ('---'); use one document with a "
+            "top-level 'trackers:' list", line, col, code="yaml-multidoc",
+        )
+    context = getattr(exc, "context", None)
+    detail = f"{context}: {problem}" if context else str(problem)
+    return YamlProblem(f"YAML syntax error: {detail}", line, col, code="yaml-syntax")
+
+
+def _tab_indent(text: str, upto: int) -> int | None:
+    """Return the first line (1-based, <= ``upto``) whose indentation holds a tab."""
+    for number, line in enumerate(text.splitlines()[:upto], start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            return number
+    return None
+
+
+class _Walker:
+    """Turn composed nodes into Python data, recording positions as it goes."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def walk(self, node: Any, path: Path_, depth: int) -> Any:
+        mark = node.start_mark
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        if depth > _MAX_DEPTH:
+            self._problem("nesting too deep (recursive alias?)", node, "yaml-depth")
+            return None
+        value = node.value
+        if isinstance(value, str):
+            return self._scalar(node, value, path)
+        if isinstance(value, list) and node.__class__.__name__ == "MappingNode":
+            return self._mapping(node, path, depth)
+        return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(value)]
+
+    def _scalar(self, node: Any, value: str, path: Path_) -> Any:
+        tag = node.tag
+        if tag != _IMPLICIT and tag != "!" and tag != _STR_TAG:
+            self._problem(f"YAML tag {tag!r} is not supported here; remove it", node, "yaml-tag")
+            return value
+        if node.style or tag != _IMPLICIT:
+            return value
+        kind = plain_kind(value)
+        if kind is None:
+            return value
+        self.doc.plain_nonstr[path] = (kind, value)
+        return resolve_core(value)
+
+    def _mapping(self, node: Any, path: Path_, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if not isinstance(key, str):
+                self._problem("mapping keys must be plain words", key_node, "yaml-key")
+                continue
+            sub = (*path, key)
+            if key in result:
+                first = self.doc.keys[sub]
+                self._problem(
+                    f'duplicate key "{key}" (first at line {first[0]}); keep only one',
+                    key_node, "duplicate-key",
+                )
+                continue
+            kmark = key_node.start_mark
+            self.doc.keys[sub] = (kmark.line + 1, kmark.column + 1)
+            result[key] = self.walk(value_node, sub, depth + 1)
+        return result
+
+    def _problem(self, message: str, node: Any, code: str) -> None:
+        mark = node.start_mark
+        self.doc.problems.append(YamlProblem(message, mark.line + 1, mark.column + 1, code))
