@@ -64,6 +64,19 @@ class DiffResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def comparable(phrases: Sequence[str]) -> frozenset[str]:
+    """Return remote phrases in the shape desired phrases have: whitespace normalised.
+
+    The loader strips the ends of each phrase and collapses whitespace runs (case C05);
+    an account may store phrases with such whitespace (data from before the rules,
+    kept exactly as stored, symbl-api.md §6 item 11). Both sides are compared in the
+    same shape (STYLE 2), so ``"budget "`` remotely equals ``budget`` in a file and an
+    imported account plans empty (issue 7). The remote data itself is never rewritten
+    for this alone; ``_check_remote`` warns about it.
+    """
+    return frozenset(" ".join(p.split()) for p in phrases)
+
+
 def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
     """Return ``(added, removed)`` phrases between two vocabularies, each sorted.
 
@@ -150,6 +163,11 @@ class _Matcher:
                 self.result.warnings.append(
                     f"remote: tracker {tracker.name!r} (id {tracker.id}) has duplicate phrases"
                 )
+            if any(" ".join(p.split()) != p for p in tracker.vocabulary):
+                self.result.warnings.append(
+                    f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases with "
+                    "extra whitespace; compared as normalised (C05), left as stored"
+                )
 
     def _single(self, name: str) -> RemoteTracker | None:
         group = self.by_name.get(name, [])
@@ -172,7 +190,7 @@ class _Matcher:
                     f"tracker {tracker.name!r}: several remote trackers have this name; "
                     "delete the extras in Symbl before applying"
                 )
-            elif found.phrase_set() != tracker.phrase_set():
+            elif comparable(found.vocabulary) != tracker.phrase_set():
                 self._add_put("update", tracker, found)
             return
         old = self._rename_source(tracker)
@@ -210,7 +228,7 @@ class _Matcher:
     def _add_put(self, action: str, tracker: DesiredTracker, remote: RemoteTracker) -> None:
         added: list[str] = []
         removed: list[str] = []
-        if remote.phrase_set() != tracker.phrase_set():
+        if comparable(remote.vocabulary) != tracker.phrase_set():
             added, removed = phrase_diff(remote.vocabulary, tracker.vocabulary)
         protect = tracker.protect or remote.id in self.opts.protected_ids
         self.result.changes.append(
@@ -274,4 +292,11 @@ class _Matcher:
             raise PlanError("cannot plan:\n  " + "\n  ".join(self.errors))
 
 
-__all__ = ["RESERVED_PREFIX", "DiffOptions", "DiffResult", "diff_trackers", "phrase_diff"]
+__all__ = [
+    "RESERVED_PREFIX",
+    "DiffOptions",
+    "DiffResult",
+    "comparable",
+    "diff_trackers",
+    "phrase_diff",
+]

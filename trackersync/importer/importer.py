@@ -161,7 +161,7 @@ def plan_import(
     result = ImportResult(directory=directory, rules=rules)
     kept = []
     for tracker in sorted(remote, key=sort_key):
-        if tracker.name.startswith(RESERVED_PREFIX):
+        if tracker.name.casefold().startswith(RESERVED_PREFIX.casefold()):
             result.ignored.append((tracker, f"{RESERVED_PREFIX} names are Symbl's own"))
         elif any(fnmatchcase(tracker.name, glob) for glob in ignore_globs):
             result.ignored.append((tracker, "matches an `ignore` glob"))
