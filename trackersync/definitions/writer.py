@@ -22,9 +22,11 @@ _WIDTH = 1_000_000  # never fold long phrases
 def _scalar(text: str) -> Any:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+    if not text.isprintable():  # NEL, U+2028/9, controls: escaped, never folded (import)
+        return DoubleQuotedScalarString(text)
     if plain_kind(text) is None:
         return text
-    if "'" in text or not text.isprintable():
+    if "'" in text:
         return DoubleQuotedScalarString(text)
     return SingleQuotedScalarString(text)
 
