@@ -132,7 +132,7 @@ def apply_plan(
         report.mismatches = [] if failure else verify(plan.changes, listing)
         owned = dict(record.names) if record else {}
         owned.update({c.name: str(c.tracker_id) for c in plan.changes if c.action == "delete"})
-        report.ids = _ids_after(listing, managed, owned)
+        report.ids = owned_ids(listing, managed, owned)
         if ids_path is not None:
             write_ids_file(ids_path, IdsRecord(report.ids, frozenset(protected)))
     if isinstance(start, int):
@@ -243,7 +243,7 @@ def verify(changes: Sequence[Change], listing: Sequence[RemoteTracker]) -> list[
     return problems
 
 
-def _ids_after(
+def owned_ids(
     listing: Sequence[RemoteTracker], managed: Iterable[str], owned: Mapping[str, str]
 ) -> dict[str, str]:
     """Names this repository owns after apply.
@@ -320,5 +320,6 @@ __all__ = [
     "check_fresh",
     "describe",
     "ordered_changes",
+    "owned_ids",
     "verify",
 ]

@@ -121,7 +121,8 @@ def make_plan(
     record = read_ids_file(ids_path)
     listing = remote.list_trackers()
     check_listing(listing, len(record.names) if record else 0, opts.allowances)
-    warnings = [str(p) for p in definitions.problems if p.severity == "warning"]
+    warnings = [f"{p.source}: {p.message}" if p.source else p.message
+                for p in definitions.problems if p.severity == "warning"]
     plan = build_plan(definitions.trackers, listing, config, opts, record, warnings)
     check_account_limit(plan, config.account_limit)
     return PlanResult(plan, list(definitions.trackers), listing, ids_path, record,

@@ -1,3 +1,109 @@
-"""``trackersync apply``: placeholder until its issue lands."""
+"""``trackersync apply [PLAN]``: make the account match the files, verify, write ids_file.
+
+Without PLAN it plans, prints and asks for confirmation (refused without a terminal
+unless ``--auto-approve``). With PLAN (from ``plan --out``) it re-reads the files and
+the account and refuses a stale plan (C13). Safety checks run before any write.
+Exit codes: 0 done and verified, 1 any error (nothing written on refusals).
+"""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from trackersync.cli import main
+from trackersync.cli.common import AppContext, handle_errors
+from trackersync.cli.plan_cmd import planning
+from trackersync.errors import ApplyError, ConfigError
+from trackersync.pipeline import PlanResult
+from trackersync.plan import Plan
+from trackersync.safety import Allowances
+
+
+def _load_saved(path: str | None) -> Plan | None:
+    if path is None:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the plan: {exc.strerror}") from exc
+    return Plan.from_json(text, origin=path)
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError("refusing to apply without confirmation: stdin is not a terminal; "
+                          "pass --auto-approve (or apply a saved plan file)")
+    if not click.confirm("Apply these changes?", default=False):
+        raise ConfigError("apply cancelled; nothing was changed")
+
+
+def _outcome(result: PlanResult, requests: int) -> str:
+    s = result.plan.summary
+    done = (f"Apply complete: {s.create} created, {s.update} updated, {s.rename} renamed, "
+            f"{s.delete} deleted; verified.")
+    return f"{done} ({requests} API requests)"
+
+
+@main.command("apply")
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--prune/--no-prune", default=None,
+              help="Delete owned trackers no file defines (default: config prune).")
+@click.option("--allow-deletes", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Allow up to N deletes past the safety thresholds.")
+@click.option("--allow-protected", is_flag=True,
+              help="Allow renaming or deleting trackers marked protect: true.")
+@click.option("--allow-empty-remote", is_flag=True,
+              help="Accept an empty account although ids_file records managed trackers.")
+@click.option("--env", default=None, help="Environment from trackersync.yaml environments.")
+@click.pass_obj
+@handle_errors
+def apply_command(
+    app: AppContext, plan_file: str | None, auto_approve: bool, prune: bool | None,
+    allow_deletes: int, allow_protected: bool, allow_empty_remote: bool, env: str | None,
+) -> None:
+    """Apply the plan to the Symbl account, verify it, and write ids_file."""
+    from trackersync.apply import apply_plan, check_fresh, owned_ids
+    from trackersync.ids import IdsRecord, write_ids_file
+    from trackersync.render import render_plan
+    from trackersync.safety import check_deletes
+
+    saved = _load_saved(plan_file)
+    if saved is not None:
+        prune, env = saved.prune, env if env is not None else saved.env
+    allowances = Allowances(allow_deletes, allow_protected, allow_empty_remote)
+    with planning(app, env, prune, allowances) as (config, result, target):
+        plan = result.plan
+        if saved is not None:
+            check_fresh(saved, plan, {t.id: t.name for t in result.remote})
+        click.echo(render_plan(plan, "text", color=app.color))
+        managed = [t.name for t in result.desired]
+        protected = frozenset(t.name for t in result.desired if t.protect)
+        if not plan.has_changes:
+            owned = dict(result.record.names) if result.record else {}
+            ids = owned_ids(result.remote, managed, owned)
+            write_ids_file(result.ids_path, IdsRecord(ids, protected))
+            return
+        check_deletes(plan, config.safety, allowances)
+        if saved is None:
+            _confirm(auto_approve)
+        progress = click.echo if sys.stdout.isatty() else None
+        client = target.client
+        try:
+            apply_plan(plan, client, managed=managed, protected=protected,
+                       record=result.record, ids_path=result.ids_path, progress=progress)
+        except ApplyError as exc:
+            if exc.report is not None:
+                click.echo("Apply stopped; status of each operation:", err=True)
+                click.echo(exc.report.table(), err=True)
+                if exc.report.ids:
+                    click.echo(f"IDs of the trackers that exist were written to "
+                               f"{result.ids_path}", err=True)
+            raise
+    click.echo(_outcome(result, client.request_count))
+    click.echo(f"IDs written to {result.ids_path}.")

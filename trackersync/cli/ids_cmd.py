@@ -1,3 +1,57 @@
-"""``trackersync ids``: placeholder until its issue lands."""
+"""``trackersync ids``: the managed trackers' IDs, read live (one list GET).
+
+Managed = defined in the tracker files. Formats: ``async`` (exactly
+``{"trackers":[{"id":"…"}]}``), ``map``, ``github`` (appends ``tracker-ids=…`` to
+``$GITHUB_OUTPUT``), ``env`` (``TRACKER_ID_<SLUG>=<id>`` lines). Exit 0, or 1 on error.
+"""
 
 from __future__ import annotations
+
+import click
+
+from trackersync.cli import main
+from trackersync.cli.common import AppContext, handle_errors
+from trackersync.errors import DefinitionError
+from trackersync.ids import FORMATS
+
+
+@main.command("ids")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="async",
+              show_default=True, help="Output format.")
+@click.option("--name", "names", multiple=True, help="Only this tracker (repeatable).")
+@click.option("--env", default=None, help="Environment from trackersync.yaml environments.")
+@click.pass_obj
+@handle_errors
+def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | None) -> None:
+    """Print the IDs of the trackers the files define, read live from the account."""
+    from trackersync.definitions import load_config, load_definitions
+    from trackersync.ids import append_github_output, format_ids, select
+    from trackersync.session import open_target
+
+    config = load_config(app.config_path, app.project_root)
+    definitions = load_definitions(app.project_root, config, env)
+    try:
+        definitions.raise_for_errors()
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise
+    with open_target(app, config, env) as target:
+        listing = target.client.list_trackers()
+    counts: dict[str, int] = {}
+    for tracker in listing:
+        counts[tracker.name] = counts.get(tracker.name, 0) + 1
+    by_name = {t.name: t.id for t in listing if counts[t.name] == 1}
+    managed = {t.name: by_name[t.name] for t in definitions.trackers if t.name in by_name}
+    for wanted in definitions.trackers:
+        if wanted.name not in by_name:
+            state = "is ambiguous (several share its name)" if wanted.name in counts else \
+                "is not in the account yet (run apply)"
+            click.echo(f"warning: tracker {wanted.name!r} {state}", err=True)
+    chosen = select(managed, list(names))
+    text = format_ids(chosen, fmt)
+    if fmt == "github":
+        path = append_github_output(text)
+        click.echo(f"tracker-ids written to {path}", err=True)
+        return
+    click.echo(text)

@@ -1,3 +1,99 @@
-"""``trackersync plan``: placeholder until its issue lands."""
+"""``trackersync plan``: validate, one list GET, diff, print the plan (DESIGN.md "Commands").
+
+Exit codes: 0 (no changes, or any changes without ``--detailed-exitcode``), 2 (changes
+with ``--detailed-exitcode``), 1 (any error). ``--out FILE`` saves the plan as JSON with
+its fingerprint (no secrets) for ``trackersync apply FILE``.
+"""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from trackersync.cli import main
+from trackersync.cli.common import EXIT_CHANGES, EXIT_OK, AppContext, handle_errors
+from trackersync.config import Config
+from trackersync.errors import ConfigError, DefinitionError
+from trackersync.pipeline import PlanOptions, PlanResult
+from trackersync.safety import Allowances
+
+if TYPE_CHECKING:
+    from trackersync.session import Target
+
+
+@contextmanager
+def planning(
+    app: AppContext, env: str | None, prune: bool | None, allowances: Allowances
+) -> Iterator[tuple[Config, PlanResult, Target]]:
+    """Load the config, open the API target and run the pipeline; yield (config, result,
+    target). Definition problems are printed to stderr, one per line, before exit 1."""
+    from trackersync.definitions import load_config
+    from trackersync.pipeline import make_plan
+    from trackersync.session import open_target
+
+    config = load_config(app.config_path, app.project_root)
+    with open_target(app, config, env) as target:
+        api_url = "emulator" if target.emulator is not None else target.api_url
+        options = PlanOptions(env=env, api_url=api_url, prune=prune, allowances=allowances)
+        try:
+            result = make_plan(app.project_root, config, target.client, options)
+        except DefinitionError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            raise
+        yield config, result, target
+
+
+def print_warnings_to_stderr(result: PlanResult) -> None:
+    """Definition warnings go to stderr when stdout carries machine output."""
+    for warning in result.plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def save_plan(result: PlanResult, out: str) -> None:
+    """Write the plan JSON to ``out``.
+
+    Raises:
+        ConfigError: the file cannot be written.
+    """
+    try:
+        Path(out).write_text(result.plan.to_json() + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{out}: cannot write the plan: {exc.strerror}") from exc
+
+
+@main.command("plan")
+@click.option("--out", type=click.Path(dir_okay=False), help="Save the plan (JSON) for apply.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True, help="Output format on stdout.")
+@click.option("--detailed-exitcode", is_flag=True,
+              help="Exit 2 when there are changes (0 none, 1 error).")
+@click.option("--prune/--no-prune", default=None,
+              help="Plan deletes of owned trackers no file defines (default: config prune).")
+@click.option("--env", default=None, help="Environment from trackersync.yaml environments.")
+@click.option("--allow-empty-remote", is_flag=True,
+              help="Accept an empty account although ids_file records managed trackers.")
+@click.pass_obj
+@handle_errors
+def plan_command(
+    app: AppContext, out: str | None, fmt: str, detailed_exitcode: bool,
+    prune: bool | None, env: str | None, allow_empty_remote: bool,
+) -> None:
+    """Show what apply would change in the Symbl account."""
+    from trackersync.render import render_plan
+
+    allowances = Allowances(allow_empty_remote=allow_empty_remote)
+    with planning(app, env, prune, allowances) as (_, result, _target):
+        pass
+    if out:
+        save_plan(result, out)
+    if fmt != "text":
+        print_warnings_to_stderr(result)
+    click.echo(render_plan(result.plan, fmt, color=app.color and fmt == "text"))
+    changed = result.plan.has_changes
+    sys.exit(EXIT_CHANGES if detailed_exitcode and changed else EXIT_OK)
