@@ -5,6 +5,8 @@
 - ``api_target``: ``(base_url, token)`` for contract tests: the emulator by default, or
   the real account named by ``SYMBL_API_URL`` + ``SYMBL_ACCESS_TOKEN`` (or
   ``SYMBL_APP_ID``/``SYMBL_APP_SECRET``) when pytest runs with ``--live``.
+- ``api``: an :class:`Api` (plain ``requests`` bound to ``api_target``) for contract tests;
+  with ``--live`` it prefixes tracker names and deletes what it created afterwards.
 - Tests marked ``live`` run only with ``--live``; tests marked ``emulator_only`` are
   skipped with ``--live`` (they need the control endpoints).
 """
@@ -12,8 +14,10 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 import requests
@@ -95,3 +99,67 @@ def api_target(request: pytest.FixtureRequest) -> Iterator[ApiTarget]:
         return
     with start_emulator() as server:
         yield ApiTarget(url=server.url, token=server.token(), emulator=server)
+
+
+@dataclass
+class Api:
+    """Plain-``requests`` access to ``target`` with its token (the contract suite's client).
+
+    Attributes:
+        target: where requests go.
+        prefix: put before tracker names by :meth:`name` (only with ``--live``).
+    """
+
+    target: ApiTarget
+    prefix: str = ""
+    session: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def emulator(self) -> EmulatorServer | None:
+        """The emulator behind the target, ``None`` when live."""
+        return self.target.emulator
+
+    def name(self, name: str) -> str:
+        """A tracker name unique to this test run (unchanged on the emulator)."""
+        return f"{self.prefix}{name}"
+
+    def call(
+        self, method: str, path: str, *, auth: bool = True, **kwargs: Any
+    ) -> requests.Response:
+        """Send ``method path`` (``path`` starts with ``/``), with Bearer auth unless told not."""
+        headers = dict(self.target.headers if auth else {})
+        headers.update(kwargs.pop("headers", {}))
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.target.url + path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("DELETE", path, **kwargs)
+
+    def cleanup(self) -> None:
+        """Delete every tracker whose name starts with :attr:`prefix` (live runs)."""
+        listing = self.get("/v1/manage/trackers").json().get("trackers", [])
+        for tracker in listing:
+            if tracker["name"].startswith(self.prefix):
+                self.delete(f"/v1/manage/tracker/{tracker['id']}")
+
+
+@pytest.fixture
+def api(api_target: ApiTarget) -> Iterator[Api]:
+    """An :class:`Api` for the contract suite; cleans up its trackers on a live account."""
+    live = api_target.emulator is None
+    client = Api(api_target, prefix=f"tsync-contract-{uuid.uuid4().hex[:8]}-" if live else "")
+    try:
+        yield client
+        if live:
+            client.cleanup()
+    finally:
+        client.session.close()

@@ -58,11 +58,10 @@ class TokenService:
         with self._store.atomic():
             live = self._store.live_token(app_id, now)
             if live is None:
-                token = secrets.token_urlsafe(32)
-                expires_at = now + self._settings.token_ttl
-                self._store.add_token(token, app_id, expires_at)
-            else:
-                token, expires_at = live
+                token, ttl = secrets.token_urlsafe(32), self._settings.token_ttl
+                self._store.add_token(token, app_id, now + ttl)
+                return {"accessToken": token, "expiresIn": ttl}
+        token, expires_at = live
         return {"accessToken": token, "expiresIn": max(0, math.floor(expires_at - now))}
 
     def issue_for_tests(self) -> str:
