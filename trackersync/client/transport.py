@@ -235,12 +235,13 @@ class Transport:
     def _transport_error(
         self, method: str, path: str, exc: requests.RequestException, observer: RetryObserver
     ) -> TransportError:
-        if isinstance(exc, requests.ConnectTimeout):
+        cause = _root_cause(exc)
+        if isinstance(exc, requests.ConnectTimeout) or cause == "ConnectTimeoutError":
             what = f"could not connect within {self._timeout[0]:g} s"
-        elif isinstance(exc, requests.ReadTimeout):
+        elif isinstance(exc, requests.ReadTimeout) or cause == "ReadTimeoutError":
             what = f"no answer within {self._timeout[1]:g} s (read timeout)"
         elif isinstance(exc, requests.ConnectionError):
-            what = f"connection refused or dropped ({_root_cause(exc)})"
+            what = f"connection refused or dropped ({cause})"
         else:
             what = f"request failed ({type(exc).__name__})"
         attempts = observer.attempts + 1
