@@ -36,7 +36,7 @@ if [[ -n "${TS_ENV:-}" ]]; then env_args=(--env "$TS_ENV"); fi
 
 case "$command" in
   validate)
-    trackersync validate --format github "${extra[@]}"
+    trackersync validate --format github "${env_args[@]}" "${extra[@]}"
     rc=$?
     ;;
   plan)
