@@ -112,7 +112,10 @@ def test_problems_and_repeated_names_are_recorded(tmp_path: Path) -> None:
         in first.header("strict")[1]
     )
     warnings = warning_lines(result, tmp_path)
-    assert warnings[0].startswith("approval.yaml: warning: tracker 'Approval': vocabulary[0]")
+    assert warnings[0] == (
+        "approval.yaml: warning: vocabulary[0] 'okay, sounds good' contains ','"
+        " (imported as stored)"
+    )
     assert sum("2 remote trackers share this name" in w for w in warnings) == 2
     assert summary_line(result, tmp_path).endswith("3 files have warnings.")
 

@@ -66,7 +66,10 @@ def test_repeated_names_get_distinct_files_and_a_warning(project: Project) -> No
     # the definitions rules: name-duplicate is an error) until the extras are removed.
     plan = project.run("plan")
     assert plan.exit_code == 1, plan.output
-    assert "Voice Message" in plan.output
+    assert (
+        'trackers/voice-message.yaml:3:7: error: tracker "Voice Message" is also defined at '
+        "trackers/voice-message-2.yaml:3:7; names must be unique"
+    ) in plan.stderr
 
 
 @pytest.mark.parametrize(
@@ -126,5 +129,5 @@ def test_whitespace_that_the_loader_normalises_round_trips(project: Project) -> 
     text = (project.trackers / "spaces.yaml").read_text(encoding="utf-8")
     assert "'trailing space '" in text and "' leading space'" in text  # as stored, quoted
     assert "[phrase-whitespace]" in text  # recorded in the header comment
-    assert "spaces.yaml: warning: tracker 'Spaces'" in result.stderr
+    assert 'spaces.yaml: warning: tracker "Spaces": phrase 1 "trailing space "' in result.stderr
     assert_plan_is_empty(project)

@@ -44,22 +44,37 @@ def report_lines(result: ImportResult, base: Path) -> list[str]:
 def warning_lines(result: ImportResult, base: Path) -> list[str]:
     """Every warning, each naming the file the tracker went to (stderr).
 
-    Format: ``trackers/approval.yaml: warning: tracker 'Approval': <problem>``, the
-    ``file: severity: message`` shape ``validate`` uses.
+    Format: ``trackers/approval.yaml: warning: <the loader's message> [code] (imported as
+    stored)``, the ``file: severity: message`` shape ``validate`` uses.
     """
     lines = [
         f"warning: --name {glob!r} matched no remote tracker" for glob in result.unmatched_globs
     ]
     for entry in result.written:
         where = display_path(entry.path, base)
-        prefix = f"{where}: warning: tracker {entry.tracker.name!r}"
         if entry.same_name_ids:
+            prefix = f"{where}: warning: tracker {entry.tracker.name!r}"
             lines.append(_same_name_warning(prefix, entry))
-        for problem in entry.problems:
-            lines.append(
-                f"{prefix}: {problem} (refused by rules: {result.rules}; imported as stored)"
-            )
+        lines.extend(
+            f"{where}: warning: {problem} (imported as stored)" for problem in entry.problems
+        )
+    if result.rules == "strict" and any(
+        LENIENT_HINT_CODES & set(_codes(e.problems)) for e in result.written
+    ):
+        lines.append(
+            "hint: accounts made before Symbl's 2022 rules often need `rules: lenient` in "
+            "trackersync.yaml (symbl-api.md §6 items 9-10) to plan their trackers as stored"
+        )
     return lines
+
+
+#: Problems that ``rules: lenient`` may accept (punctuation, phrase count).
+LENIENT_HINT_CODES = frozenset({"phrase-charset", "phrase-count"})
+
+
+def _codes(problems: tuple[str, ...]) -> list[str]:
+    """The ``[code]`` suffixes of recorded problem messages."""
+    return [p.rsplit("[", 1)[-1].rstrip("]") for p in problems if p.endswith("]")]
 
 
 def _same_name_warning(prefix: str, entry: ImportEntry) -> str:

@@ -1,0 +1,149 @@
+"""`trackersync import` options and refusals: --overwrite, --name, strict rules, --env,
+--emulator, repositories that already define trackers, and API failures."""
+
+from __future__ import annotations
+
+import requests
+from import_support import Project, first_of_each_name, real_trackers
+
+from trackersync.emulator import start_emulator
+
+BUDGET = {"name": "Budget", "vocabulary": ["my budget", "funding", "funds"]}
+DENIAL = {"name": "Denial", "vocabulary": ["No", "Not necessary", "don't agree"]}
+
+
+def test_existing_files_are_never_overwritten_without_the_flag(project: Project) -> None:
+    project.seed([BUDGET, DENIAL])
+    project.trackers.mkdir()
+    (project.trackers / "budget.yaml").write_text("# my notes, not a tracker yet\n")
+    result = project.run("import")
+    assert result.exit_code == 0, result.output
+    assert (project.trackers / "budget.yaml").read_text() == "# my notes, not a tracker yet\n"
+    assert "skipped 'Budget', id " in result.stdout
+    assert "trackers/budget.yaml exists (use --overwrite to replace it)" in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "Imported 1 tracker into trackers/ (1 skipped: file exists, use --overwrite)."
+    )
+    forced = project.run("import", "--overwrite")
+    assert forced.exit_code == 0, forced.output
+    assert "overwrote trackers/budget.yaml" in forced.stdout
+    assert "name: Budget" in (project.trackers / "budget.yaml").read_text()
+
+
+def test_trackers_defined_by_hand_are_skipped_and_listed(project: Project) -> None:
+    project.seed([BUDGET, DENIAL])
+    project.trackers.mkdir()
+    mine = "name: Budget\nvocabulary: [my budget, funding, funds]\n"
+    (project.trackers / "money.yaml").write_text(mine)
+    result = project.run("import", "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert "already defined in trackers/money.yaml" in result.stdout
+    assert sorted(project.files()) == ["denial.yaml", "money.yaml"]
+    assert (project.trackers / "money.yaml").read_text() == mine  # even with --overwrite
+    plan = project.run("plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+
+
+def test_name_globs_select_trackers(project: Project) -> None:
+    project.seed([BUDGET, DENIAL, {"name": "Budgeting", "vocabulary": ["plan spend"]}])
+    result = project.run("import", "--name", "Budget*", "--name", "Nothing*")
+    assert result.exit_code == 0, result.output
+    assert sorted(project.files()) == ["budget.yaml", "budgeting.yaml"]
+    assert "--name 'Nothing*' matched no remote tracker" in result.stderr
+
+
+def test_data_the_strict_rules_refuse_is_imported_with_warnings(project: Project) -> None:
+    project.configure("rules: strict\n")
+    items = first_of_each_name(real_trackers())
+    project.seed(items)
+    result = project.run("import")
+    assert result.exit_code == 0, result.output
+    approval = (project.trackers / "approval.yaml").read_text(encoding="utf-8")
+    assert approval.startswith("# Imported from Symbl by `trackersync import` (remote id ")
+    assert "# Remote data the rules (strict) refuse, imported as stored:" in approval
+    assert "[phrase-charset]" in approval and "  - okay, sounds good\n" in approval
+    assert (
+        "trackers/approval.yaml: warning: tracker \"Approval\": phrase 3 contains ','"
+        in result.stderr
+    )
+    assert 'trackers/tracker-name.yaml: warning: tracker "tracker_name"' in result.stderr
+    assert "hint: accounts made before Symbl's 2022 rules often need `rules: lenient`" in (
+        result.stderr
+    )
+    # Approval, deseos, dificil, dinero (commas), tracker_name (underscores).
+    assert result.stdout.splitlines()[-1].endswith(" 5 files have warnings.")
+    # Under strict rules the files do not validate: plan stops before any change ...
+    plan = project.run("plan")
+    assert plan.exit_code == 1
+    assert "trackers/approval.yaml:8:5: error: tracker \"Approval\": phrase 3 contains ','" in (
+        plan.stderr
+    )
+    # ... and with `rules: lenient` (the fix the header suggests) it is empty.
+    project.configure("rules: lenient\n")
+    plan = project.run("plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+
+
+def test_symbl_namespace_and_ignored_names_are_not_imported(project: Project) -> None:
+    project.configure("rules: lenient\nignore: ['Test *']\n")
+    project.seed([BUDGET, {"name": "Symbl.Courtesy", "vocabulary": ["thanks for waiting"]},
+                  {"name": "Test 1", "vocabulary": ["leftover"]}])  # fmt: skip
+    result = project.run("import")
+    assert result.exit_code == 0, result.output
+    assert sorted(project.files()) == ["budget.yaml"]
+    assert "ignored 'Symbl.Courtesy'" in result.stdout and "ignored 'Test 1'" in result.stdout
+    assert "(2 ignored)" in result.stdout
+
+
+def test_dir_option_writes_elsewhere(project: Project) -> None:
+    project.seed([BUDGET])
+    result = project.run("import", "--dir", "adopted")
+    assert result.exit_code == 0, result.output
+    assert (project.root / "adopted" / "budget.yaml").is_file()
+    assert "Imported 1 tracker into adopted/." in result.stdout
+    again = project.run("import", "--dir", "adopted")
+    assert "already defined in adopted/budget.yaml" in again.stdout
+
+
+def test_a_failed_listing_writes_nothing_and_exits_1(project: Project) -> None:
+    project.seed([BUDGET])
+    fault = {"method": "GET", "path": "/v1/manage/trackers", "status": 400, "times": 1}
+    requests.post(f"{project.server.url}/_emulator/faults", json=[fault], timeout=10)
+    result = project.run("import")
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.stderr
+    assert not project.trackers.exists()
+
+
+def test_env_selects_the_account(project: Project) -> None:
+    with start_emulator(rules="lenient") as staging:
+        project.configure(
+            "rules: lenient\nenvironments:\n  staging:\n"
+            f"    api_url: {staging.url}\n    credentials_prefix: SYMBL_STAGING_\n"
+        )
+        project.seed([BUDGET])
+        requests.post(f"{staging.url}/_emulator/seed", json=[DENIAL], timeout=10)
+        env = {
+            "SYMBL_API_URL": None,
+            "SYMBL_STAGING_APP_ID": staging.app_id,
+            "SYMBL_STAGING_APP_SECRET": staging.app_secret,
+        }
+        result = project.run("import", "--env", "staging", env=env)
+        assert result.exit_code == 0, result.output
+        assert sorted(project.files()) == ["denial.yaml"]
+        plan = project.run("plan", "--env", "staging", env=env)
+        assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+        unknown = project.run("import", "--env", "prod", env=env)
+        assert unknown.exit_code == 1 and "unknown environment 'prod'" in unknown.stderr
+
+
+def test_embedded_emulator_round_trip(project: Project) -> None:
+    db = project.root / ".trackersync" / "emulator.db"
+    db.parent.mkdir()
+    with start_emulator(db_path=db, rules="lenient") as server:
+        requests.post(f"{server.url}/_emulator/seed", json=[BUDGET, DENIAL], timeout=10)
+    result = project.run("--emulator", "import")
+    assert result.exit_code == 0, result.output
+    assert sorted(project.files()) == ["budget.yaml", "denial.yaml"]
+    plan = project.run("--emulator", "plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
