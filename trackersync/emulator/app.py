@@ -25,7 +25,7 @@ from werkzeug.wrappers import Request, Response
 from trackersync.emulator import asyncapi, control, manage
 from trackersync.emulator.faults import FaultRule
 from trackersync.emulator.responses import ApiError, DropConnection, json_response
-from trackersync.emulator.state import EmulatorState, check_size, sleep_ms
+from trackersync.emulator.state import EmulatorState, check_size
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class EmulatorApp:
         real = None
         if fault.after_commit:
             real = self._serve(request)
-        sleep_ms(fault.delay_ms)
+        self.state.sleep_ms(fault.delay_ms)
         if fault.drop:
             raise DropConnection()
         if fault.status is not None:
@@ -136,7 +136,7 @@ class EmulatorApp:
             account = self.state.tokens.authenticate(request) if route.auth else ""
             check_size(request, self.state.settings.max_body_bytes)
             if not route.write:
-                sleep_ms(self.state.settings.latency_ms)  # writes spend it in the slot
+                self.state.sleep_ms(self.state.settings.latency_ms)  # writes spend it in the slot
             status, body = route.handler(self.state, request, account, dict(args))
             return json_response(body, status)
         except ApiError as exc:

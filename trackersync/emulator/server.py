@@ -114,6 +114,7 @@ class EmulatorServer:
         if self._stopped:
             return
         self._stopped = True
+        self.state.stopping.set()  # cut latency and fault delays short
         self._server.shutdown()
         connections = list(self._server.open_connections)  # type: ignore[attr-defined]
         for conn in connections:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -64,6 +63,12 @@ class EmulatorState:
 
     def __post_init__(self) -> None:
         self.tokens = TokenService(self.store, self.settings)
+        self.stopping = threading.Event()
+
+    def sleep_ms(self, milliseconds: int) -> None:
+        """Wait ``milliseconds`` (latency, fault delays); cut short when the server stops."""
+        if milliseconds > 0:
+            self.stopping.wait(milliseconds / 1000)
 
     @contextmanager
     def in_flight(self, account: str) -> Iterator[None]:
@@ -79,16 +84,10 @@ class EmulatorState:
                 429, "Too many requests: this API allows a maximum concurrency of 1 request."
             )
         try:
-            sleep_ms(self.settings.latency_ms)
+            self.sleep_ms(self.settings.latency_ms)
             yield
         finally:
             lock.release()
-
-
-def sleep_ms(milliseconds: int) -> None:
-    """Sleep ``milliseconds`` (no-op for 0)."""
-    if milliseconds > 0:
-        time.sleep(milliseconds / 1000)
 
 
 def check_size(request: Request, limit: int) -> None:
