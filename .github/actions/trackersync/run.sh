@@ -41,8 +41,12 @@ case "$command" in
     ;;
   plan)
     trackersync plan --detailed-exitcode --format markdown --out "$out_dir/plan.json" \
-      "${env_args[@]}" "${extra[@]}" > "$out_dir/plan.md"
+      "${env_args[@]}" "${extra[@]}" > "$out_dir/plan.raw"
     rc=$?
+    # ::add-mask:: lines (a freshly issued token) go to the runner, never into the plan.
+    grep '^::add-mask::' "$out_dir/plan.raw"
+    grep -v '^::add-mask::' "$out_dir/plan.raw" > "$out_dir/plan.md"
+    rm -f "$out_dir/plan.raw"
     if [[ $rc -eq 0 || $rc -eq 2 ]]; then
       cat "$out_dir/plan.md" >> "$GITHUB_STEP_SUMMARY"
       echo "plan-markdown=$out_dir/plan.md" >> "$GITHUB_OUTPUT"

@@ -20,6 +20,8 @@ def main(argv: list[str]) -> int:
     """Write ``### TITLE`` and the file's text in a safe code block to stdout."""
     title, path = argv[1], Path(argv[2])
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    # Workflow commands (e.g. ::add-mask:: with a fresh token) are for the runner only.
+    text = "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("::"))
     if len(text) > MAX_SUMMARY_CHARS:
         text = text[:MAX_SUMMARY_CHARS] + "\n… (cut; see the workflow log)\n"
     sys.stdout.write(f"### {escape_text(title)}\n\n{code_block(mask_secrets(text))}\n")

@@ -1,0 +1,194 @@
+"""Run the workflows' steps in order, locally, against the emulator (issue 8).
+
+:mod:`ghsim` executes every ``run:`` step (and the composite action's steps) in bash
+with ``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``, ``GITHUB_ENV``, ``RUNNER_TEMP`` … in
+temp files; its docstring states which ``uses:`` steps are simulated and how. The
+Symbl credentials are the emulator's, given as repository secrets; ``SYMBL_API_URL``
+points at the emulator like a runner variable would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from trackersync.emulator import EmulatorServer
+from trackersync.plan import Plan
+from trackersync.render.markdown import MARKER
+
+from .ghsim import JobResult, Runner
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN_WF = ROOT / ".github" / "workflows" / "trackers-plan.yml"
+APPLY_WF = ROOT / ".github" / "workflows" / "trackers-apply.yml"
+TRACKER_FILES = ("budget.yaml", "promotion-mention.yaml", "approval.yaml")
+PR_EVENT = {"pull_request": {"number": 7}, "number": 7}
+
+pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A repository created from this one: .github/ and three tracker files."""
+    ws = tmp_path / "ws"
+    shutil.copytree(ROOT / ".github", ws / ".github")
+    (ws / "trackers").mkdir()
+    for name in TRACKER_FILES:
+        shutil.copy(ROOT / "trackers" / name, ws / "trackers" / name)
+    return ws
+
+
+def make_runner(tmp_path: Path, ws: Path, emulator: EmulatorServer, event_name: str,
+                event: dict[str, object] | None = None, **kw: object) -> Runner:
+    home = tmp_path / f"home-{event_name}-{len(list(tmp_path.glob('home-*')))}"
+    return Runner(
+        workspace=ws, home=home, event_name=event_name, event=event or {},
+        secrets={"SYMBL_APP_ID": emulator.app_id, "SYMBL_APP_SECRET": emulator.app_secret},
+        extra_env={"SYMBL_API_URL": emulator.url}, **kw,  # type: ignore[arg-type]
+    )
+
+
+def assert_no_secret(runner: Runner, emulator: EmulatorServer, *jobs: JobResult) -> None:
+    """Case C15: the app secret appears nowhere; a token handed to the runner with
+    ::add-mask:: appears nowhere but in that command (not in summaries, outputs, files)."""
+    masked = [m for job in jobs for m in re.findall(r"^::add-mask::(.+)$", job.log, re.M)]
+    files = [p for p in [*runner.artifacts.rglob("*"), *runner.home.glob("*.json")]
+             if p.is_file()]
+    for secret in [emulator.app_secret, *masked]:
+        for job in jobs:
+            assert secret not in job.summary
+            assert secret not in json.dumps(job.outputs)
+            assert all(secret not in json.dumps(s.outputs) for s in job.steps)
+        for path in files:
+            assert secret not in path.read_text(encoding="utf-8", errors="replace")
+    for job in jobs:
+        assert emulator.app_secret not in job.log
+        unmasked_log = re.sub(r"^::add-mask::.*$", "", job.log, flags=re.M)
+        assert all(token not in unmasked_log for token in masked)
+
+
+def step(job: JobResult, name: str):  # type: ignore[no-untyped-def]
+    return next(s for s in job.steps if s.name == name)
+
+
+def test_plan_workflow_plans_comments_once_and_updates_in_place(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    emulator.seed([{"name": "Budget", "vocabulary": ["budget", "money"]},
+                   {"name": "Old Manual Tracker", "vocabulary": ["hello there"]}])
+    runner = make_runner(tmp_path, workspace, emulator, "pull_request", PR_EVENT)
+    plan = runner.run_job(PLAN_WF, "plan")
+    assert plan.result == "success", plan.log
+    assert plan.outputs == {"exit-code": "2"}
+    md_path = Path(step(plan, "Plan").outputs["plan-markdown"])
+    md = md_path.read_text(encoding="utf-8")
+    assert md.startswith(MARKER) and md in plan.summary
+    assert plan.annotations("add-mask"), "the issued token is handed to the runner (C15)"
+    assert "| ➕ create | 2 |" in md and "| ✏️ update | 1 |" in md
+    assert "+ funding" in md and "Old Manual Tracker" in md  # phrase diff; unmanaged listed
+    assert plan.annotations("notice") == [
+        "Changes pending: merging this pull request applies them."]
+    # Installed once, from the action's own repository (pip is a stub).
+    pip_log = (runner.stubs / "pip.log").read_text().splitlines()
+    assert len(pip_log) == 1 and pip_log[0].endswith(".github/actions/trackersync/../../..")
+    artifact = runner.artifacts / "trackersync-plan"
+    assert sorted(p.name for p in artifact.iterdir()) == ["plan.json", "plan.md"]
+    saved = Plan.from_json((artifact / "plan.json").read_text(encoding="utf-8"))
+    assert saved.summary.create == 2 and saved.unmanaged == ["Old Manual Tracker"]
+
+    comment = runner.run_job(PLAN_WF, "comment", needs={"plan": plan})
+    assert comment.result == "success", comment.log
+    state = json.loads((runner.home / "gh-state.json").read_text())
+    assert [c["body"] for c in state["comments"]] == [md]
+    assert state["calls"][-1] == ["POST", "repos/octo/trackers/issues/7/comments"]
+
+    # A second push: the same comment is edited, no new one appears.
+    (workspace / "trackers" / "approval.yaml").unlink()
+    runner.run_job(PLAN_WF, "comment", needs={"plan": runner.run_job(PLAN_WF, "plan")})
+    state = json.loads((runner.home / "gh-state.json").read_text())
+    assert len(state["comments"]) == 1
+    assert state["calls"][-1] == ["PATCH", "repos/octo/trackers/issues/comments/1000"]
+    assert "| ➕ create | 1 |" in state["comments"][0]["body"]
+    assert_no_secret(runner, emulator, plan, comment)
+
+
+def test_plan_workflow_invalid_files_become_annotations_and_stop(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    (workspace / "trackers" / "bad.yaml").write_text(
+        "name: Bad\nvocabluary:\n  - typo in the key\n", encoding="utf-8")
+    runner = make_runner(tmp_path, workspace, emulator, "pull_request", PR_EVENT)
+    plan = runner.run_job(PLAN_WF, "plan")
+    assert plan.result == "failure"
+    assert step(plan, "Validate tracker files").outcome == "failure"
+    assert step(plan, "Plan").outcome == "skipped"
+    errors = [line for line in plan.log.splitlines() if line.startswith("::error file=")]
+    assert any(e.startswith("::error file=trackers/bad.yaml,line=2,") and "vocabluary" in e
+               for e in errors), errors
+    assert emulator.requests() == []  # nothing sent to the API
+
+
+def test_apply_then_ids_then_drift_check(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    push = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    assert push.run_job(APPLY_WF, "drift").result == "skipped"
+    apply = push.run_job(APPLY_WF, "apply")
+    assert apply.result == "success", apply.log
+    remote = {t["name"]: t["id"] for t in emulator.trackers()}
+    assert set(remote) == {"Budget", "Promotion Mention", "Approval"}
+    ids = json.loads(apply.outputs["tracker-ids"])
+    assert sorted(t["id"] for t in ids["trackers"]) == sorted(remote.values())
+    ids_file = json.loads((push.artifacts / "trackersync-ids" / "trackers.ids.json").read_text())
+    assert ids_file["names"] == remote
+    assert "### trackersync apply (exit code 0)" in apply.summary
+    assert "### Tracker IDs" in apply.summary and remote["Budget"] in apply.summary
+    assert step(apply, "Apply").outputs["exit-code"] == "0"
+
+    nightly = make_runner(tmp_path, workspace, emulator, "schedule")
+    assert nightly.run_job(APPLY_WF, "apply").result == "skipped"
+    calm = nightly.run_job(APPLY_WF, "drift")
+    assert calm.result == "success", calm.log
+    assert step(calm, "Plan").outputs["exit-code"] == "0"
+
+    # Someone deletes a tracker by hand: the next nightly run fails visibly.
+    token = emulator.token()
+    requests.delete(f"{emulator.url}/v1/manage/tracker/{remote['Budget']}",
+                    headers={"x-api-key": token}, timeout=10).raise_for_status()
+    drift = nightly.run_job(APPLY_WF, "drift")
+    assert drift.result == "failure"
+    assert step(drift, "Plan").outputs["exit-code"] == "2"
+    assert any("no longer matches main" in a for a in drift.annotations("error"))
+    assert "| ➕ create | 1 |" in drift.summary
+    assert (nightly.artifacts / "trackersync-plan" / "plan.md").is_file()
+    assert_no_secret(nightly, emulator, calm, drift)
+    assert_no_secret(push, emulator, apply)
+
+
+def test_workflow_dispatch_modes(tmp_path: Path, workspace: Path,
+                                 emulator: EmulatorServer) -> None:
+    drift_only = make_runner(tmp_path, workspace, emulator, "workflow_dispatch",
+                             inputs={"mode": "drift-check"})
+    assert drift_only.run_job(APPLY_WF, "apply").result == "skipped"
+    job = drift_only.run_job(APPLY_WF, "drift")
+    assert job.result == "failure" and emulator.trackers() == []  # drift: nothing applied
+
+
+def test_composite_action_rejects_unknown_command_and_keeps_args_quoted(
+    tmp_path: Path, workspace: Path
+) -> None:
+    script = workspace / ".github" / "actions" / "trackersync" / "run.sh"
+    out = tmp_path / "out"
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(out), "RUNNER_TEMP": str(tmp_path),
+           "TS_COMMAND": "destroy", "TS_ARGS": "'a b' \"c\""}
+    proc = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True,
+                          timeout=30, check=False)
+    assert proc.returncode == 1 and "::error title=trackersync::unknown command" in proc.stdout
+    args = (tmp_path / "trackersync" / "args").read_bytes()
+    assert args == b"a b\0c\0"
