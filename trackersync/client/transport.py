@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.auth
 from requests.adapters import HTTPAdapter
 
 from trackersync import __version__
@@ -161,7 +162,8 @@ class Transport:
         self._backoff_factor = backoff_factor
         self._sleep = sleep
         self._session = requests.Session()
-        self._session.trust_env = False  # no .netrc auth, no proxy env surprises
+        # proxies from the environment are honoured, except for the loopback emulator
+        self._session.trust_env = not _is_loopback(urlsplit(self.base_url).hostname or "")
         self._adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1)
         self._session.mount("http://", self._adapter)
         self._session.mount("https://", self._adapter)
@@ -195,8 +197,6 @@ class Transport:
             TransportError: no HTTP answer after the retries (timeout, refused, dropped).
         """
         headers = {"Content-Type": "application/json"} if body is not None else {}
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
         with self._lock:
             observer = self._observer(method, path)
             self._adapter.max_retries = make_retry(
@@ -205,7 +205,7 @@ class Transport:
             try:
                 resp = self._session.request(
                     method, self.base_url + path, params=params, data=body, headers=headers,
-                    timeout=self._timeout, allow_redirects=False,
+                    auth=_Bearer(token), timeout=self._timeout, allow_redirects=False,
                 )
                 content = resp.content
             except requests.RequestException as exc:
@@ -254,6 +254,25 @@ class Transport:
     def close(self) -> None:
         """Close the session's pooled connections."""
         self._session.close()
+
+
+class _Bearer(requests.auth.AuthBase):
+    """Sets ``Authorization: Bearer <token>`` (symbl-api.md §1), or nothing for ``None``.
+
+    Passing an auth object also stops requests from applying ``.netrc`` credentials;
+    proxy settings from the environment are still honoured. The repr hides the token.
+    """
+
+    def __init__(self, token: str | None) -> None:
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self._token is not None:
+            request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "_Bearer(***)"
 
 
 def _root_cause(exc: BaseException) -> str:
