@@ -61,7 +61,7 @@ def test_text_render_is_exact() -> None:
         "    + c3",
         "    - c2",
         '~ rename "Old B" -> "B" (id 1)',
-        '- delete "Z" (id 3, 1 phrases)',
+        '- delete "Z" (id 3, 1 phrase)',
         "",
         "Plan: 1 to create, 1 to update, 1 to rename, 1 to delete.",
     ])

@@ -40,7 +40,8 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
     else:
         head = f'{change.action} "{change.name}"'
     if change.action == "delete":
-        head += f" (id {change.tracker_id}, {len(change.removed)} phrases)"
+        count = len(change.removed)
+        head += f" (id {change.tracker_id}, {count} phrase{'' if count == 1 else 's'})"
     elif change.tracker_id:
         head += f" (id {change.tracker_id})"
     lines = [_paint(sign, f"{sign} {head}", color)]
