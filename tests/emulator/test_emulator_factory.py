@@ -42,3 +42,24 @@ def test_stop_closes_the_port_and_repr_hides_the_secret() -> None:
         pass
     else:
         raise AssertionError("server still answering after stop()")
+
+
+def test_emulator_imports_only_stdlib_werkzeug_and_itself() -> None:
+    """The emulator is an independent model of the API (STYLE.md "The emulator stands apart")."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    package = Path(emulator_pkg.__file__).parent
+    allowed = set(sys.stdlib_module_names) | {"werkzeug"}
+    for source in package.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                ok = name.startswith("trackersync.emulator") or name.split(".")[0] in allowed
+                assert ok, f"{source.name} imports {name}"

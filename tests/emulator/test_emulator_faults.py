@@ -77,6 +77,15 @@ def test_times_and_retry_after_headers(emulator: EmulatorServer) -> None:
     assert requests.get(url, headers=headers, timeout=5).status_code == 200
 
 
+def test_raw_body_fault_such_as_html_with_200(emulator: EmulatorServer) -> None:
+    _fault(emulator, method="GET", path=MANY, status=200, body="<html>maintenance</html>",
+           content_type="text/html")
+    answer = requests.get(f"{emulator.url}{MANY}", headers={"x-api-key": emulator.token()},
+                          timeout=5)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html")
+    assert answer.text == "<html>maintenance</html>"
+
+
 def test_match_is_method_and_exact_path_star_matches_any_method(emulator: EmulatorServer) -> None:
     _fault(emulator, method="*", path="/v1/manage/tracker/4000000000000000", status=503)
     headers = {"x-api-key": emulator.token()}
@@ -96,6 +105,7 @@ def test_match_is_method_and_exact_path_star_matches_any_method(emulator: Emulat
         {"method": "POST", "path": MANY, "status": 502, "drop": True},
         {"method": "POST", "path": MANY, "status": 502, "times": 0},
         {"method": "POST", "path": MANY, "status": 502, "surprise": 1},
+        {"method": "POST", "path": MANY, "status": 200, "body": {}, "content_type": "text/html"},
     ],
 )
 def test_bad_fault_rules_are_400_and_not_added(emulator: EmulatorServer, rule: dict) -> None:

@@ -124,6 +124,10 @@ class EmulatorApp:
         if fault.drop:
             raise DropConnection()
         if fault.status is not None:
+            if fault.content_type is not None:
+                raw = Response(fault.body, status=fault.status, content_type=fault.content_type)
+                raw.headers.update(fault.headers)
+                return raw
             body = fault.body if fault.body is not None else {"message": _reason(fault.status)}
             return json_response(body, fault.status, fault.headers)
         return real if real is not None else self._serve(request)

@@ -32,6 +32,8 @@ class FaultRule:
         drop: close the connection without any answer.
         headers: extra headers on the fault's answer (e.g. ``{"Retry-After": "2"}``).
         body: JSON body of the fault's answer (default ``{"message": <reason>}``).
+        content_type: when set, ``body`` must be a string and is sent verbatim with this
+            ``Content-Type`` (e.g. an HTML error page answered with status 200).
     """
 
     method: str
@@ -43,6 +45,7 @@ class FaultRule:
     drop: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
+    content_type: str | None = None
 
     @classmethod
     def parse(cls, data: Any) -> FaultRule:
@@ -82,6 +85,10 @@ class FaultRule:
             raise ValueError("a fault needs 'status', 'drop' or 'delay_ms'")
         if not isinstance(self.headers, dict):
             raise ValueError("'headers' must be an object")
+        if self.content_type is not None and not (
+            isinstance(self.content_type, str) and isinstance(self.body, str)
+        ):
+            raise ValueError("'content_type' needs a string 'body'")
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this rule applies to a request."""
