@@ -8,6 +8,7 @@ check (case C05), and the tracker carries the normalised phrases.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -28,8 +29,10 @@ Pos = tuple[int, int]
 _GUID_END = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?\)?$"
 )
+_GUID_WORD = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*")
 _LONG_WORD = re.compile(r"\S{24,}")
+_SECRET_HINT = re.compile(r"\S{24}")
 
 
 def normalise(phrase: str) -> str:
@@ -38,10 +41,16 @@ def normalise(phrase: str) -> str:
 
 
 def looks_secret(text: str) -> bool:
-    """True when ``text`` holds a JWT, or a 24+ character word mixing letters and digits."""
+    """True when ``text`` holds a JWT, or a 24+ character word mixing letters and digits.
+
+    GUIDs are not taken for secrets. Source: case C15 (token-like phrases are flagged
+    and masked).
+    """
     if _JWT.search(text):
         return True
     for word in _LONG_WORD.findall(text):
+        if _GUID_WORD.fullmatch(word):
+            continue  # an id, not a credential (names ending in one: rule name-ephemeral)
         if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
             return True
     return False
@@ -85,7 +94,7 @@ class Entry:
         """The name's SourceRef."""
         return self.tracker.source or self.at(self.name_pos)
 
-    @property
+    @functools.cached_property
     def label(self) -> str:
         """``tracker "<name>"`` for messages."""
         return f"tracker {shown(self.tracker.name)}"
@@ -118,49 +127,54 @@ def _check_name(entry: Entry, rep: Reporter) -> None:
 def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
     seen: dict[str, int] = {}
     folded: dict[str, int] = {}
-    tname = entry.tracker.name
+    refused = profile.refused.search
+    check_underscore = profile.name == "strict"
     for index, (raw, phrase) in enumerate(
         zip(entry.raw_phrases, entry.tracker.vocabulary, strict=True), start=1
     ):
-        where = entry.at(entry.phrase_pos[index - 1])
-        head = f"{entry.label}: phrase {index}"
         if not phrase:
-            rep.add("phrase-empty", f"{head} is empty; remove it or write the phrase", where,
-                    tname)
+            _phrase_problem(entry, rep, "phrase-empty", index, "is empty; remove it or write "
+                            "the phrase")
             continue
         if raw != phrase:
-            rep.add("phrase-whitespace", f"{head} {shown(raw)} has leading, trailing or repeated "
-                    f"whitespace; it is used as {shown(phrase)}", where, tname)
-        bad = profile.bad_chars(phrase)
-        if bad:
-            chars = ", ".join(f"{_char(c)} at column {col}" for c, col in bad)
-            rep.add("phrase-charset", f"{head} contains {chars} ({profile.allowed}; "
-                    f"rules: {profile.name})", where, tname)
+            _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
+                            "leading, trailing or repeated whitespace; it is used as "
+                            f"{shown(phrase)}")
+        if refused(phrase) or (check_underscore and "_" in phrase):
+            _check_chars(entry, profile, rep, index, phrase)
         if phrase.count(" ") >= MAX_WORDS:
-            rep.add("phrase-long", f"{head} has {phrase.count(' ') + 1} words; Symbl advises "
-                    f"short phrases (at most {MAX_WORDS} words)", where, tname)
-        if looks_secret(phrase):
-            rep.add("phrase-secret", f"{head} {shown(phrase)} looks like a token or key; "
-                    "remove it if it is a secret", where, tname)
-        _check_duplicate(phrase, index, head, where, seen, folded, rep, tname)
+            _phrase_problem(entry, rep, "phrase-long", index, f"has {phrase.count(' ') + 1} "
+                            f"words; Symbl advises short phrases (at most {MAX_WORDS} words)")
+        if ("eyJ" in phrase or len(phrase) >= 24 and _SECRET_HINT.search(phrase)) and looks_secret(
+            phrase
+        ):
+            _phrase_problem(entry, rep, "phrase-secret", index, f"{shown(phrase)} looks like a "
+                            "token or key; remove it if it is a secret")
+        if phrase in seen:
+            _phrase_problem(entry, rep, "phrase-duplicate", index, f"{shown(phrase)} repeats "
+                            f"phrase {seen[phrase]}; Symbl refuses duplicate phrases; remove one")
+            continue
+        seen[phrase] = index
+        key = phrase.casefold()
+        if key in folded:
+            _phrase_problem(entry, rep, "phrase-case-variant", index, f"{shown(phrase)} differs "
+                            f"from phrase {folded[key]} only in case; Symbl matches ignoring "
+                            "case, keep one")
+        else:
+            folded[key] = index
 
 
-def _check_duplicate(
-    phrase: str, index: int, head: str, where: SourceRef,
-    seen: dict[str, int], folded: dict[str, int], rep: Reporter, tname: str,
-) -> None:
-    if phrase in seen:
-        rep.add("phrase-duplicate", f"{head} {shown(phrase)} repeats phrase {seen[phrase]}; "
-                "Symbl refuses duplicate phrases; remove one", where, tname)
-        return
-    seen[phrase] = index
-    key = phrase.casefold()
-    if key in folded:
-        rep.add("phrase-case-variant", f"{head} {shown(phrase)} differs from phrase "
-                f"{folded[key]} only in case; Symbl matches ignoring case, keep one", where,
-                tname)
-    else:
-        folded[key] = index
+def _phrase_problem(entry: Entry, rep: Reporter, code: str, index: int, text: str) -> None:
+    where = entry.at(entry.phrase_pos[index - 1])
+    rep.add(code, f"{entry.label}: phrase {index} {text}", where, entry.tracker.name)
+
+
+def _check_chars(entry: Entry, profile: Profile, rep: Reporter, index: int, phrase: str) -> None:
+    bad = profile.bad_chars(phrase)
+    if bad:
+        chars = ", ".join(f"{_char(c)} at column {col}" for c, col in bad)
+        _phrase_problem(entry, rep, "phrase-charset", index, f"contains {chars} "
+                        f"({profile.allowed}; rules: {profile.name})")
 
 
 def _char(char: str) -> str:

@@ -55,32 +55,33 @@ def load_config(path: Path | None, root: Path) -> Config:
         doc = compose(read_text(path))
     except YamlProblem as exc:
         raise ConfigError(f"{label}:{exc.line}:{exc.column}: {exc.message}") from exc
-    messages = [f"{label}:{p.line}:{p.column}: {p.message}" for p in doc.problems]
+    messages = [(p.line, p.column, p.message) for p in doc.problems]
     config: Config | None
     if doc.data is None:
         config = Config()
     elif not isinstance(doc.data, dict):
         raise ConfigError(f"{label}:1:1: the config file must be a mapping of keys")
     else:
-        config, errors = _validate(doc, label)
+        config, errors = _validate(doc)
         messages.extend(errors)
     if config is not None:
-        for message in check_overrides(config.severity):
-            line, col = doc.position(("severity",), key=True)
-            messages.append(f"{label}:{line}:{col}: severity: {message}")
+        for code, message in check_overrides(config.severity):
+            line, col = doc.position(("severity", code), key=True)
+            messages.append((line, col, f"severity: {message}"))
     if messages:
         raise ConfigError(_joined(label, messages))
     assert config is not None
     return config
 
 
-def _joined(label: str, messages: list[str]) -> str:
-    if len(messages) == 1:
-        return messages[0]
-    return f"{len(messages)} problems in {label}:\n" + "\n".join(messages)
+def _joined(label: str, messages: list[tuple[int, int, str]]) -> str:
+    lines = [f"{label}:{line}:{col}: {text}" for line, col, text in sorted(messages)]
+    if len(lines) == 1:
+        return lines[0]
+    return f"{len(lines)} problems in {label}:\n" + "\n".join(lines)
 
 
-def _validate(doc: Document, label: str) -> tuple[Config | None, list[str]]:
+def _validate(doc: Document) -> tuple[Config | None, list[tuple[int, int, str]]]:
     try:
         return Config.model_validate(doc.data, strict=True), []
     except ValidationError as exc:
@@ -89,11 +90,11 @@ def _validate(doc: Document, label: str) -> tuple[Config | None, list[str]]:
             loc = tuple(err["loc"])
             if err["type"] == "extra_forbidden":
                 line, col = doc.position(loc, key=True)
-                messages.append(f"{label}:{line}:{col}: {_unknown(loc)}")
+                messages.append((line, col, _unknown(loc)))
             else:
                 line, col = doc.position(loc)
                 dotted = ".".join(str(p) for p in loc)
-                messages.append(f"{label}:{line}:{col}: {dotted}: {err['msg']}")
+                messages.append((line, col, f"{dotted}: {err['msg']}"))
         return None, messages
 
 

@@ -128,7 +128,9 @@ class Profile:
             char = match.group()
             if char not in found and not (self.name == "strict" and _is_mark(char)):
                 found[char] = match.start() + 1
-        return list(found.items())
+        if self.name == "strict" and "_" in phrase:  # \w lets '_' through
+            found.setdefault("_", phrase.index("_") + 1)
+        return sorted(found.items(), key=lambda item: item[1])
 
 
 def _is_mark(char: str) -> bool:
@@ -139,7 +141,7 @@ def _is_mark(char: str) -> bool:
 
 PROFILES: dict[str, Profile] = {
     "strict": Profile(
-        "strict", 50, re.compile(r"[^\w\s.'\u2019-]|_"),
+        "strict", 50, re.compile(r"[^\w\s.'\u2019-]"),
         "only letters, digits, spaces and . ' ’ - are allowed",
     ),
     "lenient": Profile(
@@ -173,8 +175,8 @@ class Reporter:
         )
 
 
-def check_overrides(overrides: Mapping[str, str]) -> list[str]:
-    """Return a message for each override naming an unknown or non-adjustable rule."""
+def check_overrides(overrides: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Return ``(code, message)`` for each override naming an unknown or fixed rule."""
     import difflib
 
     messages = []
@@ -183,7 +185,7 @@ def check_overrides(overrides: Mapping[str, str]) -> list[str]:
         if rule is None:
             close = difflib.get_close_matches(code, list(RULES), n=1)
             hint = f'; did you mean "{close[0]}"?' if close else ""
-            messages.append(f'unknown rule "{code}"{hint}')
+            messages.append((code, f'unknown rule "{code}"{hint}'))
         elif not rule.adjustable:
-            messages.append(f'rule "{code}" cannot be changed (the API enforces it)')
+            messages.append((code, f'rule "{code}" cannot be changed (the API enforces it)'))
     return messages

@@ -26,7 +26,7 @@ Pos = tuple[int, int]
 
 _MAX_DEPTH = 64
 _STR_TAG = "tag:yaml.org,2002:str"
-_IMPLICIT = "?"
+_COLLECTION_TAGS = ("!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 # YAML 1.1 (yaml.org/type/*.html) and YAML 1.2 core schema (spec 1.2.2 §10.3.2)
 # implicit types; a plain scalar matching any of them is not a safe string.
@@ -175,12 +175,16 @@ class Document:
 
 def _parser_class() -> type:
     from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.tag import Tag
+
+    implicit = Tag(suffix="?")  # one shared object: no Tag built per node, identity test
+    _IMPLICIT.append(implicit)
 
     class _NodeParser(CParser):
         """C parser composing nodes without a resolver: we resolve scalars ourselves."""
 
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            return _IMPLICIT
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            return _IMPLICIT[0]
 
         def descend_resolver(self, *args: Any) -> None:
             return None
@@ -192,6 +196,7 @@ def _parser_class() -> type:
 
 
 _PARSER: list[type] = []
+_IMPLICIT: list[Any] = []
 
 
 def compose(text: str) -> Document:
@@ -230,6 +235,9 @@ def _syntax_problem(exc: Any, text: str) -> YamlProblem:
             "top-level 'trackers:' list", line, col, code="yaml-multidoc",
         )
     context = getattr(exc, "context", None)
+    cmark = getattr(exc, "context_mark", None)
+    if context and cmark is not None and (cmark.line + 1, cmark.column + 1) != (line, col):
+        context = f"{context} (started at line {cmark.line + 1}, column {cmark.column + 1})"
     detail = f"{context}: {problem}" if context else str(problem)
     return YamlProblem(f"YAML syntax error: {detail}", line, col, code="yaml-syntax")
 
@@ -258,16 +266,21 @@ class _Walker:
         value = node.value
         if isinstance(value, str):
             return self._scalar(node, value, path)
-        if isinstance(value, list) and node.__class__.__name__ == "MappingNode":
+        if node.ctag is not _IMPLICIT[0] and node.tag not in _COLLECTION_TAGS:
+            self._problem(f"YAML tag {node.tag!r} is not supported here; remove it", node,
+                          "yaml-tag")
+        if node.__class__.__name__ == "MappingNode":
             return self._mapping(node, path, depth)
         return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(value)]
 
     def _scalar(self, node: Any, value: str, path: Path_) -> Any:
-        tag = node.tag
-        if tag != _IMPLICIT and tag != "!" and tag != _STR_TAG:
-            self._problem(f"YAML tag {tag!r} is not supported here; remove it", node, "yaml-tag")
+        if node.ctag is not _IMPLICIT[0]:
+            tag = node.tag
+            if tag != "!" and tag != _STR_TAG:
+                self._problem(f"YAML tag {tag!r} is not supported here; remove it", node,
+                              "yaml-tag")
             return value
-        if node.style or tag != _IMPLICIT:
+        if node.style:
             return value
         kind = plain_kind(value)
         if kind is None:

@@ -1,0 +1,69 @@
+"""Benchmark: load and validate the largest account's tracker files (500 files x 50 phrases).
+
+Writes 500 tracker files of 50 phrases each (deterministic, seed 2022; phrases of 2-8
+words) into a temporary project, then times :func:`trackersync.definitions.load_definitions`
+in-process (best of ``--repeat`` runs; the first run, which also imports the C parser,
+is printed separately). Budget: plan has 0.6 s in all; this part aims at 0.3 s.
+
+Usage: ``python benchmarks/load_definitions.py [--files 500] [--phrases 50] [--repeat 5]``.
+It is a benchmark, not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from trackersync.config import Config
+from trackersync.definitions import load_definitions
+
+WORDS = (
+    "account", "billing", "renewal", "contract", "discount", "pricing", "support", "ticket",
+    "upgrade", "seats", "storage", "quota", "invoice", "refund", "shipment", "order",
+    "delivery", "schedule", "meeting", "demo", "trial", "budget", "approval", "manager",
+    "team", "project", "deadline", "feature", "request", "integration", "export", "import",
+    "report", "dashboard", "login", "password", "security", "compliance", "policy", "claim",
+)
+
+
+def write_project(root: Path, files: int, phrases: int) -> None:
+    """Write ``files`` tracker files of ``phrases`` unique phrases under ``root/trackers``."""
+    rng = random.Random(2022)
+    folder = root / "trackers"
+    folder.mkdir(parents=True)
+    for i in range(files):
+        vocab: dict[str, None] = {}
+        while len(vocab) < phrases:
+            vocab[" ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 8))) + f" {i}"] = None
+        lines = [f"name: Benchmark Tracker {i:03d}", "vocabulary:"]
+        lines += [f"  - {phrase}" for phrase in vocab]
+        (folder / f"tracker-{i:03d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    """Parse arguments, write the project, time the loads, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=500)
+    parser.add_argument("--phrases", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_project(root, args.files, args.phrases)
+        config = Config()
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            result = load_definitions(root, config)
+            times.append(time.perf_counter() - start)
+        print(f"load_definitions {args.files} files x {args.phrases} phrases: "
+              f"first {times[0]:.3f} s, best {min(times):.3f} s "
+              f"({len(result.trackers)} trackers, {len(result.errors)} errors, "
+              f"{len(result.warnings)} warnings)")
+
+
+if __name__ == "__main__":
+    main()
