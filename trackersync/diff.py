@@ -25,6 +25,7 @@ one; any otherwise), else listed as ``unmanaged``.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,29 @@ def comparable(phrases: Sequence[str]) -> frozenset[str]:
     for this alone; ``_check_remote`` warns about it.
     """
     return frozenset(" ".join(p.split()) for p in phrases)
+
+
+#: Any whitespace other than a plain space (tab, newline, NBSP, ...).
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def _has_odd_space(vocabulary: Sequence[str]) -> bool:
+    """True when normalisation (strip, collapse runs) would change some phrase.
+
+    String searches on the NUL-joined vocabulary: ~40x faster than a regex per phrase.
+    """
+    joined = "\x00".join(vocabulary)
+    return (
+        "  " in joined or " \x00" in joined or "\x00 " in joined
+        or joined.startswith(" ") or joined.endswith(" ")
+        or _OTHER_SPACE.search(joined) is not None
+    )
+
+
+def _same_phrases(remote: RemoteTracker, desired: DesiredTracker) -> bool:
+    """Set comparison, whitespace-normalising the remote side only when it differs."""
+    wanted = desired.phrase_set()
+    return remote.phrase_set() == wanted or comparable(remote.vocabulary) == wanted
 
 
 def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -163,7 +187,7 @@ class _Matcher:
                 self.result.warnings.append(
                     f"remote: tracker {tracker.name!r} (id {tracker.id}) has duplicate phrases"
                 )
-            if any(" ".join(p.split()) != p for p in tracker.vocabulary):
+            if _has_odd_space(tracker.vocabulary):
                 self.result.warnings.append(
                     f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases with "
                     "extra whitespace; compared as normalised (C05), left as stored"
@@ -190,7 +214,7 @@ class _Matcher:
                     f"tracker {tracker.name!r}: several remote trackers have this name; "
                     "delete the extras in Symbl before applying"
                 )
-            elif comparable(found.vocabulary) != tracker.phrase_set():
+            elif not _same_phrases(found, tracker):
                 self._add_put("update", tracker, found)
             return
         old = self._rename_source(tracker)
@@ -228,7 +252,7 @@ class _Matcher:
     def _add_put(self, action: str, tracker: DesiredTracker, remote: RemoteTracker) -> None:
         added: list[str] = []
         removed: list[str] = []
-        if comparable(remote.vocabulary) != tracker.phrase_set():
+        if not _same_phrases(remote, tracker):
             added, removed = phrase_diff(remote.vocabulary, tracker.vocabulary)
         protect = tracker.protect or remote.id in self.opts.protected_ids
         self.result.changes.append(

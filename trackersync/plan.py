@@ -47,7 +47,9 @@ ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete")
 
 
 def tracker_digest(tracker: Tracker) -> str:
-    """Return sha256 hex of a tracker's name and sorted phrases (order never matters).
+    """Return sha256 hex of a tracker's name and sorted phrases, NUL-separated.
+
+    Order never matters; the hash is only compared with hashes made the same way.
 
     Args:
         tracker: any :class:`~trackersync.model.Tracker` (desired or remote).
@@ -55,8 +57,8 @@ def tracker_digest(tracker: Tracker) -> str:
     Returns:
         64 hex characters; equal for trackers with the same name and phrase set.
     """
-    payload = json.dumps([tracker.name, sorted(tracker.phrase_set())], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    payload = "\x00".join([tracker.name, *sorted(tracker.phrase_set())])
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def digest_of(items: Iterable[tuple[str, str]]) -> str:

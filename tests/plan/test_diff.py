@@ -124,3 +124,12 @@ def test_changes_are_sorted_by_action_then_name() -> None:
     result = diff_trackers(want, have, DiffOptions(prune=True))
     assert [(c.action, c.name) for c in result.changes] == [
         ("create", "a"), ("create", "b"), ("update", "c"), ("delete", "z")]
+
+
+def test_remote_whitespace_is_compared_normalised_and_warned_c05() -> None:
+    result = diff_trackers([desired("T", "order number", "a b")],
+                           [remote("1", "T", "order number ", "a\tb")])
+    assert result.changes == []
+    assert any("extra whitespace" in w for w in result.warnings)
+    clean = diff_trackers([desired("T", "a b")], [remote("1", "T", "a b")])
+    assert clean.warnings == []

@@ -140,7 +140,10 @@ class Scenario:
 
 
 @pytest.mark.parametrize("folder", SCENARIOS, ids=[p.name for p in SCENARIOS])
-def test_scenario(folder: Path, tmp_path: Path, emulator: EmulatorServer) -> None:
+def test_scenario(
+    folder: Path, tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # --out and other relative paths land in the project
     scenario = Scenario(folder, tmp_path, emulator)
     plan_args = ["plan", *scenario.spec.get("plan_args", [])]
     first = scenario.cli(plan_args)
