@@ -147,3 +147,17 @@ def test_embedded_emulator_round_trip(project: Project) -> None:
     assert sorted(project.files()) == ["budget.yaml", "denial.yaml"]
     plan = project.run("--emulator", "plan")
     assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+
+
+def test_unreadable_files_are_kept_and_reported(project: Project) -> None:
+    project.seed([BUDGET, DENIAL])
+    project.trackers.mkdir()
+    broken = "name: Budget\nvocabulary: [my budget, funding\n"
+    (project.trackers / "budget.yaml").write_text(broken)
+    result = project.run("import")
+    assert result.exit_code == 0, result.output
+    assert (project.trackers / "budget.yaml").read_text() == broken
+    assert "warning: trackers/budget.yaml could not be read (run `trackersync validate`)" in (
+        result.stderr
+    )
+    assert sorted(project.files()) == ["budget.yaml", "denial.yaml"]

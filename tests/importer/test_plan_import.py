@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from trackersync.importer.importer import plan_import
 from trackersync.importer.report import report_lines, summary_line, warning_lines
-from trackersync.model import RemoteTracker, Tracker
+from trackersync.model import RemoteTracker
 
 
 def remote(name: str, tracker_id: str, *phrases: str) -> RemoteTracker:
     return RemoteTracker(id=tracker_id, name=name, vocabulary=phrases or ("a phrase",))
 
 
-def no_commas(tracker: Tracker) -> list[str]:
-    return [
-        f"vocabulary[{i}] {p!r} contains ','" for i, p in enumerate(tracker.vocabulary) if "," in p
-    ]
+def no_commas(trackers: Sequence[RemoteTracker]) -> dict[str, list[str]]:
+    return {
+        t.id: [
+            f"vocabulary[{i}] {p!r} contains ','" for i, p in enumerate(t.vocabulary) if "," in p
+        ]
+        for t in trackers
+    }
 
 
 def plan(tmp_path: Path, trackers: list[RemoteTracker], **kwargs):  # type: ignore[no-untyped-def]
@@ -148,3 +152,17 @@ def test_hostile_names_stay_inside_the_folder(tmp_path: Path) -> None:
     assert len({e.path for e in result.entries}) == len(names)
     for entry in result.entries:
         assert entry.path.parent == (tmp_path / "trackers").resolve()
+
+
+def test_public_interface_is_pinned() -> None:
+    import trackersync.importer as importer
+
+    assert importer.__all__ == [
+        "ImportEntry",
+        "ImportResult",
+        "assign_file_names",
+        "plan_import",
+        "safe_target",
+        "slugify",
+        "write_import",
+    ]

@@ -61,3 +61,20 @@ def test_long_phrases_are_not_folded(tmp_path: Path) -> None:
     phrase = "word " * 200 + "end"
     text = dump_tracker(Tracker(name="Long", vocabulary=(phrase,)))
     assert text.count("\n") == 3
+
+
+@pytest.mark.parametrize("odd", ["a\u2028b", "a\x85b", "a\nb", "a\rb", "key: value\n- x"])
+def test_header_comments_cannot_break_the_file(tmp_path: Path, odd: str) -> None:
+    from trackersync.config import Config
+    from trackersync.importer.importer import ImportEntry
+    from trackersync.importer.run import RuleChecker
+    from trackersync.model import RemoteTracker
+
+    tracker = RemoteTracker(id="5000000000000001", name=odd, vocabulary=(odd, "plain"))
+    checker = RuleChecker(tmp_path, Config())
+    problems = checker([tracker])[tracker.id]
+    assert problems  # strict rules refuse the control characters / punctuation
+    entry = ImportEntry(tracker, "x.yaml", tmp_path / "x.yaml", "write", problems=(odd,))
+    text = checker.render(entry, "strict")
+    assert read(text) == (odd, [odd, "plain"]), text
+    assert all(line.startswith("# ") for line in text.split("\nname:")[0].split("\n")), text

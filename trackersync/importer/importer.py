@@ -20,7 +20,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
@@ -28,14 +28,14 @@ from typing import Literal
 from trackersync.diff import RESERVED_PREFIX
 from trackersync.errors import ConfigError
 from trackersync.importer.slug import assign_file_names, safe_target, sort_key
-from trackersync.model import RemoteTracker, Tracker
+from trackersync.model import RemoteTracker
 
 logger = logging.getLogger(__name__)
 
-#: Problem messages the project's rules find in one tracker (empty when it passes).
-Checker = Callable[[Tracker], list[str]]
-#: Renders one tracker as YAML text with the given header comment lines.
-Dumper = Callable[[Tracker, Sequence[str]], str]
+#: The project's rules on a batch of trackers: ``{tracker id: problem messages}``.
+Checker = Callable[[Sequence[RemoteTracker]], Mapping[str, Sequence[str]]]
+#: Renders one entry as the file's text (header comment + YAML).
+Renderer = Callable[["ImportEntry"], str]
 
 Action = Literal["write", "overwrite", "skip-defined", "skip-exists", "skip-shared"]
 
@@ -100,6 +100,7 @@ class ImportResult:
         ignored: remote trackers left out, with why: the config's ``ignore`` globs, or
             Symbl's own ``Symbl.`` namespace (never touched, case C08).
         unmatched_globs: ``--name`` globs that matched no remote tracker.
+        notes: other warnings, e.g. existing files that could not be read.
     """
 
     directory: Path
@@ -107,6 +108,7 @@ class ImportResult:
     entries: list[ImportEntry] = field(default_factory=list)
     ignored: list[tuple[RemoteTracker, str]] = field(default_factory=list)
     unmatched_globs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> list[ImportEntry]:
@@ -146,7 +148,7 @@ def plan_import(
         directory: the folder files go to (need not exist yet).
         defined: tracker name -> resolved files already defining it in the repository.
         file_trackers: resolved existing definition file -> names of the trackers it holds.
-        checker: the project's rules, applied to each remote tracker.
+        checker: the project's rules, called once with every tracker to be written.
         rules: the rules profile's name (``"strict"`` or ``"lenient"``), for messages.
         overwrite: rewrite existing files (``--overwrite``).
         name_globs: import only names matching one of these case-sensitive globs.
@@ -181,8 +183,12 @@ def plan_import(
         path = safe_target(directory, name)
         action, detail = _decide(tracker, path, defined, file_trackers, overwrite)
         others = tuple(i for i in ids_by_name[tracker.name] if i != tracker.id)
-        problems = tuple(checker(tracker)) if action in ("write", "overwrite") else ()
-        result.entries.append(ImportEntry(tracker, name, path, action, detail, problems, others))
+        result.entries.append(ImportEntry(tracker, name, path, action, detail, (), others))
+    found = checker([e.tracker for e in result.written])
+    result.entries = [
+        replace(e, problems=tuple(found.get(e.tracker.id, ()))) if e.writes else e
+        for e in result.entries
+    ]
     return result
 
 
@@ -210,12 +216,12 @@ def _decide(
     return "skip-exists", f"{path} exists (use --overwrite to replace it)"
 
 
-def write_import(result: ImportResult, dump: Dumper) -> None:
+def write_import(result: ImportResult, render: Renderer) -> None:
     """Write every file ``result`` decided to write, each one whole or not at all.
 
     Args:
         result: the decisions from :func:`plan_import`.
-        dump: renders a tracker and its header comment lines as YAML text.
+        render: the text of an entry's file (header comment + YAML).
 
     Raises:
         ConfigError: the folder or a file cannot be written (the OS error is named).
@@ -225,7 +231,7 @@ def write_import(result: ImportResult, dump: Dumper) -> None:
     try:
         result.directory.mkdir(parents=True, exist_ok=True)
         for entry in result.written:
-            text = dump(entry.tracker, entry.header(result.rules))
+            text = render(entry)
             _write_whole(entry.path, text)
             logger.info("wrote %s (%s)", entry.path, entry.tracker.name)
     except OSError as exc:

@@ -50,6 +50,7 @@ def warning_lines(result: ImportResult, base: Path) -> list[str]:
     lines = [
         f"warning: --name {glob!r} matched no remote tracker" for glob in result.unmatched_globs
     ]
+    lines.extend(f"warning: {_relative(note, base)}" for note in result.notes)
     for entry in result.written:
         where = display_path(entry.path, base)
         if entry.same_name_ids:

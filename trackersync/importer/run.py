@@ -17,13 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trackersync.config import Config
-from trackersync.importer.importer import ImportResult, plan_import, write_import
+from trackersync.importer.importer import ImportEntry, ImportResult, plan_import, write_import
 from trackersync.model import DesiredTracker, Problem, RemoteTracker, Tracker
 
 logger = logging.getLogger(__name__)
 
 #: Warnings recorded besides errors: the loader changes the phrase or name on the way.
 RECORDED_WARNINGS = frozenset({"phrase-whitespace", "name-whitespace"})
+#: Rules about the whole set of files, not one tracker (see definitions.rules).
+CROSS_FILE_CODES = frozenset(
+    {"name-duplicate", "name-case-variant", "renamed-from", "phrase-shared", "account-limit"}
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ def import_account(
         ConfigError: a file cannot be written.
     """
     directory = options.directory or root / config.trackers_dir
-    defined = _defined_trackers(root, config, options.env, directory)
+    defined, unreadable = _defined_trackers(root, config, options.env, directory)
     by_name: dict[str, list[Path]] = {}
     by_file: dict[Path, list[str]] = {}
     for tracker in defined:
@@ -88,41 +92,77 @@ def import_account(
             name_globs=options.name_globs,
             ignore_globs=config.ignore,
         )
-    write_import(result, dump)
+    result.notes.extend(
+        f"{path} could not be read (run `trackersync validate`); a tracker it defines may "
+        "be imported again under another file name"
+        for path in unreadable
+    )
+    write_import(result, lambda entry: checker.render(entry, config.rules))
     return result
 
 
 def dump(tracker: Tracker, comments: Sequence[str]) -> str:
-    """Render one tracker file (the definitions writer: ruamel.yaml, stable, quoted)."""
+    """Render one tracker as YAML (the definitions writer: ruamel.yaml, stable, quoted)."""
     from trackersync.definitions import dump_tracker_yaml
 
     return dump_tracker_yaml(tracker, comments=comments)
 
 
 class RuleChecker:
-    """The project's rules, applied to one remote tracker through the real loader."""
+    """The project's rules, applied to remote trackers through the real loader.
+
+    Called once per import: every tracker is rendered into a scratch folder and all
+    are loaded in one :func:`~trackersync.definitions.load_definitions` call.
+    Problems between files (a name defined twice, a phrase shared) are left out:
+    import reports repeated names itself. The rendered YAML is kept for writing, so
+    each tracker is rendered once (ruamel's emitter is the slow part: ~2 ms a tracker).
+    """
 
     def __init__(self, scratch: Path, config: Config) -> None:
         self.scratch = scratch
         self.config = config
+        self.bodies: dict[str, str] = {}
 
-    def __call__(self, tracker: Tracker) -> list[str]:
-        """Return the problems the loader reports for ``tracker`` rendered as a file.
-
-        Errors, plus the warnings in :data:`RECORDED_WARNINGS`, as
-        ``"<message> [<code>]"``.
-        """
+    def __call__(self, trackers: Sequence[RemoteTracker]) -> dict[str, list[str]]:
+        """Return ``{tracker id: problems}``: errors, plus the warnings in
+        :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order."""
         from trackersync.definitions import load_definitions
 
+        found: dict[str, list[str]] = {tracker.id: [] for tracker in trackers}
+        if not trackers:
+            return found
         folder = self.scratch / "trackers"
         folder.mkdir(exist_ok=True)
-        path = folder / "tracker.yaml"
-        path.write_text(dump(tracker, ()), encoding="utf-8")
-        loaded = load_definitions(self.scratch, self.config, None, [path])
-        return [_describe(p) for p in loaded.problems if _recorded(p)]
+        ids: dict[str, str] = {}
+        for index, tracker in enumerate(trackers):
+            path = folder / f"{index:05d}.yaml"
+            self.bodies[tracker.id] = dump(tracker, ())
+            path.write_text(self.bodies[tracker.id], encoding="utf-8")
+            ids[f"trackers/{path.name}"] = tracker.id
+        loaded = load_definitions(self.scratch, self.config, None, [folder])
+        for problem in loaded.problems:
+            if problem.source is None or not _recorded(problem):
+                continue
+            tracker_id = ids.get(Path(problem.source.file).as_posix())
+            if tracker_id is not None:
+                found[tracker_id].append(_describe(problem))
+        return found
+
+    def render(self, entry: ImportEntry, rules: str) -> str:
+        """The file's text: the entry's header as ``# `` comments, then the YAML.
+
+        Header lines are split wherever Python sees a line break (also NEL, U+2028),
+        so no part of a message can escape its comment.
+        """
+        body = self.bodies.get(entry.tracker.id) or dump(entry.tracker, ())
+        lines = [part for line in entry.header(rules) for part in line.splitlines()]
+        header = "".join(f"# {line}".rstrip() + "\n" for line in lines)
+        return header + body
 
 
 def _recorded(problem: Problem) -> bool:
+    if problem.code in CROSS_FILE_CODES:
+        return False
     return problem.severity == "error" or problem.code in RECORDED_WARNINGS
 
 
@@ -132,23 +172,27 @@ def _describe(problem: Problem) -> str:
 
 def _defined_trackers(
     root: Path, config: Config, env: str | None, directory: Path
-) -> list[DesiredTracker]:
-    """Every tracker the repository defines (broken files define nothing; not fatal)."""
+) -> tuple[list[DesiredTracker], list[Path]]:
+    """Every tracker the repository defines, and the files that define none (unreadable).
+
+    Files with errors are not fatal here: import must work in a repository whose
+    files break the rules (that is what it writes when the account does).
+    """
     from trackersync.definitions import load_definitions
 
     folders = [root / config.trackers_dir]
     if directory.resolve() != folders[0].resolve():
         folders.append(directory)
     found: list[DesiredTracker] = []
+    unreadable: list[Path] = []
     for folder in folders:
         if not folder.is_dir() or not any(folder.iterdir()):
             continue
         loaded = load_definitions(root, config, env, [folder])
-        errors = [p for p in loaded.problems if p.severity == "error"]
-        if errors:
-            logger.warning("%d problem(s) in existing definitions under %s", len(errors), folder)
         found.extend(loaded.trackers)
-    return found
+        sources = {_source_path(root, t) for t in loaded.trackers}
+        unreadable.extend(p.resolve() for p in loaded.files if p.resolve() not in sources)
+    return found, sorted(set(unreadable))
 
 
 def _source_path(root: Path, tracker: DesiredTracker) -> Path | None:
