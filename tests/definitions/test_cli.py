@@ -1,0 +1,144 @@
+"""``trackersync validate`` and ``trackersync schema``, driven in-process with CliRunner."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.definitions.helpers import write
+from trackersync.cli import main
+
+REPO = Path(__file__).parents[2]
+GOOD = "name: {name}\nvocabulary: [alpha {name}, beta {name}, gamma {name}, delta {name}, " \
+       "epsilon {name}]\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "trackers/a.yaml", GOOD.format(name="A"))
+    write(tmp_path, "trackers/b.yaml", "name: B\nvocabulary:\n  - why?\n  - Yes\n")
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_text(project: Path) -> None:
+    code, out, _err = run("validate")
+    assert code == 1
+    assert out.splitlines() == [
+        "trackers/b.yaml:1:7: warning: tracker \"B\" has 2 phrases; Symbl recommends at least 5",
+        "trackers/b.yaml:3:5: error: tracker \"B\": phrase 1 contains '?' at column 4 (only "
+        "letters, digits, spaces and . ' ’ - are allowed; rules: strict)",
+        "trackers/b.yaml:4:5: error: tracker \"B\": phrase 2 is an unquoted Yes, which YAML may "
+        "read as a boolean; quote it: 'Yes'",
+        "2 trackers in 2 files: 2 errors, 1 warning.",
+    ]
+
+
+def test_validate_paths_and_strict(project: Path) -> None:
+    assert run("validate", "trackers/a.yaml") == (
+        0, "1 tracker in 1 file: 0 errors, 0 warnings.\n", "")
+    write(project, "trackers/c.yaml", "name: C\nvocabulary: [one thing]\n")
+    assert run("validate", "trackers/c.yaml")[0] == 0
+    assert run("validate", "--strict", "trackers/c.yaml")[0] == 1
+
+
+def test_validate_json(project: Path) -> None:
+    code, out, _err = run("validate", "--format", "json")
+    assert code == 1
+    items = json.loads(out)
+    assert [(i["file"], i["line"], i["column"], i["severity"], i["code"], i["tracker"])
+            for i in items] == [
+        ("trackers/b.yaml", 1, 7, "warning", "phrase-few", "B"),
+        ("trackers/b.yaml", 3, 5, "error", "phrase-charset", "B"),
+        ("trackers/b.yaml", 4, 5, "error", "quote-it", "B"),
+    ]
+
+
+def test_validate_github(project: Path) -> None:
+    code, out, _err = run("validate", "--format", "github")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "::warning file=trackers/b.yaml,line=1,col=7::tracker \"B\" has 2 phrases; Symbl "
+        "recommends at least 5")
+    assert out.splitlines()[2].startswith("::error file=trackers/b.yaml,line=4,col=5::")
+    assert len(out.splitlines()) == 3
+
+
+def test_validate_no_definitions_and_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("validate")
+    assert code == 1
+    assert out.splitlines()[0].startswith("error: no tracker definitions found in trackers/")
+    write(tmp_path, "trackersync.yaml", "trackers_dri: x\n")
+    code, out, err = run("validate")
+    assert code == 1 and out == ""
+    assert 'trackersync.yaml:1:1: unknown key "trackers_dri"; did you mean "trackers_dir"?' in err
+
+
+def test_validate_env_and_config_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "proj/trackersync.yaml",
+          "vars: {who: Prod}\nenvironments:\n  staging:\n    vars: {who: Staging}\n")
+    write(tmp_path, "proj/trackers/t.yaml.j2", GOOD.format(name="{{ who }}"))
+    assert run("--config", "proj/trackersync.yaml", "validate", "--format", "json") == (
+        0, "[]\n", "")
+    code, _out, err = run("--config", "proj/trackersync.yaml", "validate", "--env", "prod")
+    assert code == 1 and 'unknown environment "prod"' in err
+
+
+def test_validate_repository_trackers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    code, out, _err = run("validate")
+    assert code == 0, out
+    assert out.splitlines()[-1].startswith("12 trackers in 12 files: 0 errors, ")
+    assert all(": warning: " in line for line in out.splitlines()[:-1])
+
+
+def test_schema_command(tmp_path: Path) -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    tracker = schema["$defs"]["TrackerSpec"]
+    assert tracker["additionalProperties"] is False
+    assert sorted(tracker["properties"]) == ["description", "name", "protect", "renamed_from",
+                                             "vocabulary"]
+    assert tracker["required"] == ["name", "vocabulary"]
+    code, out, _ = run("schema", "--for", "config")
+    assert code == 0 and "trackers_dir" in json.loads(out)["properties"]
+
+
+def test_schema_validates_files_like_the_loader() -> None:
+    import jsonschema
+
+    schema = json.loads(run("schema")[1])
+    jsonschema.validate({"name": "A", "vocabulary": ["x"]}, schema)
+    jsonschema.validate({"trackers": [{"name": "A", "vocabulary": ["x"], "protect": True}]},
+                        schema)
+    for bad in ({"name": "A", "vocabluary": ["x"]}, {"name": "A", "vocabulary": []},
+                {"trackers": []}, {"name": "A", "vocabulary": ["x"], "protect": "yes"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+
+
+def test_nothing_sent_to_any_api(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validate opened a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setitem(os.environ, "SYMBL_API_URL", "http://127.0.0.1:9")
+    assert run("validate", "trackers/a.yaml")[0] == 0

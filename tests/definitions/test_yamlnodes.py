@@ -1,0 +1,92 @@
+"""YAML reading: scalar resolution against ruamel's own resolvers, positions, public API."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+
+import trackersync.definitions as definitions
+from trackersync.definitions.yamlnodes import YamlProblem, compose, decode, plain_kind, resolve_core
+
+STR = "tag:yaml.org,2002:str"
+_RESOLVERS = {v: VersionedResolver(version=v) for v in ((1, 1), (1, 2))}
+
+
+def ruamel_nonstr(text: str) -> bool:
+    """True when ruamel (YAML 1.1 or 1.2) reads the plain scalar as something but a string."""
+    tags = {str(r.resolve(ScalarNode, text, (True, False))) for r in _RESOLVERS.values()}
+    return bool(tags - {STR, "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value",
+                        "tag:yaml.org,2002:yaml"})
+
+
+SAMPLES = [
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "off", "OFF", "true", "False", "y", "n",
+    "Y", "N", "null", "Null", "~", "", "0", "42", "-7", "+3", "0o17", "0x1F", "017", "0b101",
+    "1_000", "3.14", "1e3", "1E-3", "-.5", ".5", "1.", ".inf", "-.Inf", ".nan", "1:20",
+    "190:20:30.15", "2024-01-31", "2001-12-14t21:59:43.10-05:00", "2002-12-14",
+    "yes please", "no thanks", "on it", "nope", "none", "True story", "3 apples", "v1.2",
+    "1.2.3", "12abc", "-", ".", "0xZZ", "n/a", "2024-13", "yesterday", "ON AIR", "offset",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_plain_kind_covers_what_ruamel_resolves(text: str) -> None:
+    if ruamel_nonstr(text):
+        assert plain_kind(text) is not None, text
+    if plain_kind(text) is None:
+        assert not ruamel_nonstr(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789+-._:eExXoObB tTyYnN~aAlsu", max_size=12))
+def test_plain_kind_never_misses_a_ruamel_non_string(text: str) -> None:
+    if ruamel_nonstr(text):
+        assert plain_kind(text) is not None
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("y", "boolean"), ("n", "boolean"), ("Yes", "boolean"), ("~", "null"), ("", "null"),
+    ("1e3", "number"), ("09", "number"), ("2024-01-31", "date"), ("hello", None),
+    ("yes sir", None),
+])
+def test_plain_kind_values(text: str, kind: str | None) -> None:
+    assert plain_kind(text) == kind
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("true", True), ("FALSE", False), ("yes", "yes"), ("no", "no"), ("~", None), ("", None),
+    ("42", 42), ("-7", -7), ("0o17", 15), ("0x1F", 31), ("1e3", 1000.0), ("3.5", 3.5),
+    (".inf", math.inf), ("-.INF", -math.inf), ("2024-01-31", "2024-01-31"), ("1_000", "1_000"),
+])
+def test_resolve_core_is_yaml_12(text: str, value: object) -> None:
+    assert resolve_core(text) == value and type(resolve_core(text)) is type(value)
+
+
+def test_positions_styles_and_aliases() -> None:
+    doc = compose("a: &x 'q'\nb:\n  - plain\n  - \"dq\"\n  - *x\n  - 1.5\n")
+    assert doc.data == {"a": "q", "b": ["plain", "dq", "q", 1.5]}
+    assert doc.values[("b", 1)] == (4, 5)
+    assert doc.keys[("b",)] == (2, 1)
+    assert doc.plain_nonstr == {("b", 3): ("number", "1.5")}
+
+
+def test_recursive_alias_is_bounded() -> None:
+    doc = compose("a: &x [*x]\n")
+    assert [p.code for p in doc.problems] == ["yaml-depth"]
+
+
+def test_decode_position_of_bad_byte() -> None:
+    with pytest.raises(YamlProblem) as info:
+        decode(b"a: 1\nb: \xc3\xa9\xff\n")
+    assert (info.value.line, info.value.column, info.value.code) == (2, 5, "encoding")
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(definitions.__all__) == sorted([
+        "PROFILES", "RULES", "DefinitionSet", "Rule", "dump_tracker_yaml", "load_config",
+        "load_definitions"])
