@@ -208,3 +208,21 @@ def test_a_tracker_over_1mb_is_refused_before_anything_is_sent(
         client.create_trackers([tracker("Alpha"), big_tracker("huge", 1_100_000)])
     assert "'huge'" in str(caught.value) and "split its vocabulary" in str(caught.value)
     assert api_log(emulator) == []
+
+
+def test_a_post_that_commits_after_our_timeout_is_never_duplicated(
+    make_client: Callable[..., SymblClient], emulator: EmulatorServer
+) -> None:
+    """The first POST is still being handled when we re-list and re-send; one must lose."""
+    client = make_client(timeout=(2.0, 0.3))
+    wanted = [tracker("Alpha")]
+    faults(emulator, {"method": "POST", "path": LIST, "delay_ms": 600})
+    made = client.create_trackers(wanted)
+    deadline = time.monotonic() + 5
+    while len([e for e in statuses(emulator) if e[0] == "POST"]) < 2 and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert_exactly_once(emulator, made, wanted)
+    # whichever POST lands second gets 409 (and is reconciled if it was ours): one 201 only
+    assert sorted(s for m, s in statuses(emulator) if m == "POST") == [201, 409]
