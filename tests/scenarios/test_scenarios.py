@@ -9,11 +9,12 @@ Each folder ``tests/scenarios/NNN-name/`` holds:
 * ``expected_plan.txt`` - exactly what the first ``plan`` prints on stdout (on stderr when
   ``plan_exit`` is 1);
 * ``scenario.json`` - ``{"plan_args", "plan_exit", "plan_tail", "emulator", "generate",
-  "steps"}`` (``plan_tail``: compare only the last line of a huge plan).
+  "env", "steps"}`` (``plan_tail``: compare only the last line of a huge plan).
   A step is one of ``{"run": [args], "exit", "contains", "stderr_contains",
   "requests"}``, ``{"faults": [...]}``, ``{"emulator": {settings}}``,
   ``{"seed": [...]}``, ``{"put": {"id", "name", "vocabulary"}}`` (a UI edit),
-  ``{"write": {path: text}}`` or ``{"check_state": {"names": [...]}}``.
+  ``{"write": {path: text}}``, ``{"exists": path}`` or ``{"check_state": {"names": [...]}}``.
+  ``env`` adds environment variables (``$URL``, ``$APP_ID``, ``$APP_SECRET`` are replaced).
   ``requests`` maps ``"total"`` or ``"METHOD /path"`` to the exact number of HTTP requests
   the emulator logged during that run. Default steps: one ``apply --auto-approve``.
 
@@ -69,6 +70,9 @@ class Scenario:
         self.env = {"SYMBL_API_URL": srv.url, "SYMBL_APP_ID": srv.app_id,
                     "SYMBL_APP_SECRET": srv.app_secret, "SYMBL_ACCESS_TOKEN": None,
                     "NO_COLOR": "1", "GITHUB_OUTPUT": str(root / "github_output")}
+        subst = {"$URL": srv.url, "$APP_ID": srv.app_id, "$APP_SECRET": srv.app_secret}
+        for key, value in self.spec.get("env", {}).items():
+            self.env[key] = subst.get(value, value)
         for item in folder.iterdir():
             if item.name not in ("scenario.json", "expected_plan.txt", "remote.json"):
                 copy = shutil.copytree if item.is_dir() else shutil.copy
@@ -108,6 +112,8 @@ class Scenario:
         elif "write" in step:
             for path, text in step["write"].items():
                 (self.root / path).write_text(text)
+        elif "exists" in step:
+            assert (self.root / step["exists"]).is_file(), step
         elif "check_state" in step:
             names = sorted(t["name"] for t in _control(self.srv, "GET", "state")["trackers"])
             assert names == sorted(step["check_state"]["names"])
