@@ -12,6 +12,7 @@ per new token on stdout (so the runner masks it everywhere).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -105,8 +106,6 @@ class Credentials:
 
     def account_key(self) -> str:
         """A non-secret key that tells accounts apart (for the per-account request lock)."""
-        import hashlib
-
         ident = self._app_id or self._access_token or ""
         return hashlib.sha256(ident.encode()).hexdigest()[:16]
 

@@ -57,6 +57,7 @@ class RetryObserver:
         sleep: the sleep function (injected so tests do not wait).
         max_retry_wait: largest single wait in seconds (caps ``Retry-After``).
         budget_s: total seconds a request may spend, waits included.
+        backoff_factor: first backoff wait in seconds (doubles per retry, jittered).
         on_attempt: called with ``(status or None, error text or None, elapsed_ms)``
             for every attempt that will be retried.
         attempts: attempts made so far that were retried.
