@@ -32,10 +32,14 @@ def _load_saved(path: str | None) -> Plan | None:
     return Plan.from_json(text, origin=path)
 
 
+def _stdin_is_tty() -> bool:
+    return sys.stdin.isatty()
+
+
 def _confirm(auto_approve: bool) -> None:
     if auto_approve:
         return
-    if not sys.stdin.isatty():
+    if not _stdin_is_tty():
         raise ConfigError("refusing to apply without confirmation: stdin is not a terminal; "
                           "pass --auto-approve (or apply a saved plan file)")
     if not click.confirm("Apply these changes?", default=False):
@@ -75,6 +79,9 @@ def apply_command(
 
     saved = _load_saved(plan_file)
     if saved is not None:
+        if prune is not None and prune != saved.prune:
+            raise ConfigError(f"{plan_file} was planned with prune={saved.prune}; "
+                              "run plan again with the prune setting you want")
         prune, env = saved.prune, env if env is not None else saved.env
     allowances = Allowances(allow_deletes, allow_protected, allow_empty_remote)
     with planning(app, env, prune, allowances) as (config, result, target):
