@@ -80,6 +80,11 @@ class _FileReader:
 
     def __init__(self, doc: Document, label: str, rep: Reporter) -> None:
         self.doc, self.label, self.rep = doc, label, rep
+        # plain non-strings grouped by their tracker's path: () or ("trackers", i)
+        self.nonstr: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+        for where in doc.plain_nonstr:
+            prefix = where[:2] if where[:1] == ("trackers",) and len(where) > 2 else ()
+            self.nonstr.setdefault(prefix, []).append(where)
 
     def at(self, path: tuple[Any, ...], *, key: bool = False) -> SourceRef:
         line, column = self.doc.position(path, key=key)
@@ -165,10 +170,11 @@ class _FileReader:
         and the other rules still run on the tracker (it has an error anyway).
         """
         depth = len(path)
-        for where, (kind, text) in self.doc.plain_nonstr.items():
-            if where[:depth] != path or not _string_position(where[depth:]):
-                continue
+        for where in self.nonstr.get(path, ()):
+            kind, text = self.doc.plain_nonstr[where]
             rel = where[depth:]
+            if not _string_position(rel):
+                continue
             if text == "":  # empty: reported by the name/phrase rules, not as "quote it"
                 if rel[0] in ("name", "vocabulary"):
                     _set(data, rel, "")
