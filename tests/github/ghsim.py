@@ -279,8 +279,11 @@ class Runner:
         if action_path is not None:
             run_env["GITHUB_ACTION_PATH"] = str(action_path)
         cwd = self.workspace / interpolate(step.get("working-directory", "."), ctx)
+        # GitHub's defaults: no shell: -> "bash -e {0}"; shell: bash -> with pipefail.
+        shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail"] if step.get(
+            "shell") == "bash" else ["bash", "-e"]
         proc = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            [*shell, str(script)],
             cwd=cwd, env=run_env, capture_output=True, text=True, timeout=120, check=False)
         env.update(parse_file_commands(files["GITHUB_ENV"]))
         outcome = "success" if proc.returncode == 0 else "failure"
