@@ -53,6 +53,10 @@ def _banner(server: EmulatorServer) -> str:
               help="Access token lifetime in seconds (expiresIn).")
 @click.option("--tracker-limit", type=click.IntRange(min=0), default=500, show_default=True,
               help="Trackers per account (symbl-api.md §6 item 13).")
+@click.option("--job-delay-ms", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Time an Async job takes to complete (symbl-api.md §6 item 24).")
+@click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
+              help="Async concurrent-jobs limit (trial 2, paid 50; default off, §6 item 28).")
 @handle_errors
 def emulator_command(
     host: str,
@@ -65,13 +69,16 @@ def emulator_command(
     app_secret: str | None,
     token_ttl: int,
     tracker_limit: int,
+    job_delay_ms: int,
+    max_concurrent_jobs: int | None,
 ) -> None:
     """Run the local Symbl emulator (Trackers Management API + Async trackers)."""
     try:
         server = start_emulator(
             host=host, port=port, db_path=db_path, rules=rules, latency_ms=latency_ms,
             put_mode=put_mode, app_id=app_id, app_secret=app_secret, token_ttl=token_ttl,
-            tracker_limit=tracker_limit,
+            tracker_limit=tracker_limit, job_delay_ms=job_delay_ms,
+            max_concurrent_jobs=max_concurrent_jobs,
         )
     except (SettingsError, OSError) as exc:
         raise ConfigError(f"cannot start the emulator on {host}:{port}: {exc}") from exc
