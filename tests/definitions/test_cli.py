@@ -109,7 +109,7 @@ def test_schema_command(tmp_path: Path) -> None:
     code, out, _ = run("schema")
     assert code == 0
     schema = json.loads(out)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     tracker = schema["$defs"]["TrackerSpec"]
     assert tracker["additionalProperties"] is False
     assert sorted(tracker["properties"]) == ["description", "name", "protect", "renamed_from",
@@ -123,6 +123,7 @@ def test_schema_validates_files_like_the_loader() -> None:
     import jsonschema
 
     schema = json.loads(run("schema")[1])
+    jsonschema.Draft7Validator.check_schema(schema)
     jsonschema.validate({"name": "A", "vocabulary": ["x"]}, schema)
     jsonschema.validate({"trackers": [{"name": "A", "vocabulary": ["x"], "protect": True}]},
                         schema)

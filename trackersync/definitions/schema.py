@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect")
+DIALECT = "http://json-schema.org/draft-07/schema#"  # pydantic output fits it; $refs are pointers
 
 
 class TrackerSpec(BaseModel):
@@ -58,14 +59,14 @@ class TrackerListSpec(BaseModel):
 
 
 def tracker_file_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of a tracker file.
+    """Return the JSON Schema of a tracker file (draft-07, which editors widely support).
 
     Usable by the YAML language server: ``# yaml-language-server: $schema=<file>``.
     """
     adapter: TypeAdapter[Any] = TypeAdapter(TrackerSpec | TrackerListSpec)
     schema = adapter.json_schema()
     schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": DIALECT,
         "title": "trackersync tracker file",
         "description": "One Symbl tracker (name + vocabulary), or a 'trackers:' list of them.",
         **schema,
@@ -78,7 +79,7 @@ def config_file_schema() -> dict[str, Any]:
     from trackersync.config import Config
 
     schema = Config.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return {"$schema": DIALECT, **schema}
 
 
 def dumps_schema(schema: dict[str, Any]) -> str:
