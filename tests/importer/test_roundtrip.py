@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import requests
 from import_support import Project, first_of_each_name, real_trackers
 
 NO_CHANGES = "No changes."
@@ -23,6 +26,14 @@ def test_real_trackers_round_trip(project: Project) -> None:
     assert f"Imported {len(items)} trackers into trackers/." in result.stdout
     assert "(" not in result.stdout.splitlines()[-1]  # nothing skipped
     assert_plan_is_empty(project)
+    # Adoption's last step: apply records the IDs (ids_file) without writing to Symbl.
+    applied = project.run("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    log = requests.get(f"{project.server.url}/_emulator/requests", timeout=10).json()
+    writes = [r for r in log["requests"] if r["method"] in ("POST", "PUT", "DELETE")]
+    assert [r["path"] for r in writes] == ["/oauth2/token:generate"] * len(writes)
+    ids = json.loads((project.root / "trackers.ids.json").read_text(encoding="utf-8"))
+    assert sorted(ids["names"]) == sorted(item["name"] for item in items)
 
 
 def test_reimport_is_idempotent_and_stable(project: Project) -> None:

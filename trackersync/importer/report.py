@@ -83,8 +83,8 @@ def _same_name_warning(prefix: str, entry: ImportEntry) -> str:
     return (
         f"{prefix} (id {entry.tracker.id}): {len(entry.same_name_ids) + 1} remote trackers "
         f"share this name (other ids {others}); imported into separate files, not merged. "
-        "Plan cannot tell them apart: delete or rename the extras in Symbl, then remove "
-        "their files"
+        "Plan stops (names must be unique) until you delete or rename the extras in "
+        "Symbl and remove or rename their files"
     )
 
 
