@@ -146,8 +146,9 @@ def test_github_actions_masks_each_new_token_once(
         client.list_trackers()
         requests.post(f"{emulator.url}/_emulator/tokens/expire", timeout=5)
         client.list_trackers()
-    out = capsys.readouterr().out
-    masks = [line for line in out.splitlines() if line.startswith("::add-mask::")]
+    captured = capsys.readouterr()
+    assert "::add-mask::" not in captured.out  # stdout is redirected into plan files
+    masks = [line for line in captured.err.splitlines() if line.startswith("::add-mask::")]
     assert len(masks) == 2 and masks[0] != masks[1]
     assert {line.removeprefix("::add-mask::") for line in masks} <= leaks.secrets
 
@@ -156,7 +157,8 @@ def test_no_mask_lines_outside_github_actions(
     client: SymblClient, capsys: pytest.CaptureFixture[str]
 ) -> None:
     client.list_trackers()
-    assert "::add-mask::" not in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "::add-mask::" not in captured.out + captured.err
 
 
 @pytest.mark.parametrize(

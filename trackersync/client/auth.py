@@ -211,5 +211,7 @@ class TokenManager:
         self._redactor.add(token)
         if self._creds.github_actions and token not in self._masked:
             self._masked.add(token)
-            sys.stdout.write(f"::add-mask::{token}\n")
-            sys.stdout.flush()
+            # stderr, never stdout: stdout carries plans, JSON and IDs that get redirected
+            # into files and PR comments; the Actions runner reads commands on both streams.
+            sys.stderr.write(f"::add-mask::{token}\n")
+            sys.stderr.flush()
