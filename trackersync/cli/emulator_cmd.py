@@ -8,13 +8,16 @@ because the user asked to run it. See :mod:`trackersync.emulator` for the API se
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import click
 
 from trackersync.cli import main
 from trackersync.cli.common import handle_errors
-from trackersync.emulator import EmulatorServer, SettingsError, start_emulator
 from trackersync.errors import ConfigError
+
+if TYPE_CHECKING:  # the emulator (Werkzeug) is imported only when this command runs
+    from trackersync.emulator import EmulatorServer
 
 
 def _banner(server: EmulatorServer) -> str:
@@ -73,6 +76,8 @@ def emulator_command(
     max_concurrent_jobs: int | None,
 ) -> None:
     """Run the local Symbl emulator (Trackers Management API + Async trackers)."""
+    from trackersync.emulator import SettingsError, start_emulator
+
     try:
         server = start_emulator(
             host=host, port=port, db_path=db_path, rules=rules, latency_ms=latency_ms,
