@@ -112,8 +112,10 @@ def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list
     """
     from deepdiff import DeepDiff
 
+    before, after = set(old), set(new)
+    common = before & after  # unchanged phrases need no diffing: keeps deepdiff fast
     try:
-        delta = DeepDiff(set(old), set(new), view="tree")
+        delta = DeepDiff(before - common, after - common, view="tree")
         added = sorted(level.t2 for level in delta.get("set_item_added", ()))
         removed = sorted(level.t1 for level in delta.get("set_item_removed", ()))
     except Exception as exc:  # deepdiff raises plain exceptions; translate them here
