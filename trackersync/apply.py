@@ -292,7 +292,8 @@ def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None
         moved.append(f"prune was {saved.prune}, is now {fresh.prune}")
     if moved:
         raise StalePlanError(
-            "saved plan is stale; run plan again. Changed since the plan was made:\n  "
+            "saved plan is stale; run plan again (a plan that was already applied is stale "
+            "too; nothing was written). Changed since the plan was made:\n  "
             + "\n  ".join(moved)
         )
 
