@@ -52,6 +52,14 @@ class OpResult:
     detail: str = ""
 
 
+class _Interrupted(Exception):
+    """Ctrl-C or SIGTERM during a write: stop sending, then still verify and record IDs."""
+
+    def __init__(self, message: str, signal: KeyboardInterrupt) -> None:
+        super().__init__(message)
+        self.signal = signal
+
+
 @dataclass
 class ApplyReport:
     """The outcome of an apply (for the CLI and for :class:`ApplyError`).
@@ -125,7 +133,11 @@ def apply_plan(
     """
     start = getattr(remote, "request_count", None)
     report = ApplyReport(results=[OpResult(c) for c in ordered_changes(plan)])
-    failure = _run_steps(report.results, remote, progress)
+    interrupt: KeyboardInterrupt | None = None
+    try:
+        failure = _run_steps(report.results, remote, progress)
+    except _Interrupted as stop:
+        failure, interrupt = str(stop), stop.signal
     listing = _final_listing(remote, failure)
     if listing is not None:
         _settle_statuses(report.results, listing)
@@ -137,6 +149,8 @@ def apply_plan(
             write_ids_file(ids_path, IdsRecord(report.ids, frozenset(protected)))
     if isinstance(start, int):
         report.requests = getattr(remote, "request_count", start) - start
+    if interrupt is not None:
+        raise ApplyError(f"apply was interrupted: {failure}", report) from interrupt
     if failure is not None:
         raise ApplyError(f"apply stopped at the first failure: {failure}", report)
     if report.mismatches:
@@ -162,11 +176,14 @@ def _run_steps(
                 label = f"create {len(group)} trackers"
             try:
                 _send(action, [r.change for r in group], remote)
-            except ApiError as exc:
+            except (ApiError, KeyboardInterrupt) as exc:
+                reason = str(exc) if isinstance(exc, ApiError) else "interrupted"
                 for r in group:
-                    r.status, r.detail = "failed", str(exc)
+                    r.status, r.detail = "failed", reason
                 if progress:
                     progress(f"[{step}/{total}] {label} ... failed")
+                if isinstance(exc, KeyboardInterrupt):
+                    raise _Interrupted(f"{label}: interrupted", exc) from exc
                 return f"{label}: {exc}"
             for r in group:
                 r.status = "done"

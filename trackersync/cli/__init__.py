@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from trackersync import __version__
-from trackersync.cli.common import AppContext
+from trackersync.cli.common import AppContext, install_signal_handlers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,6 +39,7 @@ def main(
     no_color: bool,
 ) -> None:
     """Symbl.ai Trackers as code: validate, plan, apply, and emit tracker IDs."""
+    install_signal_handlers()
     ctx.obj = AppContext.create(
         config_path=config_path, use_emulator=use_emulator, verbose=verbose, no_color=no_color
     )

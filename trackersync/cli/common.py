@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,24 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (e.g. a cancelled CI job), raised like Ctrl-C so apply can report and stop."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def install_signal_handlers() -> None:
+    """Turn SIGTERM into :class:`Terminated` so a run stops cleanly and exits 143.
+
+    Only possible in the main thread; elsewhere (an embedding program) it does nothing.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 @dataclass
@@ -65,7 +85,9 @@ class AppContext:
 def handle_errors(func: F) -> F:
     """Map trackersync errors to a one-line message on stderr and exit code 1.
 
-    ``KeyboardInterrupt`` exits 130. Anything else propagates (a bug: show the traceback).
+    Ctrl-C exits 130 and SIGTERM 143, also when apply turned them into an
+    :class:`~trackersync.errors.ApplyError` after flushing its report. Anything else
+    propagates (a bug: show the traceback).
     """
 
     @functools.wraps(func)
@@ -74,9 +96,12 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except TrackersyncError as exc:
             click.echo(f"Error: {exc}", err=True)
+            cause = exc.__cause__
+            if isinstance(cause, KeyboardInterrupt):
+                sys.exit(EXIT_TERMINATED if isinstance(cause, Terminated) else EXIT_INTERRUPTED)
             sys.exit(EXIT_ERROR)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("Interrupted.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]
