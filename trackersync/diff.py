@@ -192,7 +192,7 @@ class _Matcher:
             if _has_odd_space(tracker.vocabulary):
                 self.result.warnings.append(
                     f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases with "
-                    "extra whitespace; compared as normalised (C05), left as stored"
+                    "extra whitespace; compared as normalised, left as stored"
                 )
 
     def _single(self, name: str) -> RemoteTracker | None:

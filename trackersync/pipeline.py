@@ -60,6 +60,8 @@ class PlanOptions:
         prune: ``--prune``; ``None`` uses ``config.prune``.
         allowances: ``--allow-deletes`` / ``--allow-protected`` / ``--allow-empty-remote``.
         paths: limit loading to these files/folders (``None`` = ``trackers_dir``).
+        ids_path: where ``ids_file`` lives, overriding ``config.ids_file`` (the embedded
+            emulator keeps its own, so emulator IDs never replace a real account's).
     """
 
     env: str | None = None
@@ -67,6 +69,7 @@ class PlanOptions:
     prune: bool | None = None
     allowances: Allowances = field(default_factory=Allowances)
     paths: Sequence[Path] | None = None
+    ids_path: Path | None = None
 
 
 @dataclass
@@ -117,7 +120,7 @@ def make_plan(
             f"no tracker definitions found under {config.trackers_dir}/; refusing to plan "
             "(every remote tracker would look removed)"
         )
-    ids_path = ids_file_path(root, config.ids_file, opts.env)
+    ids_path = opts.ids_path or ids_file_path(root, config.ids_file, opts.env)
     record = read_ids_file(ids_path)
     listing = remote.list_trackers()
     check_listing(listing, len(record.names) if record else 0, opts.allowances)

@@ -61,8 +61,10 @@ def resolve_account(
 ) -> tuple[str, str]:
     """Return ``(api_url, credentials_prefix)`` for ``--env`` (or the default account).
 
-    URL precedence: ``<prefix>API_URL`` > ``SYMBL_API_URL`` > the environment's
-    ``api_url`` > the config's ``api_url``.
+    URL precedence: ``<prefix>API_URL`` (``SYMBL_API_URL`` for the default account) >
+    the environment's ``api_url`` > the config's ``api_url``. A plain ``SYMBL_API_URL``
+    never redirects a named environment whose prefix differs, so a leftover export
+    cannot send that account's credentials elsewhere.
 
     Raises:
         ConfigError: ``env`` is not in ``config.environments`` (lists the known names).
@@ -77,10 +79,7 @@ def resolve_account(
             )
         chosen = config.environments[env]
         prefix, env_url = chosen.credentials_prefix, chosen.api_url
-    url = (
-        environ.get(f"{prefix}API_URL") or environ.get("SYMBL_API_URL") or env_url
-        or config.api_url
-    )
+    url = environ.get(f"{prefix}API_URL") or env_url or config.api_url
     return url, prefix
 
 

@@ -185,3 +185,13 @@ def test_plain_http_is_refused_except_to_loopback(url: str) -> None:
 def test_https_and_loopback_http_are_accepted(url: str, normalised: str) -> None:
     with SymblClient(url, Credentials(access_token="tok-123456")) as client:
         assert client.base_url == normalised
+
+
+@pytest.mark.parametrize(
+    "url", ["http://user:s3cr3t-pw@127.0.0.1:8750", "https://s3cr3t-pw@api.symbl.ai"]
+)
+def test_url_with_credentials_is_refused_without_repeating_them(url: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        SymblClient(url, Credentials(access_token="tok-123456"))
+    assert "s3cr3t-pw" not in str(caught.value)
+    assert "user name or password" in str(caught.value)

@@ -90,7 +90,7 @@ def test_plain_http_url_from_the_environment_is_refused(tmp_path: Path) -> None:
         (None, {}, "https://api.symbl.ai"),
         (None, {"SYMBL_API_URL": "https://override"}, "https://override"),
         ("staging", {}, "https://staging.example"),
-        ("staging", {"SYMBL_API_URL": "https://override"}, "https://override"),
+        ("staging", {"SYMBL_API_URL": "https://leftover"}, "https://staging.example"),
         ("staging", {"SYMBL_API_URL": "https://o", "SYMBL_STAGING_API_URL": "https://s"},
          "https://s"),
     ],

@@ -7,13 +7,41 @@ object (``ctx.obj``), never in module globals.
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 from trackersync import __version__
-from trackersync.cli.common import AppContext, install_signal_handlers
+from trackersync.cli.common import EXIT_ERROR, AppContext, install_signal_handlers
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class TrackersyncGroup(click.Group):
+    """The command group; usage errors exit 1, never click's default 2.
+
+    Exit code 2 means "changes pending" (``plan --detailed-exitcode``), so a mistyped
+    option must not share it (case C16).
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the CLI; map click's usage errors and aborts to exit code 1."""
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(EXIT_ERROR)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(EXIT_ERROR)
+        if isinstance(result, int) and result:  # click.exceptions.Exit(code) returns it
+            sys.exit(result)
+        return result
+
+
+@click.group(
+    cls=TrackersyncGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--config",
     "config_path",

@@ -84,7 +84,7 @@ def apply_command(
                               "run plan again with the prune setting you want")
         prune, env = saved.prune, env if env is not None else saved.env
     allowances = Allowances(allow_deletes, allow_protected, allow_empty_remote)
-    with planning(app, env, prune, allowances) as (config, result, target):
+    with planning(app, env, prune, allowances, saved) as (config, result, target):
         plan = result.plan
         if saved is not None:
             check_fresh(saved, plan, {t.id: t.name for t in result.remote})

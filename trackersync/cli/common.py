@@ -71,6 +71,8 @@ class AppContext:
         elif verbose >= 2:
             level = logging.DEBUG
         logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        # urllib3 announces each retry as a WARNING; the client reports the outcome itself.
+        logging.getLogger("urllib3").setLevel(level if verbose else logging.ERROR)
         path = Path(config_path) if config_path else None
         return cls(config_path=path, use_emulator=use_emulator, verbose=verbose, color=color)
 

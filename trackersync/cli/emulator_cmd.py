@@ -45,7 +45,8 @@ def _banner(server: EmulatorServer) -> str:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
               help="SQLite file that keeps trackers across restarts (default: in-memory).")
 @click.option("--rules", type=click.Choice(["strict", "lenient"]), default="strict",
-              show_default=True, help="Validation profile (symbl-api.md §6 items 9-10).")
+              show_default=True,
+              help="Validation profile: strict (Symbl's 2022 rules) or lenient (later docs).")
 @click.option("--latency-ms", type=click.IntRange(min=0), default=0, show_default=True,
               help="Extra handling time per request; makes 429 overlap reproducible.")
 @click.option("--put-mode", type=click.Choice(["replace", "merge"]), default="replace",
@@ -55,9 +56,9 @@ def _banner(server: EmulatorServer) -> str:
 @click.option("--token-ttl", type=click.IntRange(min=0), default=86400, show_default=True,
               help="Access token lifetime in seconds (expiresIn).")
 @click.option("--tracker-limit", type=click.IntRange(min=0), default=500, show_default=True,
-              help="Trackers per account (symbl-api.md §6 item 13).")
+              help="Trackers per account (Symbl documents 500).")
 @click.option("--job-delay-ms", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Time an Async job takes to complete (symbl-api.md §6 item 24).")
+              help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
               help="Async concurrent-jobs limit (trial 2, paid 50; default off, §6 item 28).")
 @handle_errors

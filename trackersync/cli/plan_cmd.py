@@ -18,28 +18,48 @@ import click
 from trackersync.cli import main
 from trackersync.cli.common import EXIT_CHANGES, EXIT_OK, AppContext, handle_errors
 from trackersync.config import Config
-from trackersync.errors import ConfigError, DefinitionError
+from trackersync.errors import ConfigError, DefinitionError, PlanError
 from trackersync.pipeline import PlanOptions, PlanResult
 from trackersync.safety import Allowances
 
 if TYPE_CHECKING:
+    from trackersync.plan import Plan
     from trackersync.session import Target
 
 
 @contextmanager
 def planning(
-    app: AppContext, env: str | None, prune: bool | None, allowances: Allowances
+    app: AppContext,
+    env: str | None,
+    prune: bool | None,
+    allowances: Allowances,
+    saved: Plan | None = None,
 ) -> Iterator[tuple[Config, PlanResult, Target]]:
     """Load the config, open the API target and run the pipeline; yield (config, result,
-    target). Definition problems are printed to stderr, one per line, before exit 1."""
+    target). Definition problems are printed to stderr, one per line, before exit 1.
+
+    With ``--emulator`` the ids_file is ``.trackersync/emulator.ids.json`` (per env), so
+    emulator IDs never replace the record of a real account. A ``saved`` plan made for
+    another API URL or environment is refused before any HTTP call.
+    """
     from trackersync.definitions import load_config
+    from trackersync.ids import ids_file_path
     from trackersync.pipeline import make_plan
     from trackersync.session import open_target
 
     config = load_config(app.config_path, app.project_root)
     with open_target(app, config, env) as target:
         api_url = "emulator" if target.emulator is not None else target.api_url
-        options = PlanOptions(env=env, api_url=api_url, prune=prune, allowances=allowances)
+        if saved is not None and (saved.api_url, saved.env) != (api_url, env):
+            raise PlanError(
+                f"plan was made for {saved.api_url or '?'} (env {saved.env or 'default'}), "
+                f"not {api_url} (env {env or 'default'}); nothing was sent"
+            )
+        ids_path = None
+        if target.emulator is not None:
+            ids_path = ids_file_path(app.project_root / ".trackersync", "emulator.ids.json", env)
+        options = PlanOptions(env=env, api_url=api_url, prune=prune, allowances=allowances,
+                              ids_path=ids_path)
         try:
             result = make_plan(app.project_root, config, target.client, options)
         except DefinitionError as exc:

@@ -50,9 +50,17 @@ def check_base_url(url: str) -> str:
     hosts (127.0.0.0/8, ::1, localhost), where the emulator runs.
 
     Raises:
-        ConfigError: not an http(s) URL, or plain http to a non-loopback host.
+        ConfigError: not an http(s) URL, plain http to a non-loopback host, or a URL
+            carrying a user name or password (Symbl authenticates with tokens; such a URL
+            would put a secret into every message that names the URL). The message then
+            never repeats the URL.
     """
     parts = urlsplit(url.strip())
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            "the API URL carries a user name or password (user:pass@host); remove it - "
+            "credentials come from SYMBL_APP_ID/SYMBL_APP_SECRET or SYMBL_ACCESS_TOKEN"
+        )
     host = parts.hostname or ""
     if parts.scheme not in ("http", "https") or not host:
         raise ConfigError(f"API URL {url!r} is not an http(s) URL (e.g. https://api.symbl.ai)")

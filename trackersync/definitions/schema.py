@@ -27,12 +27,12 @@ class TrackerSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", title="Tracker")
 
     name: str = Field(
-        description="Exact, case-sensitive tracker name; the API's key (symbl-api.md §2.1).",
+        description="Exact, case-sensitive tracker name; the API's key.",
         min_length=1,
     )
     vocabulary: list[str] = Field(
         description="Phrases Symbl tracks; strict rules allow letters, digits, spaces, "
-        "and . ' ’ - (symbl-api.md §6 items 9-10).",
+        "and . ' ’ - (rules: lenient refuses only ( ) [ ]).",
         min_length=1,
         json_schema_extra={"items": {"type": "string", "minLength": 1}},
     )

@@ -64,7 +64,7 @@ def warning_lines(result: ImportResult, base: Path) -> list[str]:
     ):
         lines.append(
             "hint: accounts made before Symbl's 2022 rules often need `rules: lenient` in "
-            "trackersync.yaml (symbl-api.md §6 items 9-10) to plan their trackers as stored"
+            "trackersync.yaml (Symbl's later, looser rules) to plan their trackers as stored"
         )
     return lines
 

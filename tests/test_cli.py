@@ -1,0 +1,30 @@
+"""The CLI shell: exit codes that CI can rely on (case C16)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from trackersync.cli import main
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--detailed-exitcode", "--bogus-flag"],
+        ["plan", "--format", "bogus"],
+        ["plan", "--out"],
+        ["plan", "extra-argument"],
+        ["ids", "--format", "yaml"],
+        ["no-such-command"],
+    ],
+)
+def test_usage_errors_exit_1_never_the_changes_pending_code(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "Error:" in result.output
+
+
+def test_version_and_help_exit_0() -> None:
+    assert CliRunner().invoke(main, ["--version"]).exit_code == 0
+    assert CliRunner().invoke(main, ["plan", "--help"]).exit_code == 0
