@@ -216,12 +216,20 @@ def _final_listing(remote: TrackerRemote, failure: str | None) -> list[RemoteTra
 
 
 def _settle_statuses(results: list[OpResult], listing: Sequence[RemoteTracker]) -> None:
-    """A failed bulk create may have created some items: mark those that exist as done."""
+    """A failed bulk create may have created some items: mark those that exist as done.
+
+    Only a tracker with the planned name *and* the planned phrases counts; one of the
+    same name with other phrases was made by someone else meanwhile and stays failed.
+    """
     for result in results:
         change = result.change
-        failed_create = change.action == "create" and result.status == "failed"
-        if failed_create and _find_by_name(listing, change.name) is not None:
+        if change.action != "create" or result.status != "failed":
+            continue
+        found = _find_by_name(listing, change.name)
+        if found is not None and found.same_content(change.desired_tracker):
             result.status, result.detail = "done", "created before the failure"
+        elif found is not None:
+            result.detail += " (a tracker of that name with other phrases exists now)"
 
 
 def _find_by_name(listing: Sequence[RemoteTracker], name: str) -> RemoteTracker | None:
@@ -281,6 +289,15 @@ def owned_ids(
     return dict(sorted(ids.items()))
 
 
+def _change_keys(plan: Plan) -> list[tuple[object, ...]]:
+    """What each change does, comparable between a saved plan and a fresh one."""
+    return sorted(
+        (c.action, c.name, c.tracker_id or "", c.old_name or "", tuple(c.added),
+         tuple(c.removed))
+        for c in plan.changes
+    )
+
+
 def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None) -> None:
     """Refuse a saved plan whose fingerprints no longer match (C13).
 
@@ -307,6 +324,9 @@ def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None
         moved.append("tracker files changed")
     if saved.prune != fresh.prune:
         moved.append(f"prune was {saved.prune}, is now {fresh.prune}")
+    if not moved and _change_keys(saved) != _change_keys(fresh):
+        moved.append("the plan file's changes are not what its files and account give "
+                     "(was the plan file edited?)")
     if moved:
         raise StalePlanError(
             "saved plan is stale; run plan again (a plan that was already applied is stale "

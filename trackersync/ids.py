@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from trackersync.errors import ConfigError
+from trackersync.model import DesiredTracker
 
 FORMATS = ("async", "map", "github", "env")
 
@@ -45,6 +46,20 @@ class IdsRecord:
     def protected_ids(self) -> frozenset[str]:
         """Ids of the protected names."""
         return frozenset(self.names[n] for n in self.protected if n in self.names)
+
+
+def protected_names(desired: Iterable[DesiredTracker], record: IdsRecord | None) -> frozenset[str]:
+    """Names to record as protected after an apply.
+
+    A tracker defined in the files is protected exactly when its file says
+    ``protect: true``; a tracker no file defines any more (removed, not yet pruned) keeps
+    the protection ``ids_file`` recorded, so a plain apply after deleting its file never
+    drops the protection a later prune relies on (README "Safety and pruning").
+    """
+    desired = list(desired)
+    defined = {t.name for t in desired}
+    kept = {name for name in (record.protected if record else ()) if name not in defined}
+    return frozenset({t.name for t in desired if t.protect} | kept)
 
 
 def ids_file_path(root: Path, ids_file: str, env: str | None) -> Path:
@@ -187,6 +202,7 @@ __all__ = [
     "async_fragment",
     "format_ids",
     "ids_file_path",
+    "protected_names",
     "read_ids_file",
     "render_ids_file",
     "select",

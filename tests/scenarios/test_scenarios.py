@@ -6,8 +6,8 @@ Each folder ``tests/scenarios/NNN-name/`` holds:
   and ``trackers.ids.json`` (an ids_file from an earlier apply);
 * ``remote.json`` - the account before the scenario, seeded with ``POST /_emulator/seed``
   (ids given, so plans are stable);
-* ``expected_plan.txt`` - exactly what the first ``plan`` prints on stdout (on stderr when
-  ``plan_exit`` is 1);
+* ``expected_plan.txt`` - exactly what the first ``plan`` prints on stdout (followed by
+  stderr when ``plan_exit`` is 1: an unsafe plan is printed, then refused);
 * ``scenario.json`` - ``{"plan_args", "plan_exit", "plan_tail", "emulator", "generate",
   "env", "steps"}`` (``plan_tail``: compare only the last line of a huge plan).
   A step is one of ``{"run": [args], "exit", "contains", "stderr_contains",
@@ -154,7 +154,7 @@ def test_scenario(
     plan_args = ["plan", *scenario.spec.get("plan_args", [])]
     first = scenario.cli(plan_args)
     plan_exit = scenario.spec.get("plan_exit", 0)
-    shown = first.stderr if plan_exit == 1 else first.stdout
+    shown = first.stdout + first.stderr if plan_exit == 1 else first.stdout
     if scenario.spec.get("plan_tail"):  # huge plans: compare the summary line only
         shown = shown.splitlines(keepends=True)[-1]
     assert first.exit_code == plan_exit, first.stdout + first.stderr

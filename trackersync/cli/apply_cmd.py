@@ -73,7 +73,7 @@ def apply_command(
 ) -> None:
     """Apply the plan to the Symbl account, verify it, and write ids_file."""
     from trackersync.apply import apply_plan, check_fresh, owned_ids
-    from trackersync.ids import IdsRecord, write_ids_file
+    from trackersync.ids import IdsRecord, protected_names, write_ids_file
     from trackersync.render import render_plan
     from trackersync.safety import check_deletes
 
@@ -90,7 +90,7 @@ def apply_command(
             check_fresh(saved, plan, {t.id: t.name for t in result.remote})
         click.echo(render_plan(plan, "text", color=app.color))
         managed = [t.name for t in result.desired]
-        protected = frozenset(t.name for t in result.desired if t.protect)
+        protected = protected_names(result.desired, result.record)
         if not plan.has_changes:
             owned = dict(result.record.names) if result.record else {}
             ids = owned_ids(result.remote, managed, owned)

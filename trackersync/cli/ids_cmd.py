@@ -11,7 +11,7 @@ import click
 
 from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
-from trackersync.errors import DefinitionError
+from trackersync.errors import ConfigError, DefinitionError, PlanError
 from trackersync.ids import FORMATS
 
 
@@ -23,7 +23,12 @@ from trackersync.ids import FORMATS
 @click.pass_obj
 @handle_errors
 def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | None) -> None:
-    """Print the IDs of the trackers the files define, read live from the account."""
+    """Print the IDs of the trackers the files define, read live from the account.
+
+    Exits 1, printing nothing on stdout, when a defined tracker has no single ID in the
+    account (not applied yet, or its name is shared): a partial list would silently
+    drop trackers from Async API submissions.
+    """
     from trackersync.definitions import load_config, load_definitions
     from trackersync.ids import append_github_output, format_ids, select
     from trackersync.session import open_target
@@ -43,11 +48,18 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
         counts[tracker.name] = counts.get(tracker.name, 0) + 1
     by_name = {t.name: t.id for t in listing if counts[t.name] == 1}
     managed = {t.name: by_name[t.name] for t in definitions.trackers if t.name in by_name}
-    for wanted in definitions.trackers:
-        if wanted.name not in by_name:
-            state = "is ambiguous (several share its name)" if wanted.name in counts else \
-                "is not in the account yet (run apply)"
-            click.echo(f"warning: tracker {wanted.name!r} {state}", err=True)
+    defined = [t.name for t in definitions.trackers]
+    unknown = [n for n in names if n not in defined]
+    if unknown:
+        raise ConfigError("no tracker file defines " + ", ".join(map(repr, unknown)))
+    missing = [n for n in (names or defined) if n not in by_name]
+    for name in missing:  # an incomplete ID list must never reach an Async API call
+        state = "is ambiguous (several share its name)" if name in counts else \
+            "is not in the account yet"
+        click.echo(f"error: tracker {name!r} {state}", err=True)
+    if missing:
+        raise PlanError(f"{len(missing)} tracker(s) the files define have no single ID in "
+                        "the account; run apply first")
     chosen = select(managed, list(names))
     text = format_ids(chosen, fmt)
     if fmt == "github":

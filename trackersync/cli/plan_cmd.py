@@ -98,22 +98,33 @@ def save_plan(result: PlanResult, out: str) -> None:
 @click.option("--env", default=None, help="Environment from trackersync.yaml environments.")
 @click.option("--allow-empty-remote", is_flag=True,
               help="Accept an empty account although ids_file records managed trackers.")
+@click.option("--allow-deletes", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Count up to N deletes as safe (as apply --allow-deletes).")
+@click.option("--allow-protected", is_flag=True,
+              help="Count renames/deletes of protect: true trackers as safe.")
 @click.pass_obj
 @handle_errors
 def plan_command(
     app: AppContext, out: str | None, fmt: str, detailed_exitcode: bool,
-    prune: bool | None, env: str | None, allow_empty_remote: bool,
+    prune: bool | None, env: str | None, allow_empty_remote: bool, allow_deletes: int,
+    allow_protected: bool,
 ) -> None:
-    """Show what apply would change in the Symbl account."""
-    from trackersync.render import render_plan
+    """Show what apply would change in the Symbl account.
 
-    allowances = Allowances(allow_empty_remote=allow_empty_remote)
-    with planning(app, env, prune, allowances) as (_, result, _target):
+    Exit 1 when apply would refuse the plan (mass deletes, protected trackers), so an
+    unsafe plan never reads as "changes pending" (case C16).
+    """
+    from trackersync.render import render_plan
+    from trackersync.safety import check_deletes
+
+    allowances = Allowances(allow_deletes, allow_protected, allow_empty_remote)
+    with planning(app, env, prune, allowances) as (config, result, _target):
         pass
     if out:
         save_plan(result, out)
     if fmt != "text":
         print_warnings_to_stderr(result)
     click.echo(render_plan(result.plan, fmt, color=app.color and fmt == "text"))
+    check_deletes(result.plan, config.safety, allowances)
     changed = result.plan.has_changes
     sys.exit(EXIT_CHANGES if detailed_exitcode and changed else EXIT_OK)

@@ -23,6 +23,7 @@ from trackersync.definitions.rules import (
     Reporter,
 )
 from trackersync.model import DesiredTracker, SourceRef
+from trackersync.secrets import looks_secret
 
 Pos = tuple[int, int]
 
@@ -30,30 +31,11 @@ _GUID_END = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?\)?$"
 )
 _GUID_WORD = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*")
-_LONG_WORD = re.compile(r"\S{24,}")
-_SECRET_HINT = re.compile(r"\S{24}")
 
 
 def normalise(phrase: str) -> str:
     """Strip the ends and collapse every whitespace run (tabs, newlines too) to one space."""
     return " ".join(phrase.split())
-
-
-def looks_secret(text: str) -> bool:
-    """True when ``text`` holds a JWT, or a 24+ character word mixing letters and digits.
-
-    GUIDs are not taken for secrets. Source: case C15 (token-like phrases are flagged
-    and masked).
-    """
-    if _JWT.search(text):
-        return True
-    for word in _LONG_WORD.findall(text):
-        if _GUID_WORD.fullmatch(word):
-            continue  # an id, not a credential (names ending in one: rule name-ephemeral)
-        if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
-            return True
-    return False
 
 
 def shown(text: str, limit: int = 60) -> str:
@@ -145,9 +127,7 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
         if phrase.count(" ") >= MAX_WORDS:
             _phrase_problem(entry, rep, "phrase-long", index, f"has {phrase.count(' ') + 1} "
                             f"words; Symbl advises short phrases (at most {MAX_WORDS} words)")
-        if ("eyJ" in phrase or len(phrase) >= 24 and _SECRET_HINT.search(phrase)) and looks_secret(
-            phrase
-        ):
+        if len(phrase) >= 20 and looks_secret(phrase):
             _phrase_problem(entry, rep, "phrase-secret", index, f"{shown(phrase)} looks like a "
                             "token or key; remove it if it is a secret")
         if phrase in seen:

@@ -33,6 +33,7 @@ import jinja2
 from trackersync import __version__
 from trackersync.errors import PlanError
 from trackersync.plan import ACTIONS, Change, Plan
+from trackersync.secrets import MASK, mask_secrets
 
 #: Hidden first line of every Markdown plan; the PR comment is found by it.
 MARKER = "<!-- trackersync-plan -->"
@@ -43,8 +44,6 @@ DEFAULT_FULL_PLAN_HINT = (
     "the full plan is in the workflow artifact `trackersync-plan` "
     "(or run `trackersync plan --format text`)"
 )
-#: What a token-looking string is replaced with.
-MASK = "***masked: looks like a token***"
 #: Per tracker, at most this many +/- lines; per list (unmanaged, warnings, deletes) items.
 MAX_PHRASE_LINES = 200
 MAX_LIST_ITEMS = 100
@@ -52,29 +51,11 @@ MAX_BANNER_NAMES = 20
 
 ICONS = {"create": "➕", "update": "✏️", "rename": "🔁", "delete": "🗑️"}
 
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
-_LONG_WORD = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
 _SPECIALS = set("\\`*_[]<>#|~&$")
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ZWJ = "\u200d"
 #: A line start that Markdown reads as a list item, quote, heading or rule marker.
 _BLOCK_START = re.compile(r"\s*(?:[-+=>:]|\d{1,9}[.)])")
-
-
-def mask_secrets(text: str) -> str:
-    """Replace JWTs and long high-entropy words in ``text`` with :data:`MASK`.
-
-    A "long high-entropy word" is 32+ characters of ``[A-Za-z0-9+/=_-]`` mixing
-    letters and digits (API keys, app secrets, hex digests); ordinary phrases never are.
-    Source: case C15 (a phrase that looks like a JWT is masked in plan output).
-    """
-
-    def long_word(match: re.Match[str]) -> str:
-        word = match.group(0)
-        mixed = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
-        return MASK if mixed else word
-
-    return _LONG_WORD.sub(long_word, _JWT.sub(MASK, text))
 
 
 def _visible(ch: str) -> str:

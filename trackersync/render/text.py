@@ -22,6 +22,7 @@ green ``+``, yellow ``~``, red ``-``.
 from __future__ import annotations
 
 from trackersync.plan import Change, Plan
+from trackersync.secrets import mask_secrets
 
 _COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[33m"}
 _RESET = "\x1b[0m"
@@ -35,10 +36,11 @@ def _paint(sign: str, text: str, color: bool) -> str:
 def change_lines(change: Change, *, color: bool = False) -> list[str]:
     """Return the lines of one change: a header and its phrase-level lines."""
     sign = _SIGN[change.action]
+    name = mask_secrets(change.name)
     if change.action == "rename":
-        head = f'rename "{change.old_name}" -> "{change.name}"'
+        head = f'rename "{mask_secrets(change.old_name or "")}" -> "{name}"'
     else:
-        head = f'{change.action} "{change.name}"'
+        head = f'{change.action} "{name}"'
     if change.action == "delete":
         count = len(change.removed)
         head += f" (id {change.tracker_id}, {count} phrase{'' if count == 1 else 's'})"
@@ -46,8 +48,8 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
         head += f" (id {change.tracker_id})"
     lines = [_paint(sign, f"{sign} {head}", color)]
     if change.action != "delete":
-        lines += [_paint("+", f"    + {p}", color) for p in change.added]
-        lines += [_paint("-", f"    - {p}", color) for p in change.removed]
+        lines += [_paint("+", f"    + {mask_secrets(p)}", color) for p in change.added]
+        lines += [_paint("-", f"    - {mask_secrets(p)}", color) for p in change.removed]
     return lines
 
 

@@ -1,0 +1,74 @@
+"""``apply PLAN`` applies the reviewed plan or nothing (found by an adversarial trial).
+
+Editing a saved plan - flipping ``prune``, emptying or adding changes - must make apply
+refuse before any write, never do something the reviewed plan did not show.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from trackersync.cli import main
+from trackersync.emulator import EmulatorServer
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer) -> Path:
+    (tmp_path / "trackers").mkdir()
+    for name in ("Alpha", "Beta"):
+        (tmp_path / "trackers" / f"{name.lower()}.yaml").write_text(
+            f"name: {name}\nvocabulary: [{name} one, {name} two]\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SYMBL_ACCESS_TOKEN", raising=False)
+    monkeypatch.setenv("SYMBL_API_URL", emulator.url)
+    monkeypatch.setenv("SYMBL_APP_ID", emulator.app_id)
+    monkeypatch.setenv("SYMBL_APP_SECRET", emulator.app_secret)
+    assert CliRunner().invoke(main, ["apply", "--auto-approve"]).exit_code == 0
+    (tmp_path / "trackers" / "beta.yaml").unlink()  # Beta: owned, no longer defined
+    (tmp_path / "trackers" / "alpha.yaml").write_text("name: Alpha\nvocabulary: [Alpha one]\n")
+    return tmp_path
+
+
+def _names(emulator: EmulatorServer) -> list[str]:
+    state = requests.get(f"{emulator.url}/_emulator/state", timeout=5).json()
+    return sorted(t["name"] for t in state["trackers"])
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda plan: plan.update(prune=True),
+        lambda plan: plan.update(changes=[]),
+        lambda plan: plan["changes"].append({**plan["changes"][0], "action": "delete"}),
+    ],
+    ids=["prune-flipped", "changes-emptied", "delete-added"],
+)
+def test_edited_plan_file_is_refused_before_any_write(
+    project: Path, emulator: EmulatorServer, edit: Any
+) -> None:
+    assert CliRunner().invoke(main, ["plan", "--out", "reviewed.plan.json"]).exit_code == 0
+    plan = json.loads((project / "reviewed.plan.json").read_text())
+    edit(plan)
+    (project / "reviewed.plan.json").write_text(json.dumps(plan))
+
+    result = CliRunner().invoke(main, ["apply", "reviewed.plan.json"])
+
+    assert result.exit_code == 1, result.output
+    assert "stale" in result.output or "edited" in result.output
+    assert _names(emulator) == ["Alpha", "Beta"]
+    alpha = [t for t in requests.get(f"{emulator.url}/_emulator/state", timeout=5).json()[
+        "trackers"] if t["name"] == "Alpha"][0]
+    assert sorted(alpha["vocabulary"]) == ["Alpha one", "Alpha two"]
+
+
+def test_unedited_plan_file_applies(project: Path, emulator: EmulatorServer) -> None:
+    assert CliRunner().invoke(main, ["plan", "--out", "reviewed.plan.json"]).exit_code == 0
+    result = CliRunner().invoke(main, ["apply", "reviewed.plan.json"])
+    assert result.exit_code == 0, result.output
+    assert _names(emulator) == ["Alpha", "Beta"]  # no prune: Beta stays, unmanaged

@@ -1,0 +1,58 @@
+"""Token-looking phrases: one detector, flagged by validate, masked in every plan view."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trackersync.cli import main
+from trackersync.secrets import MASK, looks_secret, mask_secrets
+
+# Fake credentials of well-known shapes (none is real).
+TOKENS = [
+    "ghp_1234567890abcdefghijklmnopqrstuvwxyzAB",
+    "AKIAIOSFODNN7EXAMPLE",
+    "SreSuperSecret-7f3a9c2e1d",
+    "w1IBJ3XJ9w-Z6KljPzZwDgo_eaddwrTKNFIZtnD42d8",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.ZmFrZS1zaWduYXR1cmU",
+]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_token_shapes_are_detected_and_masked(token: str) -> None:
+    assert looks_secret(token)
+    assert mask_secrets(f"my key is {token} ok") == f"my key is {MASK} ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We have a special promotion going on if you book this before",
+     "Promotion Mention - a2779cfd-9539-43c8-a9c5-795282e0103d",
+     "internationalisationsabcdefg", "COVID-19 vaccination 2021"],
+)
+def test_ordinary_phrases_and_guids_are_left_alone(text: str) -> None:
+    assert not looks_secret(text)
+
+
+def test_validate_flags_and_plan_masks_every_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "trackersync.yaml").write_text("rules: lenient\n")
+    (tmp_path / "trackers").mkdir()
+    vocabulary = "\n".join(f"  - {json.dumps(t)}" for t in [*TOKENS, "normal words"])
+    (tmp_path / "trackers" / "pasted.yaml").write_text(f"name: Pasted\nvocabulary:\n{vocabulary}\n")
+    monkeypatch.chdir(tmp_path)
+
+    validate = CliRunner().invoke(main, ["validate", "--format", "json"])
+    flagged = [p for p in json.loads(validate.stdout) if p["code"] == "phrase-secret"]
+    assert len(flagged) == len(TOKENS)
+
+    for fmt in ("text", "markdown"):
+        plan = CliRunner().invoke(main, ["--emulator", "plan", "--format", fmt])
+        assert plan.exit_code == 0, plan.output
+        assert "normal words" in plan.stdout
+        for token in TOKENS:
+            assert token not in plan.output, (fmt, token)

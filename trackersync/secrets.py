@@ -1,0 +1,47 @@
+"""One detector for token-looking text, shared by the validator and every renderer.
+
+A phrase that looks like a credential was almost certainly pasted by mistake (case
+C15). The validator warns about it (rule ``phrase-secret``); the text and Markdown plan
+renderers print it masked, so it never reaches CI logs or PR comments. Plan JSON keeps
+phrases exact: it is data for ``apply``, not a log.
+
+What counts: a JWT (``eyJ…``), a well-known key prefix (AWS ``AKIA…``, GitHub
+``ghp_…``/``github_pat_…``, Slack ``xox?-…``, ``sk-…``), or a word of 24+ characters from
+``[A-Za-z0-9+/=_-]`` that mixes letters and digits and is not a GUID.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: What a token-looking string is replaced with.
+MASK = "***masked: looks like a token***"
+
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.?[A-Za-z0-9_-]*")
+_KEY = re.compile(
+    r"\b(?:(?:AKIA|ASIA)[0-9A-Z]{16}|(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{20,}"
+    r"|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-[A-Za-z0-9_-]{20,})"
+)
+_LONG_WORD = re.compile(r"[A-Za-z0-9+/=_\-]{24,}")
+_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+def _long_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if _GUID.fullmatch(word):
+        return word  # an id, not a credential
+    mixed = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+    return MASK if mixed else word
+
+
+def mask_secrets(text: str) -> str:
+    """Return ``text`` with every token-looking part replaced by :data:`MASK`."""
+    return _LONG_WORD.sub(_long_word, _KEY.sub(MASK, _JWT.sub(MASK, text)))
+
+
+def looks_secret(text: str) -> bool:
+    """True when ``text`` holds anything :func:`mask_secrets` would mask."""
+    return mask_secrets(text) != text
+
+
+__all__ = ["MASK", "looks_secret", "mask_secrets"]
