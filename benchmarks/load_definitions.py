@@ -1,7 +1,7 @@
 """Benchmark: load and validate the largest account's tracker files (500 files x 50 phrases).
 
-Writes 500 tracker files of 50 phrases each (deterministic, seed 2022; phrases of 2-8
-words) into a temporary project, then times :func:`trackersync.definitions.load_definitions`
+Writes 500 tracker files of 50 phrases each (the account of ``account.py``) into a
+temporary project, then times :func:`trackersync.definitions.load_definitions`
 in-process (best of ``--repeat`` runs, wall and CPU time, since the machine may be
 shared; the first run, which also imports the C parser, is printed separately).
 Budget: plan has 0.6 s in all; this part aims at 0.3 s.
@@ -13,35 +13,14 @@ It is a benchmark, not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import random
 import tempfile
 import time
 from pathlib import Path
 
+from account import generate, write_project
+
 from trackersync.config import Config
 from trackersync.definitions import load_definitions
-
-WORDS = (
-    "account", "billing", "renewal", "contract", "discount", "pricing", "support", "ticket",
-    "upgrade", "seats", "storage", "quota", "invoice", "refund", "shipment", "order",
-    "delivery", "schedule", "meeting", "demo", "trial", "budget", "approval", "manager",
-    "team", "project", "deadline", "feature", "request", "integration", "export", "import",
-    "report", "dashboard", "login", "password", "security", "compliance", "policy", "claim",
-)
-
-
-def write_project(root: Path, files: int, phrases: int) -> None:
-    """Write ``files`` tracker files of ``phrases`` unique phrases under ``root/trackers``."""
-    rng = random.Random(2022)
-    folder = root / "trackers"
-    folder.mkdir(parents=True)
-    for i in range(files):
-        vocab: dict[str, None] = {}
-        while len(vocab) < phrases:
-            vocab[" ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 8))) + f" {i}"] = None
-        lines = [f"name: Benchmark Tracker {i:03d}", "vocabulary:"]
-        lines += [f"  - {phrase}" for phrase in vocab]
-        (folder / f"tracker-{i:03d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -53,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        write_project(root, args.files, args.phrases)
+        write_project(root, generate(args.files, args.phrases))
         config = Config()
         times, cpu = [], []
         for _ in range(args.repeat):
