@@ -44,6 +44,33 @@ def test_trackers_defined_by_hand_are_skipped_and_listed(project: Project) -> No
     assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
 
 
+def test_a_slug_file_defining_another_tracker_is_a_clash_not_a_skip(project: Project) -> None:
+    project.seed([{"name": "Sales A", "vocabulary": ["sales pitch", "quota"]}])
+    project.trackers.mkdir()
+    mine = "name: Something Else\nvocabulary: [other thing, more things]\n"
+    (project.trackers / "sales-a.yaml").write_text(mine)
+    for args in (("import",), ("import", "--overwrite")):
+        (project.trackers / "sales-a-2.yaml").unlink(missing_ok=True)
+        result = project.run(*args)
+        assert result.exit_code == 0, result.output
+        assert "wrote trackers/sales-a-2.yaml" in result.stdout
+        assert (project.trackers / "sales-a.yaml").read_text() == mine
+        assert "name: Sales A" in (project.trackers / "sales-a-2.yaml").read_text()
+    before = project.files()
+    again = project.run("import")
+    assert again.exit_code == 0, again.output
+    assert "skipped 'Sales A'" in again.stdout
+    assert "already defined in trackers/sales-a-2.yaml" in again.stdout
+    refreshed = project.run("import", "--overwrite")
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "overwrote trackers/sales-a-2.yaml" in refreshed.stdout
+    assert project.files() == before  # same files, same bytes: no sales-a-3.yaml
+    plan = project.run("plan")
+    assert plan.exit_code == 0, plan.output
+    assert "Plan: 1 to create, 0 to update, 0 to rename, 0 to delete." in plan.stdout
+    assert '+ create "Something Else"' in plan.stdout and 'create "Sales A"' not in plan.stdout
+
+
 def test_name_globs_select_trackers(project: Project) -> None:
     project.seed([BUDGET, DENIAL, {"name": "Budgeting", "vocabulary": ["plan spend"]}])
     result = project.run("import", "--name", "Budget*", "--name", "Nothing*")

@@ -72,8 +72,42 @@ def test_overwrite_never_replaces_a_file_that_defines_other_trackers(tmp_path: P
         file_trackers={shared: ["Pricing"]},
         overwrite=True,
     )
-    assert result.entries[0].action == "skip-shared"
-    assert "defines other trackers (Pricing)" in result.entries[0].detail
+    # The file of another tracker is a slug clash: the next free name is taken.
+    assert [(e.file_name, e.action) for e in result.entries] == [("pricing-2.yaml", "write")]
+
+
+def test_a_slug_file_defining_other_trackers_gives_the_next_free_name(tmp_path: Path) -> None:
+    taken = (tmp_path / "sales-a.yaml").resolve()
+    also_taken = (tmp_path / "sales-a-2.yaml").resolve()
+    for path in (taken, also_taken):
+        path.write_text("x")
+    trackers = [remote("Sales A", "5000000000000001"), remote("Sales-A", "5000000000000002")]
+    options = {
+        "defined": {"Something Else": [taken], "Other": [also_taken]},
+        "file_trackers": {taken: ["Something Else"], also_taken: ["Other"]},
+    }
+    for overwrite in (False, True):
+        result = plan(tmp_path, trackers, overwrite=overwrite, **options)
+        assert [(e.tracker.name, e.file_name, e.action) for e in result.entries] == [
+            ("Sales A", "sales-a-3.yaml", "write"),
+            ("Sales-A", "sales-a-4.yaml", "write"),
+        ]
+
+
+def test_a_tracker_keeps_the_suffixed_file_it_was_imported_into(tmp_path: Path) -> None:
+    other = (tmp_path / "sales-a.yaml").resolve()
+    own = (tmp_path / "sales-a-2.yaml").resolve()
+    for path in (other, own):
+        path.write_text("x")
+    options = {
+        "defined": {"Something Else": [other], "Sales A": [own]},
+        "file_trackers": {other: ["Something Else"], own: ["Sales A"]},
+    }
+    trackers = [remote("Sales A", "5000000000000001")]
+    again = plan(tmp_path, trackers, **options).entries[0]
+    assert (again.file_name, again.action) == ("sales-a-2.yaml", "skip-defined")
+    forced = plan(tmp_path, trackers, overwrite=True, **options).entries[0]
+    assert (forced.file_name, forced.action) == ("sales-a-2.yaml", "overwrite")
 
 
 def test_overwrite_refreshes_a_defined_tracker_only_in_its_own_file(tmp_path: Path) -> None:

@@ -142,6 +142,8 @@ def plan_import(
 
     File names are assigned over every non-ignored remote tracker (not only the
     ``--name`` selection), so a partial import uses the same names as a full one.
+    A file that already defines other trackers is never a tracker's file: the tracker
+    takes the next free name (``sales-a-2.yaml``), as for any slug clash.
 
     Args:
         remote: the account's trackers (one list GET, symbl-api.md §2.5).
@@ -169,7 +171,7 @@ def plan_import(
             result.ignored.append((tracker, "matches an `ignore` glob"))
         else:
             kept.append(tracker)
-    file_names = assign_file_names(kept)
+    file_names = assign_file_names(kept, _holds_others(directory, file_trackers))
     ids_by_name: dict[str, list[str]] = {}
     for tracker in kept:
         ids_by_name.setdefault(tracker.name, []).append(tracker.id)
@@ -190,6 +192,23 @@ def plan_import(
         for e in result.entries
     ]
     return result
+
+
+def _holds_others(
+    directory: Path, file_trackers: Mapping[Path, Sequence[str]]
+) -> Callable[[RemoteTracker, str], bool]:
+    """Return ``(tracker, file name) -> True`` when that file defines other trackers.
+
+    Such a file is never overwritten; the tracker takes the next free name instead
+    (``sales-a-2.yaml``), like any slug clash.
+    """
+    root = directory.resolve()
+
+    def holds_others(tracker: RemoteTracker, file_name: str) -> bool:
+        names = file_trackers.get((root / file_name).resolve(), ())
+        return any(name != tracker.name for name in names)
+
+    return holds_others
 
 
 def _decide(

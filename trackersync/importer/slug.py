@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from trackersync.errors import ConfigError
@@ -62,7 +62,10 @@ def sort_key(tracker: RemoteTracker) -> tuple[str, str]:
     return (tracker.name, tracker.id)
 
 
-def assign_file_names(trackers: Iterable[RemoteTracker]) -> dict[str, str]:
+def assign_file_names(
+    trackers: Iterable[RemoteTracker],
+    unavailable: Callable[[RemoteTracker, str], bool] | None = None,
+) -> dict[str, str]:
     """Give every remote tracker a distinct file name, deterministically.
 
     Trackers are taken in ``(name, id)`` order. First, in each group of trackers with
@@ -72,8 +75,13 @@ def assign_file_names(trackers: Iterable[RemoteTracker]) -> dict[str, str]:
     ("Pricing" / "pricing") and repeated names therefore never share a file, and the
     result depends only on the set of trackers, not on the listing order.
 
+    A name ``unavailable`` refuses for a tracker (e.g. an existing file that defines
+    other trackers) is treated like a clash: that tracker takes the next free suffix.
+
     Args:
         trackers: the remote trackers (ids must be unique).
+        unavailable: ``(tracker, file name) -> True`` when that tracker must not get
+            that file name; ``None``: every name is available.
 
     Returns:
         ``{tracker id: file name}``, e.g. ``{"4476908732794496": "pricing-2.yaml"}``;
@@ -82,9 +90,15 @@ def assign_file_names(trackers: Iterable[RemoteTracker]) -> dict[str, str]:
     ordered = sorted(trackers, key=sort_key)
     used: set[str] = set()
     names: dict[str, str] = {}
+
+    def free(tracker: RemoteTracker, stem: str) -> bool:
+        if stem in used:
+            return False
+        return unavailable is None or not unavailable(tracker, stem + FILE_SUFFIX)
+
     for tracker in ordered:
         stem = slugify(tracker.name)
-        if stem not in used:
+        if free(tracker, stem):
             used.add(stem)
             names[tracker.id] = stem + FILE_SUFFIX
     for tracker in ordered:
@@ -92,7 +106,7 @@ def assign_file_names(trackers: Iterable[RemoteTracker]) -> dict[str, str]:
             continue
         base = slugify(tracker.name, max_length=MAX_SLUG_LENGTH - 4)
         n = 2
-        while f"{base}-{n}" in used:
+        while not free(tracker, f"{base}-{n}"):
             n += 1
         used.add(f"{base}-{n}")
         names[tracker.id] = f"{base}-{n}{FILE_SUFFIX}"
