@@ -63,6 +63,39 @@ def test_validate_json(project: Path) -> None:
     ]
 
 
+def test_validate_json_names_the_tracker_of_every_problem_about_one(project: Path) -> None:
+    five = "[alpha, beta, gamma, delta, epsilon]"
+    files = {
+        "c": f"name: C\nvocabulary: {five}\ncolour: red\n",
+        "d": "name: D\n",
+        "e": "name: E\nvocabulary: []\n",
+        "f": "name: F\nvocabulary: {a: b}\n",
+        "g": "name: G\nvocabulary: [alpha, [beta], gamma, delta, epsilon]\nprotect: '1'\n",
+        "h": f"trackers:\n  - name: H\n    vocabulary: {five}\n    colour: red\nextra: 1\n",
+    }
+    for stem, text in files.items():
+        write(project, f"trackers/{stem}.yaml", text)
+    code, out, _err = run("validate", "--format", "json")
+    assert code == 1
+    items = [i for i in json.loads(out) if i["file"] != "trackers/a.yaml"]
+    got = {(i["file"][9:10], i["code"], i["tracker"]) for i in items}
+    assert {
+        ("c", "unknown-key", "C"),
+        ("d", "schema", "D"),
+        ("e", "phrase-count", "E"),
+        ("f", "schema", "F"),
+        ("g", "schema", "G"),
+        ("h", "unknown-key", "H"),
+        ("h", "unknown-key", None),  # the file's own key "extra": no tracker
+    } <= got
+    assert sum(i["tracker"] == "G" and i["code"] == "schema" for i in items) == 2
+    for item in items:
+        named = item["message"].startswith("tracker \"")
+        assert (item["tracker"] is not None) == named, item
+        if named:
+            assert item["message"].startswith(f'tracker "{item["tracker"]}"'), item
+
+
 def test_validate_github(project: Path) -> None:
     code, out, _err = run("validate", "--format", "github")
     assert code == 1

@@ -29,7 +29,8 @@ SAMPLES = [
     "Y", "N", "null", "Null", "~", "", "0", "42", "-7", "+3", "0o17", "0x1F", "017", "0b101",
     "1_000", "3.14", "1e3", "1E-3", "-.5", ".5", "1.", ".inf", "-.Inf", ".nan", "1:20",
     "190:20:30.15", "2024-01-31", "2001-12-14t21:59:43.10-05:00", "2002-12-14",
-    "yes please", "no thanks", "on it", "nope", "none", "True story", "3 apples", "v1.2",
+    "-_", "+__", "_", "._", "yes please", "no thanks", "on it", "nope", "none", "True story",
+    "3 apples", "v1.2",
     "1.2.3", "12abc", "-", ".", "0xZZ", "n/a", "2024-13", "yesterday", "ON AIR", "offset",
 ]
 

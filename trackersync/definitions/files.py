@@ -129,16 +129,18 @@ class _FileReader:
 
     def _tracker(self, data: dict[str, Any], path: tuple[Any, ...], fallback: str) -> Entry | None:
         name = data.get("name")
-        label = f"tracker {shown(name)}" if isinstance(name, str) and name.strip() else fallback
-        self._quote_check(data, path, label)
+        known = name if isinstance(name, str) and name.strip() else None
+        label = f"tracker {shown(known)}" if known is not None else fallback
+        self._quote_check(data, path, label, known)
         for key in [k for k in data if k not in TRACKER_KEYS]:
-            self._unknown(path, key, TRACKER_KEYS, label)  # reported; the rest still checked
+            # reported; the rest still checked
+            self._unknown(path, key, TRACKER_KEYS, label, known)
             data = {k: v for k, v in data.items() if k != key}
         try:
             spec = TrackerSpec.model_validate(data, strict=True)
         except ValidationError as exc:
             for err in exc.errors():
-                self._schema_error(err, path, label)
+                self._schema_error(err, path, label, known)
             return None
         return self._entry(spec, path)
 
@@ -163,7 +165,9 @@ class _FileReader:
             renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],
         )
 
-    def _quote_check(self, data: dict[str, Any], path: tuple[Any, ...], label: str) -> None:
+    def _quote_check(
+        self, data: dict[str, Any], path: tuple[Any, ...], label: str, tracker: str | None
+    ) -> None:
         """Refuse plain scalars YAML reads as non-strings where a string is expected.
 
         The value is replaced by its text, so the shape check does not report it twice
@@ -181,45 +185,54 @@ class _FileReader:
                 continue
             quoted = f'"{text}"' if "'" in text else f"'{text}'"
             self.rep.add("quote-it", f"{label}: {_describe(rel)} is an unquoted {text}, which "
-                         f"YAML may read as a {kind}; quote it: {quoted}", self.at(where),
-                         data.get("name") if isinstance(data.get("name"), str) else None)
+                         f"YAML may read as a {kind}; quote it: {quoted}", self.at(where), tracker)
             _set(data, rel, text)
 
-    def _schema_error(self, err: Any, path: tuple[Any, ...], label: str) -> None:
+    def _schema_error(
+        self, err: Any, path: tuple[Any, ...], label: str, tracker: str | None
+    ) -> None:
+        """Report one pydantic error; ``tracker`` is the tracker's name when known."""
         loc = tuple(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
-            self._unknown((*path, *loc[:-1]), loc[-1], TRACKER_KEYS, label)
+            self._unknown((*path, *loc[:-1]), loc[-1], TRACKER_KEYS, label, tracker)
             return
         where = self.at((*path, *loc), key=kind == "missing")
         what = _describe(loc)
         if kind == "missing":
             self.rep.add("schema", f'{label}: required key "{loc[-1]}" is missing',
-                         self.at(path), None)
+                         self.at(path), tracker)
         elif kind == "string_too_short" and loc == ("name",):
             self.rep.add("name-empty", "tracker name is empty; give the tracker a name", where)
         elif kind in ("too_short", "list_too_short") and loc == ("vocabulary",):
-            self.rep.add("phrase-count", f"{label} has no phrase; add at least one", where)
+            self.rep.add("phrase-count", f"{label} has no phrase; add at least one", where,
+                         tracker)
         elif kind == "string_type":
             self.rep.add("schema", f"{label}: {what} is {_got(err)}, not text; "
-                         f"{_string_hint(loc)}", where)
+                         f"{_string_hint(loc)}", where, tracker)
         elif kind == "list_type":
             self.rep.add("schema", f"{label}: {what} must be a list (one '- item' per line)",
-                         where)
+                         where, tracker)
         elif kind == "bool_type":
-            self.rep.add("schema", f"{label}: {what} must be true or false", where)
+            self.rep.add("schema", f"{label}: {what} must be true or false", where, tracker)
         else:
-            self.rep.add("schema", f"{label}: {what}: {err['msg']}", where)
+            self.rep.add("schema", f"{label}: {what}: {err['msg']}", where, tracker)
 
     def _unknown(
-        self, parent: tuple[Any, ...], key: Any, allowed: tuple[str, ...], label: str
+        self,
+        parent: tuple[Any, ...],
+        key: Any,
+        allowed: tuple[str, ...],
+        label: str,
+        tracker: str | None = None,
     ) -> None:
+        """Report an unknown key; ``tracker`` is the tracker's name when known."""
         import difflib
 
         close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
         hint = f'; did you mean "{close[0]}"?' if close else ""
         self.rep.add("unknown-key", f'{label}: unknown key "{key}"{hint} (allowed: '
-                     f"{', '.join(allowed)})", self.at((*parent, key), key=True))
+                     f"{', '.join(allowed)})", self.at((*parent, key), key=True), tracker)
 
 
 def _set(data: dict[str, Any], rel: tuple[Any, ...], text: str) -> None:
