@@ -81,9 +81,41 @@ def test_wrong_types_are_not_coerced(tmp_path: Path) -> None:
         load_config(None, tmp_path)
     assert str(info.value).splitlines() == [
         "3 problems in trackersync.yaml:",
-        "trackersync.yaml:1:8: prune: Input should be a valid boolean",
+        "trackersync.yaml:1:8: prune: 'yes' is not a boolean in YAML 1.2; write true or false",
         "trackersync.yaml:2:8: rules: Input should be 'strict' or 'lenient'",
         "trackersync.yaml:4:16: safety.max_deletes: Input should be greater than or equal to 0",
+    ]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("yes", "'yes' is not a boolean in YAML 1.2; write true or false"),
+    ("Off", "'Off' is not a boolean in YAML 1.2; write true or false"),
+    ("N", "'N' is not a boolean in YAML 1.2; write true or false"),
+    ("'true'", "a quoted value is text, not a boolean; write true or false without quotes"),
+    ("1", "a number is not a boolean; write true or false"),
+    ("sometimes", "text is not a boolean; write true or false"),
+    ("[a]", "a list is not a boolean; write true or false"),
+])
+def test_booleans_say_what_to_write(tmp_path: Path, value: str, message: str) -> None:
+    write(tmp_path, "trackersync.yaml", f"rules: strict\n# comment\nprune: {value}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(None, tmp_path)
+    assert str(info.value) == f"trackersync.yaml:3:8: prune: {message}"
+    assert "sometimes" not in str(info.value)  # other values are never echoed
+
+
+def test_quoted_numbers_keep_pydantics_message_with_the_position(tmp_path: Path) -> None:
+    write(tmp_path, "trackersync.yaml",
+          "safety:\n  max_deletes: '5'\n  max_delete_fraction: \"0.5\"\naccount_limit: ten\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(None, tmp_path)
+    assert str(info.value).splitlines() == [
+        "3 problems in trackersync.yaml:",
+        "trackersync.yaml:2:16: safety.max_deletes: Input should be a valid integer (a quoted "
+        "value is text; remove the quotes)",
+        "trackersync.yaml:3:24: safety.max_delete_fraction: Input should be a valid number (a "
+        "quoted value is text; remove the quotes)",
+        "trackersync.yaml:4:16: account_limit: Input should be a valid integer",
     ]
 
 

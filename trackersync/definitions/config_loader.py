@@ -94,8 +94,49 @@ def _validate(doc: Document) -> tuple[Config | None, list[tuple[int, int, str]]]
             else:
                 line, col = doc.position(loc)
                 dotted = ".".join(str(p) for p in loc)
-                messages.append((line, col, f"{dotted}: {err['msg']}"))
+                messages.append((line, col, f"{dotted}: {_explain(err)}"))
         return None, messages
+
+
+#: Plain words YAML 1.1 reads as booleans; under YAML 1.2 (our reader) they are text.
+_YAML11_BOOLS = frozenset({"y", "yes", "n", "no", "on", "off"})
+_WANTS_NUMBER = {"int_type": "a whole number", "float_type": "a number"}
+
+
+def _explain(err: Any) -> str:
+    """Turn one pydantic error into a message saying what to write.
+
+    Only words YAML itself defines (``yes``, ``off``...) are echoed; other values never
+    are (the config may hold URLs or other values not meant for logs).
+    """
+    kind, value = err["type"], err.get("input")
+    if kind == "bool_type":
+        if isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+            return f"{value!r} is not a boolean in YAML 1.2; write true or false"
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return "a quoted value is text, not a boolean; write true or false without quotes"
+        return f"{_kind(value)} is not a boolean; write true or false"
+    if kind in _WANTS_NUMBER and isinstance(value, str) and _numeric(value):
+        return f"{err['msg']} (a quoted value is text; remove the quotes)"
+    return str(err["msg"])
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "an empty value"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _unknown(loc: tuple[Any, ...]) -> str:
