@@ -66,6 +66,33 @@ def test_template_syntax_error_line(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(("text", "line", "message"), [
+    # an unclosed tag: jinja2 chokes on the next line's first token
+    ("name: {{ product\nvocabulary:\n  - a\n", 1,
+     "template syntax error: expected token 'end of print statement', got 'vocabulary' (at "
+     "line 2, inside the tag opened on line 1: is its closing }} missing?)"),
+    ("name: X\nvocabulary:\n{% for p in plans\n  - {{ p }}\n{% endfor %}\n", 3,
+     "template syntax error: expected token ':', got '}' (at line 4, "
+     "inside the tag opened on line 3: is its closing %} missing?)"),
+    # errors jinja2 places right already stay where they are
+    ("name: {{ product }\nvocabulary:\n  - a\n", 1, "template syntax error: unexpected '}'"),
+    ("name: X\nvocabulary:\n  - a\n  - {{ product | nofilter }}\n", 4,
+     "template syntax error: No filter named 'nofilter'."),
+    ("name: {{ nope }}\nvocabulary:\n  - a\n", 1, "template error: 'nope' is undefined"),
+    ("name: X\nvocabulary:\n  - a\n  - {{ nope }}\n", 4, "template error: 'nope' is undefined"),
+    # a tag spread over two lines on purpose is not blamed on its first line
+    ("name: {{ product +\n }}\nvocabulary: [a]\n", 2,
+     "template syntax error: unexpected 'end of print statement'"),
+])
+def test_template_errors_name_the_line_to_fix(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    write(tmp_path, "trackers/p.yaml.j2", text)
+    assert rows(load_definitions(tmp_path, config())) == [
+        ("error", line, 1, "template", f"{message} (in template trackers/p.yaml.j2)"),
+    ]
+
+
 def test_sandbox_refuses_unsafe_attributes(tmp_path: Path) -> None:
     write(tmp_path, "trackers/p.yaml.j2", "name: X\n\nvocabulary: {{ ''.__class__ }}\n")
     problems = rows(load_definitions(tmp_path, config()))

@@ -64,7 +64,7 @@ class TemplateRenderer:
             )
             return template.render(self._variables)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateProblem(f"template syntax error: {exc.message}", exc.lineno or 1) from exc
+            raise self._syntax_problem(exc, text) from exc
         except jinja2.UndefinedError as exc:
             raise TemplateProblem(f"template error: {exc.message}", _line(exc, filename)) from exc
         except SecurityError as exc:
@@ -74,6 +74,55 @@ class TemplateRenderer:
             raise TemplateProblem(
                 f"template error: {type(exc).__name__}: {exc}", _line(exc, filename)
             ) from exc
+
+
+    def _syntax_problem(self, exc: Any, text: str) -> TemplateProblem:
+        """Return the problem for a jinja2 syntax error, at the line the user must fix.
+
+        jinja2 names the line of the token it choked on. When that token sits inside a
+        ``{{``/``{%`` tag opened on an earlier line (typically a tag never closed:
+        ``name: {{ product`` on line 1 makes jinja2 choke on line 2), the tag's own line
+        is reported, and the message names both lines.
+        """
+        line = exc.lineno or 1
+        message = f"template syntax error: {exc.message}"
+        opened = _open_tag(self._env, text, line)
+        if opened is None:
+            return TemplateProblem(message, line)
+        start, closer = opened
+        return TemplateProblem(
+            f"{message} (at line {line}, inside the tag opened on line {start}: is its "
+            f"closing {closer} missing?)",
+            start,
+        )
+
+
+#: jinja2 lexer tokens that open a tag, with the text that closes it.
+_CLOSERS = {"variable_begin": "}}", "block_begin": "%}"}
+
+
+def _open_tag(env: Any, text: str, line: int) -> tuple[int, str] | None:
+    """Return ``(line, closer)`` of a tag opened before ``line`` and still open after it.
+
+    Re-lexes ``text`` (the parser, not the lexer, raised the error, so lexing goes at
+    least as far as that line). A tag that closes on ``line`` itself (a legitimate
+    multi-line tag) does not count: the error is then left where jinja2 put it.
+    ``None`` when there is no such tag.
+    """
+    import jinja2
+
+    current: tuple[int, str] | None = None
+    try:
+        for lineno, token, _value in env.lexer.tokeniter(text, None):
+            if lineno > line:
+                break
+            if token in _CLOSERS:
+                current = (lineno, _CLOSERS[token])
+            elif token in ("variable_end", "block_end"):
+                current = None
+    except jinja2.TemplateSyntaxError:
+        return None
+    return current if current is not None and current[0] < line else None
 
 
 def _line(exc: BaseException, filename: str) -> int:
