@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -143,27 +144,88 @@ def test_schema_command(tmp_path: Path) -> None:
     assert code == 0
     schema = json.loads(out)
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
-    tracker = schema["$defs"]["TrackerSpec"]
+    assert "$defs" not in out  # draft-07 keeps definitions under "definitions"
+    tracker = schema["definitions"]["TrackerSpec"]
     assert tracker["additionalProperties"] is False
     assert sorted(tracker["properties"]) == ["description", "name", "protect", "renamed_from",
                                              "vocabulary"]
     assert tracker["required"] == ["name", "vocabulary"]
     code, out, _ = run("schema", "--for", "config")
     assert code == 0 and "trackers_dir" in json.loads(out)["properties"]
+    assert "$defs" not in out
 
 
-def test_schema_validates_files_like_the_loader() -> None:
+def _refs_alone(node: object) -> bool:
+    """True when no "$ref" in ``node`` has sibling keywords (draft-07 would ignore them)."""
+    if isinstance(node, list):
+        return all(_refs_alone(item) for item in node)
+    if not isinstance(node, dict):
+        return True
+    return ("$ref" not in node or len(node) == 1) and all(map(_refs_alone, node.values()))
+
+
+@pytest.mark.parametrize("target", ["tracker", "config"])
+def test_schema_declares_the_dialect_it_is_written_in(target: str) -> None:
     import jsonschema
+    from jsonschema.validators import validator_for
+
+    schema = json.loads(run("schema", "--for", target)[1])
+    cls = validator_for(schema)
+    assert cls is jsonschema.Draft7Validator
+    cls.check_schema(schema)
+    assert _refs_alone(schema)
+    refs = set(re.findall(r'"\$ref": "([^"]*)"', json.dumps(schema)))
+    assert refs and refs <= {f"#/definitions/{name}" for name in schema["definitions"]}
+
+
+def test_schema_accepts_the_repository_trackers_and_refuses_bad_shapes() -> None:
+    import jsonschema
+    from jsonschema.validators import validator_for
+
+    from trackersync.definitions.yamlnodes import compose, read_text
 
     schema = json.loads(run("schema")[1])
-    jsonschema.Draft7Validator.check_schema(schema)
-    jsonschema.validate({"name": "A", "vocabulary": ["x"]}, schema)
-    jsonschema.validate({"trackers": [{"name": "A", "vocabulary": ["x"], "protect": True}]},
-                        schema)
+    validator = validator_for(schema)(schema)
+    files = sorted((REPO / "trackers").glob("*.yaml"))
+    assert len(files) >= 8
+    for path in files:
+        data = compose(read_text(path)).data  # read exactly as the loader reads it
+        assert list(validator.iter_errors(data)) == [], path
+    validator.validate({"trackers": [{"name": "A", "vocabulary": ["x"], "protect": True}]})
     for bad in ({"name": "A", "vocabluary": ["x"]}, {"name": "A", "vocabulary": []},
-                {"trackers": []}, {"name": "A", "vocabulary": ["x"], "protect": "yes"}):
+                {"trackers": []}, {"name": "A", "vocabulary": ["x"], "protect": "yes"},
+                {"name": "A", "vocabulary": ["x", ""]}, {"name": "", "vocabulary": ["x"]}):
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(bad, schema)
+            validator.validate(bad)
+
+
+def test_config_schema_accepts_every_default_and_refuses_unknown_keys() -> None:
+    import jsonschema
+    from jsonschema.validators import validator_for
+
+    from trackersync.config import Config
+
+    schema = json.loads(run("schema", "--for", "config")[1])
+    validator = validator_for(schema)(schema)
+    example = Config(environments={"prod": {"api_url": "https://api.symbl.ai"}})
+    validator.validate(json.loads(example.model_dump_json()))
+    for bad in ({"prune": "yes"}, {"trackers_dri": "x"}, {"safety": {"max_deletes": -1}},
+                {"environments": {"prod": {"token": "x"}}}):
+        with pytest.raises(jsonschema.ValidationError):
+            validator.validate(bad)
+
+
+def test_keywords_beside_a_ref_survive_the_draft07_conversion() -> None:
+    from trackersync.definitions.schema import as_draft07
+
+    given = {"$defs": {"S": {"type": "object"}},
+             "properties": {"s": {"$ref": "#/$defs/S", "description": "d", "default": {}}}}
+    assert as_draft07(given) == {
+        "definitions": {"S": {"type": "object"}},
+        "properties": {"s": {"allOf": [{"$ref": "#/definitions/S"}], "description": "d",
+                             "default": {}}},
+    }
+    assert "$defs" in given  # the input is left alone
 
 
 def test_nothing_sent_to_any_api(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect")
-DIALECT = "http://json-schema.org/draft-07/schema#"  # pydantic output fits it; $refs are pointers
+#: Draft-07: the dialect the YAML language server (and most editors) implement fully.
+#: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
+#: turns them into their draft-07 equivalents, so the declared dialect is the real one.
+DIALECT = "http://json-schema.org/draft-07/schema#"
+_DEFS_2020, _DEFS_07 = "$defs", "definitions"
 
 
 class TrackerSpec(BaseModel):
@@ -61,10 +65,14 @@ class TrackerListSpec(BaseModel):
 def tracker_file_schema() -> dict[str, Any]:
     """Return the JSON Schema of a tracker file (draft-07, which editors widely support).
 
+    Definitions are under ``definitions`` and no keyword sits beside a ``$ref``, so
+    every draft-07 validator reads it as meant (checked in the tests with jsonschema's
+    ``Draft7Validator`` against the repository's own tracker files).
+
     Usable by the YAML language server: ``# yaml-language-server: $schema=<file>``.
     """
     adapter: TypeAdapter[Any] = TypeAdapter(TrackerSpec | TrackerListSpec)
-    schema = adapter.json_schema()
+    schema = as_draft07(adapter.json_schema())
     schema = {
         "$schema": DIALECT,
         "title": "trackersync tracker file",
@@ -78,8 +86,46 @@ def config_file_schema() -> dict[str, Any]:
     """Return the JSON Schema of ``trackersync.yaml`` (from :class:`trackersync.config.Config`)."""
     from trackersync.config import Config
 
-    schema = Config.model_json_schema()
+    schema = as_draft07(Config.model_json_schema())
     return {"$schema": DIALECT, **schema}
+
+
+def as_draft07(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return pydantic's (2020-12 shaped) schema in draft-07 form; the input is not changed.
+
+    Two differences matter for pydantic's output: definitions live under
+    ``definitions`` (not ``$defs``), and draft-07 ignores every keyword next to a
+    ``$ref``, so ``{"$ref": r, ...}`` becomes ``{"allOf": [{"$ref": r}], ...}``.
+
+    Args:
+        schema: a JSON Schema as pydantic's ``model_json_schema`` returns it.
+
+    Returns:
+        The same schema, valid and meaning the same under draft-07.
+    """
+    converted = _draft07_node(schema)
+    if _DEFS_2020 in converted:
+        converted[_DEFS_07] = converted.pop(_DEFS_2020)
+    result: dict[str, Any] = converted
+    return result
+
+
+def _draft07_node(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_draft07_node(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _draft07_node(value) for key, value in node.items()}
+    ref = out.get("$ref")
+    if isinstance(ref, str):
+        prefix = f"#/{_DEFS_2020}/"
+        if ref.startswith(prefix):
+            ref = f"#/{_DEFS_07}/{ref[len(prefix):]}"
+        out["$ref"] = ref
+        if len(out) > 1:
+            del out["$ref"]
+            out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
+    return out
 
 
 def dumps_schema(schema: dict[str, Any]) -> str:
