@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from trackersync.errors import PlanError
-from trackersync.model import DesiredTracker, RemoteTracker
+from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name
 from trackersync.plan import ACTIONS, Change
 
 #: Remote names with this prefix belong to Symbl's own namespace and are never touched (C08).
@@ -293,7 +293,7 @@ class _Matcher:
         """Classify remote trackers no desired tracker claimed: skip, delete or unmanaged."""
         recorded_ids = None if self.opts.recorded is None else set(self.opts.recorded.values())
         for name, group in sorted(self.by_name.items()):
-            if name in self.claimed or name.startswith(RESERVED_PREFIX):
+            if name in self.claimed or is_reserved_name(name):
                 continue
             if any(fnmatch.fnmatchcase(name, glob) for glob in self.opts.ignore):
                 continue

@@ -14,6 +14,27 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: Names in Symbl's own namespace (cases C08, C22): never defined, imported or touched.
+RESERVED_PREFIX = "Symbl."
+
+
+def is_reserved_name(name: str) -> bool:
+    """Return True when ``name`` is in Symbl's reserved ``Symbl.`` namespace.
+
+    The one test used by the rules (``name-reserved``), the differ (such remote
+    trackers are never pruned nor listed as unmanaged) and import (never imported). Letter case and
+    leading whitespace are ignored: ``symbl.lower``, `` Symbl.Space`` and ``SYMBL.x``
+    are all reserved (names are case-sensitive in the API, symbl-api.md §2.1, so a
+    case or space variant would still look like a platform tracker to people).
+
+    Args:
+        name: a tracker name, exactly as written or stored.
+
+    Returns:
+        Whether the name, leading whitespace removed, starts with ``Symbl.`` in any case.
+    """
+    return name.lstrip().casefold().startswith(RESERVED_PREFIX.casefold())
+
 
 class SourceRef(BaseModel):
     """Where a value came from in a tracker or config file.

@@ -18,11 +18,10 @@ from trackersync.definitions.rules import (
     BODY_LIMIT_BYTES,
     MAX_WORDS,
     MIN_RECOMMENDED_PHRASES,
-    RESERVED_PREFIX,
     Profile,
     Reporter,
 )
-from trackersync.model import DesiredTracker, SourceRef
+from trackersync.model import DesiredTracker, SourceRef, is_reserved_name
 from trackersync.secrets import looks_secret
 
 Pos = tuple[int, int]
@@ -95,7 +94,7 @@ def _check_name(entry: Entry, rep: Reporter) -> None:
     if not name.strip():
         rep.add("name-empty", "tracker name is empty; give the tracker a name", where, tname)
         return
-    if name.casefold().startswith(RESERVED_PREFIX):
+    if is_reserved_name(name):
         rep.add("name-reserved", f"{entry.label}: names starting with 'Symbl.' belong to the "
                 "platform's trackers; trackersync must not manage them; rename it", where, tname)
     if normalise(name) != name:

@@ -27,7 +27,6 @@ from trackersync.model import Problem, Severity, SourceRef
 BODY_LIMIT_BYTES = 1_048_576  # symbl-api.md §2.2 "request body size", §6 item 14
 MIN_RECOMMENDED_PHRASES = 5  # symbl-api.md §2.2 "vocabulary count"
 MAX_WORDS = 10  # symbl-api.md §2.2 "best practices": short, simple phrases
-RESERVED_PREFIX = "symbl."  # cases C08/C22: platform trackers in the Symbl. namespace
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ _TABLE = (
          "case C09 A"),
     # --- names ---
     Rule("name-empty", "error", "empty or whitespace-only name", "symbl-api.md §6 item 12"),
-    Rule("name-reserved", "error", "name in the platform's 'Symbl.' namespace",
+    Rule("name-reserved", "error", "name in the platform's 'Symbl.' namespace (any case, "
+         "leading spaces ignored)",
          "cases C08, C22"),
     Rule("name-duplicate", "error", "the same exact name defined twice",
          "symbl-api.md §2.1, §6 item 7"),

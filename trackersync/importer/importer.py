@@ -25,10 +25,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
 
-from trackersync.diff import RESERVED_PREFIX
 from trackersync.errors import ConfigError
 from trackersync.importer.slug import assign_file_names, safe_target, sort_key
-from trackersync.model import RemoteTracker
+from trackersync.model import RESERVED_PREFIX, RemoteTracker, is_reserved_name
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +164,7 @@ def plan_import(
     result = ImportResult(directory=directory, rules=rules)
     kept = []
     for tracker in sorted(remote, key=sort_key):
-        if tracker.name.casefold().startswith(RESERVED_PREFIX.casefold()):
+        if is_reserved_name(tracker.name):
             result.ignored.append((tracker, f"{RESERVED_PREFIX} names are Symbl's own"))
         elif any(fnmatchcase(tracker.name, glob) for glob in ignore_globs):
             result.ignored.append((tracker, "matches an `ignore` glob"))
