@@ -9,11 +9,12 @@ never leaves the account with less than it had.
 Failure policy (C12): **stop at the first failed operation**. Nothing is rolled back
 (like decK/Terraform: fix the cause and run again; a rerun converges because the
 next plan only holds what is left). The :class:`ApplyReport` says, per operation,
-``done`` / ``failed`` / ``not attempted``; ``ids_file`` is still written for what
-exists; :class:`~trackersync.errors.ApplyError` carries the report (exit 1).
+``done`` / ``not converged`` / ``failed`` / ``not attempted``; ``ids_file`` is still
+written for what exists; :class:`~trackersync.errors.ApplyError` carries the report (exit 1).
 
 Afterwards one list GET verifies every change (C14): a server that merged phrases on
-PUT, or dropped a rename, is reported by tracker and phrase; no retry loop.
+PUT, or dropped a rename, is reported by tracker and phrase, its operation is marked
+``not converged`` and not counted as done; no retry loop.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trackersync.errors import ApiError, ApplyError, PlanError, StalePlanError
+from trackersync.errors import ApiError, ApplyError
 from trackersync.ids import IdsRecord, write_ids_file
 from trackersync.model import RemoteTracker
 from trackersync.pipeline import TrackerRemote
-from trackersync.plan import Change, Plan
+from trackersync.plan import Change, Plan, check_fresh  # re-exported (saved plans, C13)
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,21 @@ APPLY_ORDER: tuple[tuple[str, str], ...] = (
 
 Progress = Callable[[str], None]
 
+#: Status of a change that was sent and answered, but the account does not show it (C14).
+NOT_CONVERGED = "not converged"
+
+#: Past-tense verbs of the summary counts, in summary order.
+_DONE_WORDS = (("create", "created"), ("update", "updated"), ("rename", "renamed"),
+               ("delete", "deleted"))
+
 
 @dataclass
 class OpResult:
-    """What happened to one change: ``done``, ``failed`` or ``not attempted``."""
+    """What happened to one change.
+
+    ``status`` is ``done`` (sent and verified), ``not converged`` (sent, but the
+    verify read shows something else, C14), ``failed`` or ``not attempted``.
+    """
 
     change: Change
     status: str = "not attempted"
@@ -69,17 +81,43 @@ class ApplyReport:
         ids: name -> id recorded in ``ids_file`` afterwards (empty if unknown).
         mismatches: verification failures ("tracker 'X' (id N): ...").
         requests: HTTP requests made by the client during apply, if it counts them.
+        verified: the verify read ran over every change (not after a failure).
     """
 
     results: list[OpResult] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
     mismatches: list[str] = field(default_factory=list)
     requests: int | None = None
+    verified: bool = False
 
     @property
     def ok(self) -> bool:
         """True when every change was done and verified."""
-        return not self.mismatches and all(r.status == "done" for r in self.results)
+        return (self.verified and not self.mismatches
+                and all(r.status == "done" for r in self.results))
+
+    def counts(self) -> dict[str, int]:
+        """Per status (``created``/``updated``/``renamed``/``deleted`` for ``done`` ones,
+        else the status itself): how many changes ended that way. Only what happened
+        counts: a PUT the server merged is ``not converged``, not ``updated`` (C14).
+        """
+        words = dict(_DONE_WORDS)
+        counts = {word: 0 for _, word in _DONE_WORDS}
+        for result in self.results:
+            key = words[result.change.action] if result.status == "done" else result.status
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def summary(self) -> str:
+        """``Apply complete: 1 created, ...; verified.`` or, when anything else happened,
+        ``Apply result: 1 created, 0 updated, 0 renamed, 0 deleted; 1 not converged.``
+        """
+        counts = self.counts()
+        done = ", ".join(f"{counts.pop(word)} {word}" for _, word in _DONE_WORDS)
+        if self.ok:
+            return f"Apply complete: {done}; verified."
+        rest = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        return f"Apply result: {done}" + (f"; {rest}." if rest else ".")
 
     def table(self) -> str:
         """Render the per-operation status table (plain text, one line per change)."""
@@ -141,7 +179,9 @@ def apply_plan(
     listing = _final_listing(remote, failure)
     if listing is not None:
         _settle_statuses(report.results, listing)
-        report.mismatches = [] if failure else verify(plan.changes, listing)
+        if failure is None:
+            report.mismatches = _mark_unconverged(report.results, listing)
+            report.verified = True
         owned = dict(record.names) if record else {}
         owned.update({c.name: str(c.tracker_id) for c in plan.changes if c.action == "delete"})
         report.ids = owned_ids(listing, managed, owned)
@@ -243,29 +283,60 @@ def verify(changes: Sequence[Change], listing: Sequence[RemoteTracker]) -> list[
     Args:
         changes: the plan's changes.
         listing: the account after apply (one list GET).
+
+    Returns:
+        Messages such as ``tracker 'T' (id 1) did not converge: phrases still present:
+        ['old']`` (empty when everything converged).
     """
     by_id = {t.id: t for t in listing}
-    problems: list[str] = []
-    for change in changes:
-        if change.action == "delete":
-            if change.tracker_id in by_id:
-                problems.append(f"tracker {change.name!r} (id {change.tracker_id}) still exists")
-            continue
-        found = (_find_by_name(listing, change.name) if change.action == "create"
-                 else by_id.get(str(change.tracker_id)))
-        label = f"tracker {change.name!r}" + (f" (id {found.id})" if found else "")
-        if found is None:
-            problems.append(f"{label}: not found after {change.action}")
-            continue
-        if found.name != change.name:
-            problems.append(f"{label}: name is {found.name!r}, expected {change.name!r}")
-        want, have = set(change.vocabulary or ()), found.phrase_set()
-        if want != have:
-            extra, missing = sorted(have - want), sorted(want - have)
-            parts = [f"phrases still present: {extra}"] if extra else []
-            parts += [f"phrases missing: {missing}"] if missing else []
-            problems.append(f"{label} did not converge: " + "; ".join(parts))
+    return [message for change in changes for message, _ in _differences(change, listing, by_id)]
+
+
+def _differences(
+    change: Change, listing: Sequence[RemoteTracker], by_id: Mapping[str, RemoteTracker]
+) -> list[tuple[str, str]]:
+    """``(message, short detail for the status table)`` per way the account differs."""
+    if change.action == "delete":
+        if change.tracker_id in by_id:
+            return [(f"tracker {change.name!r} (id {change.tracker_id}) still exists",
+                     "still exists")]
+        return []
+    found = (_find_by_name(listing, change.name) if change.action == "create"
+             else by_id.get(str(change.tracker_id)))
+    label = f"tracker {change.name!r}" + (f" (id {found.id})" if found else "")
+    if found is None:
+        detail = f"not found after {change.action}"
+        return [(f"{label}: {detail}", detail)]
+    problems: list[tuple[str, str]] = []
+    if found.name != change.name:
+        detail = f"name is {found.name!r}, expected {change.name!r}"
+        problems.append((f"{label}: {detail}", detail))
+    want, have = set(change.vocabulary or ()), found.phrase_set()
+    if want != have:
+        extra, missing = sorted(have - want), sorted(want - have)
+        parts = [f"phrases still present: {extra}"] if extra else []
+        parts += [f"phrases missing: {missing}"] if missing else []
+        detail = "; ".join(parts)
+        problems.append((f"{label} did not converge: {detail}", detail))
     return problems
+
+
+def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker]) -> list[str]:
+    """Verify every ``done`` change; a difference turns it into ``not converged`` (C14).
+
+    Returns the verification messages (for :class:`ApplyError`).
+    """
+    by_id = {t.id: t for t in listing}
+    messages: list[str] = []
+    for result in results:
+        if result.status != "done":
+            continue
+        found = _differences(result.change, listing, by_id)
+        if found:
+            result.status = NOT_CONVERGED
+            result.detail = "; ".join(detail for _, detail in found)
+            messages += [message for message, _ in found]
+    return messages
 
 
 def owned_ids(
@@ -287,67 +358,6 @@ def owned_ids(
         if name not in ids and (name, tid) in existing and tid not in used_ids:
             ids[name] = tid
     return dict(sorted(ids.items()))
-
-
-def _change_keys(plan: Plan) -> list[tuple[object, ...]]:
-    """What each change does, comparable between a saved plan and a fresh one."""
-    return sorted(
-        (c.action, c.name, c.tracker_id or "", c.old_name or "", tuple(c.added),
-         tuple(c.removed))
-        for c in plan.changes
-    )
-
-
-def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None) -> None:
-    """Refuse a saved plan whose fingerprints no longer match (C13).
-
-    Args:
-        saved: the plan loaded from ``plan --out``.
-        fresh: the plan made now from the same files and a new list GET.
-        names: remote id -> name of the fresh listing, for messages.
-
-    Raises:
-        StalePlanError: naming what moved on each side; no write has been made.
-        PlanError: the saved plan was made for another API URL or environment.
-    """
-    if (saved.api_url, saved.env) != (fresh.api_url, fresh.env):
-        raise PlanError(
-            f"plan was made for {saved.api_url or '?'} (env {saved.env or 'default'}), "
-            f"not {fresh.api_url or '?'} (env {fresh.env or 'default'})"
-        )
-    moved = _moved("tracker file", saved.fingerprint.desired_trackers,
-                   fresh.fingerprint.desired_trackers, {})
-    if saved.fingerprint.remote != fresh.fingerprint.remote:
-        moved += _moved("remote tracker", saved.fingerprint.remote_trackers,
-                        fresh.fingerprint.remote_trackers, names or {}, by_id=True)
-    if saved.fingerprint.desired != fresh.fingerprint.desired and not moved:
-        moved.append("tracker files changed")
-    if saved.prune != fresh.prune:
-        moved.append(f"prune was {saved.prune}, is now {fresh.prune}")
-    if not moved and _change_keys(saved) != _change_keys(fresh):
-        moved.append("the plan file's changes are not what its files and account give "
-                     "(was the plan file edited?)")
-    if moved:
-        raise StalePlanError(
-            "saved plan is stale; run plan again (a plan that was already applied is stale "
-            "too; nothing was written). Changed since the plan was made:\n  "
-            + "\n  ".join(moved)
-        )
-
-
-def _moved(
-    what: str, old: Mapping[str, str], new: Mapping[str, str], names: Mapping[str, str],
-    *, by_id: bool = False,
-) -> list[str]:
-    def label(key: str) -> str:
-        if by_id:
-            return f"{what} {names[key]!r} (id {key})" if key in names else f"{what} id {key}"
-        return f"{what} {key!r}"
-
-    lines = [f"{label(k)} added" for k in sorted(new.keys() - old.keys())]
-    lines += [f"{label(k)} removed" for k in sorted(old.keys() - new.keys())]
-    lines += [f"{label(k)} changed" for k in sorted(old.keys() & new.keys()) if old[k] != new[k]]
-    return lines
 
 
 __all__ = [

@@ -9,7 +9,10 @@ deepdiff; deepdiff is imported here and nowhere else (STYLE 5).
 
 Matching rules, in order, for each desired tracker (sorted by name):
 
-1. a remote tracker with the same name -> ``update`` when the phrase sets differ;
+1. a remote tracker with the same name -> ``update`` when the phrase sets differ; when
+   a ``renamed_from`` name exists remotely too, it is an error (adopting the new name
+   would drop the renamed tracker's ID) unless ``ids_file`` records the new name with
+   that id (the rename was applied before, the old name was reused by hand since);
 2. a remote tracker named in ``renamed_from`` (not itself defined) -> ``rename``
    (PUT on the same id; this includes case-only renames);
 3. a remote tracker whose name differs only in letter case, not defined, and recorded
@@ -203,14 +206,8 @@ class _Matcher:
         """Find the remote counterpart of one desired tracker and record the change."""
         if tracker.name in self.by_name:
             self.claimed.add(tracker.name)
-            for old_name in tracker.renamed_from:
-                if old_name in self.by_name and old_name not in self.desired_names:
-                    self.result.warnings.append(
-                        f"tracker {tracker.name!r}: both it and its renamed_from {old_name!r} "
-                        f"exist remotely; {tracker.name!r} is kept, {old_name!r} is left alone "
-                        "unless pruned"
-                    )
             found = self._single(tracker.name)
+            self._check_rename_target(tracker, found)
             if found is None:
                 self.errors.append(
                     f"tracker {tracker.name!r}: several remote trackers have this name; "
@@ -225,6 +222,32 @@ class _Matcher:
             self._add_put("rename", tracker, old)
             return
         self._add_create(tracker)
+
+    def _check_rename_target(self, tracker: DesiredTracker, found: RemoteTracker | None) -> None:
+        """Both ``renamed_from`` and the new name exist remotely: whose ID is kept?
+
+        When ``ids_file`` records the new name with that tracker's id, the rename was
+        applied earlier and the old name was reused by hand since: a warning, the hand-made
+        one is left alone. Otherwise adopting the new name would drop the renamed
+        tracker's ID (and ``--prune`` would delete it), so it is an error.
+        """
+        recorded = (self.opts.recorded or {}).get(tracker.name)
+        for old_name in tracker.renamed_from:
+            if old_name not in self.by_name or old_name in self.desired_names:
+                continue
+            if found is not None and recorded == found.id:
+                self.result.warnings.append(
+                    f"tracker {tracker.name!r}: both it and its renamed_from {old_name!r} "
+                    f"exist remotely; {tracker.name!r} (id {found.id}, recorded in ids_file) "
+                    f"is kept, {old_name!r} is left alone unless pruned"
+                )
+                continue
+            ids = ", ".join(sorted(t.id for t in self.by_name[tracker.name]))
+            self.errors.append(
+                f"cannot rename {old_name!r} to {tracker.name!r}: a tracker named "
+                f"{tracker.name!r} already exists (id {ids}); delete or rename one of them "
+                "in Symbl first"
+            )
 
     def _rename_source(self, tracker: DesiredTracker) -> RemoteTracker | None:
         """The remote tracker to rename into ``tracker``, or ``None`` (rules 2 and 3)."""

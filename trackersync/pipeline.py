@@ -8,6 +8,7 @@ tests fake in memory.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +100,8 @@ def make_plan(
     """Run the pipeline and return the plan; makes exactly one HTTP call (the list GET).
 
     1. Load and validate the tracker files (raises before any HTTP call).
-    2. Refuse when no definition was found (C09 A: a renamed folder is not "delete all").
+    2. Refuse when no definition was found (C09 A: a renamed folder is not "delete all"),
+       or when a defined tracker matches an ``ignore`` glob (:func:`check_not_ignored`).
     3. Read ``ids_file`` (ownership for prune, protected names, C07 D guard).
     4. Read the account: one ``GET /v1/manage/trackers``.
     5. Refuse an empty listing when ``ids_file`` records managed trackers (C07 D).
@@ -120,6 +122,7 @@ def make_plan(
             f"no tracker definitions found under {config.trackers_dir}/; refusing to plan "
             "(every remote tracker would look removed)"
         )
+    check_not_ignored(definitions.trackers, config.ignore)
     ids_path = opts.ids_path or ids_file_path(root, config.ids_file, opts.env)
     record = read_ids_file(ids_path)
     listing = remote.list_trackers()
@@ -130,6 +133,31 @@ def make_plan(
     check_account_limit(plan, config.account_limit)
     return PlanResult(plan, list(definitions.trackers), listing, ids_path, record,
                       list(definitions.problems))
+
+
+def check_not_ignored(desired: Sequence[DesiredTracker], globs: Sequence[str]) -> None:
+    """Refuse trackers the files define whose names match a config ``ignore`` glob.
+
+    ``ignore`` promises "never touched" (README "Safety and pruning"); defining such a
+    tracker asks for the opposite, so neither side silently wins.
+
+    Args:
+        desired: the validated desired trackers.
+        globs: ``config.ignore`` (fnmatch, case-sensitive).
+
+    Raises:
+        PlanError: naming each such tracker, its file and the glob; raised before any
+            HTTP call.
+    """
+    clashes = []
+    for tracker in sorted(desired, key=lambda t: t.name):
+        glob = next((g for g in globs if fnmatch.fnmatchcase(tracker.name, g)), None)
+        if glob is not None:
+            where = tracker.source.file if tracker.source else "the tracker files"
+            clashes.append(f"tracker {tracker.name!r} is defined in {where} but matches "
+                           f"ignore glob {glob!r}; remove one")
+    if clashes:
+        raise PlanError("cannot plan:\n  " + "\n  ".join(clashes))
 
 
 def build_plan(
@@ -172,4 +200,11 @@ def build_plan(
     return plan
 
 
-__all__ = ["PlanOptions", "PlanResult", "TrackerRemote", "build_plan", "make_plan"]
+__all__ = [
+    "PlanOptions",
+    "PlanResult",
+    "TrackerRemote",
+    "build_plan",
+    "check_not_ignored",
+    "make_plan",
+]

@@ -23,19 +23,20 @@ JSON shape (``format_version`` 1)::
 Fingerprints (case C13, Terraform's "saved plan is stale"): ``desired`` hashes the
 desired trackers (name + sorted phrases, sorted by name); ``remote`` hashes the whole
 listing (id + name + sorted phrases, sorted by id); ``remote_trackers`` hashes each
-remote tracker so a stale-plan message can say which one moved.
+remote tracker so a stale-plan message can say which one moved (:func:`check_fresh`,
+re-exported by :mod:`trackersync.apply`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from trackersync.errors import PlanError
+from trackersync.errors import PlanError, StalePlanError
 from trackersync.model import RemoteTracker, Tracker
 
 PLAN_FORMAT_VERSION: Literal[1] = 1
@@ -250,6 +251,71 @@ def summarise(changes: Iterable[Change]) -> Summary:
     return Summary(**counts)
 
 
+def _change_keys(plan: Plan) -> list[tuple[object, ...]]:
+    """What each change does, comparable between a saved plan and a fresh one."""
+    return sorted(
+        (c.action, c.name, c.tracker_id or "", c.old_name or "", tuple(c.added),
+         tuple(c.removed))
+        for c in plan.changes
+    )
+
+
+def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None) -> None:
+    """Refuse a saved plan whose fingerprints no longer match (C13).
+
+    Args:
+        saved: the plan loaded from ``plan --out``.
+        fresh: the plan made now from the same files and a new list GET.
+        names: remote id -> name of the fresh listing, for messages.
+
+    Raises:
+        StalePlanError: naming what moved on each side; no write has been made.
+        PlanError: the saved plan was made for another API URL or environment.
+    """
+    if (saved.api_url, saved.env) != (fresh.api_url, fresh.env):
+        raise PlanError(
+            f"plan was made for {saved.api_url or '?'} (env {saved.env or 'default'}), "
+            f"not {fresh.api_url or '?'} (env {fresh.env or 'default'})"
+        )
+    moved = _moved("tracker file", saved.fingerprint.desired_trackers,
+                   fresh.fingerprint.desired_trackers, {})
+    if saved.fingerprint.remote != fresh.fingerprint.remote:
+        known = {str(c.tracker_id): c.old_name or c.name for c in saved.changes
+                 if c.tracker_id}
+        moved += _moved("remote tracker", saved.fingerprint.remote_trackers,
+                        fresh.fingerprint.remote_trackers, {**known, **(names or {})},
+                        by_id=True)
+    if saved.fingerprint.desired != fresh.fingerprint.desired and not moved:
+        moved.append("tracker files changed")
+    if saved.prune != fresh.prune:
+        moved.append(f"prune was {saved.prune}, is now {fresh.prune}")
+    if not moved and _change_keys(saved) != _change_keys(fresh):
+        moved.append("the plan file's changes are not what its files and account give "
+                     "(was the plan file edited?)")
+    if moved:
+        raise StalePlanError(
+            "saved plan is stale; run plan again (a plan that was already applied is stale "
+            "too; nothing was written). Changed since the plan was made:\n  "
+            + "\n  ".join(moved)
+        )
+
+
+def _moved(
+    what: str, old: Mapping[str, str], new: Mapping[str, str], names: Mapping[str, str],
+    *, by_id: bool = False,
+) -> list[str]:
+    """One line per key added, removed or changed between two fingerprint maps, sorted."""
+    def label(key: str) -> str:
+        if by_id:
+            return f"{what} {names[key]!r} (id {key})" if key in names else f"{what} id {key}"
+        return f"{what} {key!r}"
+
+    lines = [f"{label(k)} added" for k in new.keys() - old.keys()]
+    lines += [f"{label(k)} removed" for k in old.keys() - new.keys()]
+    lines += [f"{label(k)} changed" for k in old.keys() & new.keys() if old[k] != new[k]]
+    return sorted(lines)  # by name (then id): one order, whatever moved
+
+
 __all__ = [
     "ACTIONS",
     "PLAN_FORMAT_VERSION",
@@ -258,6 +324,7 @@ __all__ = [
     "Fingerprint",
     "Plan",
     "Summary",
+    "check_fresh",
     "digest_of",
     "fingerprint_of",
     "summarise",

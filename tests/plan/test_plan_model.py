@@ -27,7 +27,7 @@ def _plan() -> Plan:
 def test_public_api_is_pinned() -> None:
     assert sorted(plan_module.__all__) == sorted([
         "ACTIONS", "PLAN_FORMAT_VERSION", "Action", "Change", "Fingerprint", "Plan", "Summary",
-        "digest_of", "fingerprint_of", "summarise", "tracker_digest"])
+        "check_fresh", "digest_of", "fingerprint_of", "summarise", "tracker_digest"])
 
 
 def test_json_round_trip_and_version() -> None:

@@ -13,7 +13,13 @@ from typing import Any
 import click
 
 from trackersync import __version__
-from trackersync.cli.common import EXIT_ERROR, AppContext, install_signal_handlers
+from trackersync.cli.common import (
+    EXIT_ERROR,
+    AppContext,
+    exit_interrupted,
+    install_signal_handlers,
+    interrupt_of,
+)
 
 
 class TrackersyncGroup(click.Group):
@@ -24,16 +30,25 @@ class TrackersyncGroup(click.Group):
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the CLI; map click's usage errors and aborts to exit code 1."""
+        """Run the CLI; map click's usage errors and aborts to exit code 1.
+
+        A Ctrl-C outside a command (click turns it into ``Abort``) exits 130 with one
+        ``Interrupted.`` line, as inside one (:func:`~trackersync.cli.common.handle_errors`).
+        """
         kwargs["standalone_mode"] = False
         try:
             result = super().main(*args, **kwargs)
         except click.ClickException as exc:
             exc.show()
             sys.exit(EXIT_ERROR)
-        except click.exceptions.Abort:
+        except click.exceptions.Abort as exc:
+            interrupt = interrupt_of(exc)
+            if interrupt is not None:
+                exit_interrupted(interrupt)
             click.echo("Aborted.", err=True)
             sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt as exc:  # raised past click's own handler
+            exit_interrupted(exc)
         if isinstance(result, int) and result:  # click.exceptions.Exit(code) returns it
             sys.exit(result)
         return result

@@ -46,11 +46,16 @@ def _confirm(auto_approve: bool) -> None:
         raise ConfigError("apply cancelled; nothing was changed")
 
 
-def _outcome(result: PlanResult, requests: int) -> str:
-    s = result.plan.summary
-    done = (f"Apply complete: {s.create} created, {s.update} updated, {s.rename} renamed, "
-            f"{s.delete} deleted; verified.")
-    return f"{done} ({requests} API requests)"
+def _report_failure(exc: ApplyError, result: PlanResult) -> None:
+    """Print the status table and what actually happened (C12, C14) to stderr."""
+    if exc.report is None:
+        return
+    click.echo("Apply stopped; status of each operation:", err=True)
+    click.echo(exc.report.table(), err=True)
+    click.echo(exc.report.summary(), err=True)
+    if exc.report.ids:
+        click.echo(f"IDs of the trackers that exist were written to {result.ids_path}",
+                   err=True)
 
 
 @main.command("apply")
@@ -95,6 +100,7 @@ def apply_command(
             owned = dict(result.record.names) if result.record else {}
             ids = owned_ids(result.remote, managed, owned)
             write_ids_file(result.ids_path, IdsRecord(ids, protected))
+            click.echo(f"IDs written to {result.ids_path}.")
             return
         check_deletes(plan, config.safety, allowances)
         if saved is None:
@@ -102,15 +108,11 @@ def apply_command(
         progress = click.echo if sys.stdout.isatty() else None
         client = target.client
         try:
-            apply_plan(plan, client, managed=managed, protected=protected,
-                       record=result.record, ids_path=result.ids_path, progress=progress)
+            report = apply_plan(plan, client, managed=managed, protected=protected,
+                                record=result.record, ids_path=result.ids_path,
+                                progress=progress)
         except ApplyError as exc:
-            if exc.report is not None:
-                click.echo("Apply stopped; status of each operation:", err=True)
-                click.echo(exc.report.table(), err=True)
-                if exc.report.ids:
-                    click.echo(f"IDs of the trackers that exist were written to "
-                               f"{result.ids_path}", err=True)
+            _report_failure(exc, result)
             raise
-    click.echo(_outcome(result, client.request_count))
+    click.echo(f"{report.summary()} ({client.request_count} API requests)")
     click.echo(f"IDs written to {result.ids_path}.")

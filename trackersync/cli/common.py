@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -41,6 +41,27 @@ def install_signal_handlers() -> None:
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def find_project_root(start: Path) -> Path:
+    """Search ``start`` and its parents for the config file (see ``project_root``).
+
+    Args:
+        start: the folder to start from (the current directory).
+
+    Returns:
+        The first folder holding ``trackersync.yaml``/``.yml``, not looking past a
+        folder with ``.git`` nor the filesystem root; ``start`` when none does.
+    """
+    from trackersync.definitions.config_loader import CONFIG_NAMES
+
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if any((folder / name).is_file() for name in CONFIG_NAMES):
+            return folder
+        if (folder / ".git").exists():
+            break
+    return start
 
 
 @dataclass
@@ -78,18 +99,56 @@ class AppContext:
 
     @property
     def project_root(self) -> Path:
-        """The folder that holds the config file (the current directory by default)."""
+        """The project folder: where ``trackers_dir``, ``ids_file`` and ``.trackersync/`` are.
+
+        ``--config FILE`` wins (its folder). Otherwise, like git, the nearest folder from
+        the current directory upward that holds ``trackersync.yaml`` (or ``.yml``); the
+        search stops at a folder with ``.git`` (checked itself first) or the filesystem
+        root. When none is found, the current directory.
+        """
         if self.config_path is not None:
             return self.config_path.resolve().parent
-        return Path.cwd()
+        return find_project_root(Path.cwd())
+
+
+def interrupt_of(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C (or :class:`Terminated`) behind ``exc``: itself, or in its cause/context.
+
+    click turns a Ctrl-C into :class:`click.exceptions.Abort` (``from`` it in
+    ``Command.main``, with it as context in ``click.confirm``); apply turns it into an
+    :class:`~trackersync.errors.ApplyError` after flushing its report.
+    """
+    seen: BaseException | None = exc
+    for _ in range(10):  # cause/context chains are short; never loop on a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def exit_interrupted(interrupt: KeyboardInterrupt) -> NoReturn:
+    """Say ``Interrupted.`` (``Terminated.`` for SIGTERM) once on stderr; exit 130 / 143.
+
+    The only place that prints it: :func:`handle_errors` and the command group call it
+    for every path a Ctrl-C can take, and it ends the process.
+    """
+    if isinstance(interrupt, Terminated):
+        click.echo("Terminated.", err=True)
+        sys.exit(EXIT_TERMINATED)
+    click.echo("Interrupted.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def handle_errors(func: F) -> F:
     """Map trackersync errors to a one-line message on stderr and exit code 1.
 
-    Ctrl-C exits 130 and SIGTERM 143, also when apply turned them into an
-    :class:`~trackersync.errors.ApplyError` after flushing its report. Anything else
-    propagates (a bug: show the traceback).
+    Ctrl-C exits 130 and SIGTERM 143 (:func:`exit_interrupted`), also when apply turned
+    them into an :class:`~trackersync.errors.ApplyError` after flushing its report, or
+    click's prompt turned them into ``Abort``. An ``Abort`` without a Ctrl-C (end of
+    input at a prompt) goes on to the command group. Anything else propagates (a bug:
+    show the traceback).
     """
 
     @functools.wraps(func)
@@ -98,12 +157,14 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except TrackersyncError as exc:
             click.echo(f"Error: {exc}", err=True)
-            cause = exc.__cause__
-            if isinstance(cause, KeyboardInterrupt):
-                sys.exit(EXIT_TERMINATED if isinstance(cause, Terminated) else EXIT_INTERRUPTED)
+            interrupt = interrupt_of(exc)
+            if interrupt is not None:
+                exit_interrupted(interrupt)
             sys.exit(EXIT_ERROR)
-        except KeyboardInterrupt as exc:
-            click.echo("Interrupted.", err=True)
-            sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
+        except (KeyboardInterrupt, click.exceptions.Abort) as exc:
+            interrupt = interrupt_of(exc)
+            if interrupt is None:
+                raise
+            exit_interrupted(interrupt)
 
     return wrapper  # type: ignore[return-value]

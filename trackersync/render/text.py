@@ -11,7 +11,8 @@ Example (no colour)::
     - delete "Old Campaign" (id 5000000000000103, 5 phrases)
 
     Unmanaged (no file defines them; left alone): "Sales Notes"
-    Warning: ...
+    trackers/budget.yaml:1:7: warning: tracker "Budget" has 2 phrases; ...
+    warning: remote: 2 trackers share the name 'Dup' (ids ...); ...
 
     Plan: 1 to create, 1 to update, 1 to rename, 1 to delete.
 
@@ -21,12 +22,31 @@ green ``+``, yellow ``~``, red ``-``.
 
 from __future__ import annotations
 
+import re
+
 from trackersync.plan import Change, Plan
 from trackersync.secrets import mask_secrets
 
 _COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[33m"}
 _RESET = "\x1b[0m"
 _SIGN = {"create": "+", "update": "~", "rename": "~", "delete": "-"}
+
+
+#: ``path:line:col: `` at the start of a plan warning (definition warnings carry one).
+_LOCATION = re.compile(r"(?P<where>[^\n]+?:\d+:\d+): (?P<message>.*)", re.DOTALL)
+
+
+def warning_line(warning: str) -> str:
+    """Format one plan warning as ``validate`` does: ``path:line:col: warning: message``.
+
+    Warnings without a location (remote data, safety) become ``warning: message``. Used
+    for the text plan and, with ``--format json|markdown``, for stderr, so a warning
+    reads the same whether the plan succeeds or fails.
+    """
+    found = _LOCATION.fullmatch(warning)
+    if found is None:
+        return f"warning: {warning}"
+    return f"{found['where']}: warning: {found['message']}"
 
 
 def _paint(sign: str, text: str, color: bool) -> str:
@@ -71,11 +91,11 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.unmanaged:
         names = ", ".join(f'"{n}"' for n in plan.unmanaged)
         tail.append(f"Unmanaged (no file defines them; left alone): {names}")
-    tail += [_paint("!", f"Warning: {w}", color) for w in plan.warnings]
+    tail += [_paint("!", warning_line(mask_secrets(w)), color) for w in plan.warnings]
     if tail:
         lines += ([""] if lines else []) + tail
     lines += ([""] if lines else []) + [summary_line(plan)]
     return "\n".join(lines)
 
 
-__all__ = ["change_lines", "render_text", "summary_line"]
+__all__ = ["change_lines", "render_text", "summary_line", "warning_line"]
