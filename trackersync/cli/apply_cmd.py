@@ -50,7 +50,8 @@ def _report_failure(exc: ApplyError, result: PlanResult) -> None:
     """Print the status table and what actually happened (C12, C14) to stderr."""
     if exc.report is None:
         return
-    click.echo("Apply stopped; status of each operation:", err=True)
+    head = "Apply finished, but did not converge" if exc.report.verified else "Apply stopped"
+    click.echo(f"{head}; status of each operation:", err=True)
     click.echo(exc.report.table(), err=True)
     click.echo(exc.report.summary(), err=True)
     if exc.report.ids:
