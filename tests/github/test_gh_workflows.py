@@ -152,3 +152,10 @@ def test_actionlint_passes() -> None:
     result = subprocess.run([binary, *files], capture_output=True, text=True, timeout=60,
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ids_artifact_is_uploaded_even_after_a_failed_apply() -> None:
+    doc = load(WORKFLOWS / "trackers-apply.yml")
+    upload = [s for s in doc["jobs"]["apply"]["steps"] if s.get("name") == "Upload the ids file"]
+    assert len(upload) == 1
+    assert "always()" in upload[0]["if"]  # a partial apply still records what exists
