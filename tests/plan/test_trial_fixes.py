@@ -83,7 +83,9 @@ def test_merge_on_put_table_and_counts_say_what_happened_c14(
     result = _run(project, "apply", "--auto-approve")
     assert result.exit_code == 1
     assert "did not converge" in result.stderr
-    table = result.stderr.split("status of each operation:\n")[1].splitlines()
+    head, rest = result.stderr.split("; status of each operation:\n")
+    assert head.endswith("Apply finished, but did not converge")  # nothing stopped it
+    table = rest.splitlines()
     assert table[0] == ('  not converged  update "Merged" (id 5000000000000010): '
                         "phrases still present: ['p old']")
     assert table[1] == '  done           create "Fresh"'
