@@ -163,3 +163,50 @@ def api(api_target: ApiTarget) -> Iterator[Api]:
             client.cleanup()
     finally:
         client.session.close()
+
+
+@pytest.fixture(autouse=True)
+def secret_scan(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[None]:
+    """Every test, every command: no app secret or issued token in what it printed.
+
+    Records each access token the client obtains (and the app secret it used), captures
+    stdout/stderr, every log record at DEBUG, and the output of every in-process CLI run
+    (``CliRunner.invoke``), and fails the test if any of those values appears. The one
+    allowed sighting is the ``::add-mask::`` line GitHub Actions needs (on stderr).
+    Source: DEVELOPERS "Secrets ... never appear in output, logs, plan files or PR
+    comments"; case C15.
+    """
+    from click.testing import CliRunner
+
+    from trackersync.client import auth
+
+    secrets: set[str] = set()
+    outputs: list[str] = []
+    announce = auth.TokenManager._announce
+
+    def recording(self: auth.TokenManager, token: str) -> None:
+        secrets.add(token)
+        if self._creds.renewable:
+            secrets.add(self._creds.token_request_body()["appSecret"])
+        announce(self, token)
+
+    invoke = CliRunner.invoke
+
+    def recording_invoke(self: CliRunner, *args: Any, **kwargs: Any) -> Any:
+        result = invoke(self, *args, **kwargs)
+        outputs.append(result.output)
+        return result
+
+    monkeypatch.setattr(auth.TokenManager, "_announce", recording)
+    monkeypatch.setattr(CliRunner, "invoke", recording_invoke)
+    caplog.set_level("DEBUG")
+    yield
+    out, err = capsys.readouterr()
+    text = "\n".join([out, err, caplog.text, *outputs])
+    kept = "\n".join(line for line in text.splitlines() if "::add-mask::" not in line)
+    leaked = sorted(s for s in secrets if s in kept)
+    assert not leaked, f"{len(leaked)} secret value(s) appeared in the test's output"

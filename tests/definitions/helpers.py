@@ -9,7 +9,7 @@ from trackersync.config import Config
 from trackersync.definitions import DefinitionSet, load_definitions
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CASES = Path(__file__).parents[2] / ".." / "shared" / "cases"
+CASES = Path(__file__).parents[1] / "cases"
 
 
 def write(root: Path, rel: str, text: str | bytes) -> Path:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.definitions.helpers import CASES, load, rows
 
 SCENARIOS = CASES / "scenarios"
-pytestmark = pytest.mark.skipif(not SCENARIOS.is_dir(), reason="shared/cases absent")
 
 
 def case(name: str) -> list[tuple]:

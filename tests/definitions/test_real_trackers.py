@@ -1,4 +1,4 @@
-"""Every tracker in ../shared/cases/real-trackers.json through ``validate``, both profiles.
+"""Every tracker in tests/cases/real-trackers.json through ``validate``, both profiles.
 
 The file records, per tracker, the characters outside the 2022 rules: the field
 ``chars_outside_relaxed_rule`` is the rule with the dash (``. ' -``), which is our
@@ -21,8 +21,7 @@ from trackersync.definitions import dump_tracker_yaml
 from trackersync.model import Tracker
 
 REAL = CASES / "real-trackers.json"
-TRACKERS: list[dict[str, Any]] = json.loads(REAL.read_text("utf-8")) if REAL.is_file() else []
-pytestmark = pytest.mark.skipif(not TRACKERS, reason="shared/cases/real-trackers.json absent")
+TRACKERS: list[dict[str, Any]] = json.loads(REAL.read_text("utf-8"))
 
 
 def validate(tmp: Path, item: dict[str, Any], rules: str) -> tuple[int, list[dict[str, Any]]]:
