@@ -20,6 +20,26 @@ Each folder ``tests/scenarios/NNN-name/`` holds:
 
 Every scenario ends with ``plan`` (with ``plan_args``) and asserts ``No changes.``:
 apply-then-plan is always empty.
+
+The real-world cases (tests/cases/scenarios) they cover:
+
+======  ===========================================================================
+case    scenario folders
+======  ===========================================================================
+C04     002-order-only (order-only differences are no change)
+C07     019-empty-remote-guard, 020-odd-listing (failed/odd listing is never "empty")
+C08     009-prune-ownership, 010-prune-flag-ignore (unmanaged trackers survive)
+C09     012-delete-threshold (mass-delete guard)
+C10     018-faults-during-apply (commit-then-502, 503 on PUT); tests/client/test_create.py
+C11     tests/client/test_retries.py (429 storms, Retry-After, serial requests)
+C12     017-partial-apply (stop, report, ids for what exists, rerun converges)
+C13     014-stale-plan, 015-stale-plan-twice
+C14     016-merge-on-put (non-convergence detected)
+C16     022-exit-codes
+C19     005-case-only-rename .. 008-case-only-recorded
+C21     023-bulk-chunks (1 MB chunking, request floor)
+C25     013-account-limit
+======  ===========================================================================
 """
 
 from __future__ import annotations
