@@ -31,7 +31,7 @@ def main() -> int:
     parser.add_argument("--input")
     args = parser.parse_args()
     state_path = os.environ["FAKE_GH_STATE"]
-    state = {"comments": [], "calls": []}
+    state: dict = {"comments": [], "calls": []}
     if os.path.exists(state_path):
         with open(state_path, encoding="utf-8") as fh:
             state = json.load(fh)

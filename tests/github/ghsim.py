@@ -14,8 +14,12 @@ The rule for ``uses:`` steps (what cannot run off GitHub):
   prepared by the test and the project's virtualenv is first on ``PATH``;
 * ``actions/upload-artifact`` / ``download-artifact`` copy files to / from a local
   artifact store (``Runner.artifacts/<name>/``), failing like GitHub when
-  ``if-no-files-found: error`` finds nothing;
+  ``if-no-files-found: error`` finds nothing or the artifact to download does not exist;
 * any other ``uses:`` fails the run (add a rule here first).
+
+A step with ``continue-on-error: true`` that fails has outcome ``failure`` but
+conclusion ``success`` and does not fail the job. A job's ``if:`` without a status
+function implies ``success()``, which is false when a job it ``needs`` failed.
 
 Programs that need the network are stubs on ``PATH``: ``pip`` logs its arguments
 to ``stubs/pip.log``; ``gh`` is :mod:`fake_gh` (issue comments in a JSON file).
@@ -135,6 +139,10 @@ class StepResult:
     outcome: str  # success | failure | skipped
     outputs: dict[str, str] = field(default_factory=dict)
     log: str = ""
+    conclusion: str = ""  # outcome, except success for a failure with continue-on-error
+
+    def __post_init__(self) -> None:
+        self.conclusion = self.conclusion or self.outcome
 
 
 @dataclass
@@ -167,6 +175,7 @@ class Runner:
     inputs: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
     repository: str = "octo/trackers"
+    sha: str = "0123456789abcdef0123456789abcdef01234567"
 
     def __post_init__(self) -> None:
         self.temp = self.home / "runner-temp"
@@ -188,6 +197,7 @@ class Runner:
             "HOME": str(self.home), "LANG": "C.UTF-8", "CI": "true", "GITHUB_ACTIONS": "true",
             "GITHUB_WORKSPACE": str(self.workspace), "GITHUB_REPOSITORY": self.repository,
             "GITHUB_EVENT_NAME": self.event_name, "GITHUB_EVENT_PATH": str(self.event_path),
+            "GITHUB_SHA": self.sha, "GITHUB_REF_NAME": "main",
             "RUNNER_TEMP": str(self.temp), "RUNNER_OS": "Linux", "STUB_LOG_DIR": str(self.stubs),
             "FAKE_GH_STATE": str(self.home / "gh-state.json"),
         }
@@ -199,10 +209,11 @@ class Runner:
         return {
             "github": {"event_name": self.event_name, "event": self.event,
                        "repository": self.repository, "token": "fake-github-token",
-                       "workspace": str(self.workspace), "ref_name": "main"},
+                       "workspace": str(self.workspace), "ref_name": "main",
+                       "sha": self.sha, "server_url": "https://github.com"},
             "secrets": self.secrets, "vars": {}, "env": env, "inputs": inputs,
             "runner": {"temp": str(self.temp), "os": "Linux"},
-            "steps": {k: {"outputs": v.outputs, "outcome": v.outcome, "conclusion": v.outcome}
+            "steps": {k: {"outputs": v.outputs, "outcome": v.outcome, "conclusion": v.conclusion}
                       for k, v in steps.items()},
             "needs": {k: {"outputs": v.outputs, "result": v.result} for k, v in needs.items()},
         }
@@ -218,12 +229,13 @@ class Runner:
         ctx = self.contexts(env, {}, needs, self.inputs)
         for scope in (doc.get("env") or {}, job.get("env") or {}):
             env.update({k: interpolate(v, ctx) for k, v in scope.items()})
-        if "if" in job and not condition(job["if"], ctx, "success"):
+        needs_ok = all(n.result in ("success", "skipped") for n in needs.values())
+        if not condition(job.get("if", "success()"), ctx, "success" if needs_ok else "failure"):
             return JobResult("skipped", [], {}, "")
         results, summary = self.run_steps(job["steps"], env, needs, self.inputs, None)
         ctx = self.contexts(env, dict(results), needs, self.inputs)
         outputs = {k: interpolate(v, ctx) for k, v in (job.get("outputs") or {}).items()}
-        failed = any(r.outcome == "failure" for _, r in results)
+        failed = any(r.conclusion == "failure" for _, r in results)
         return JobResult("failure" if failed else "success", [r for _, r in results],
                          outputs, summary)
 
@@ -242,8 +254,10 @@ class Runner:
             step_env.update({k: interpolate(v, ctx) for k, v in (step.get("env") or {}).items()})
             result, step_summary = self.run_step(step, name, step_env, ctx, needs, action_path)
             summary += step_summary
+            if result.outcome == "failure" and step.get("continue-on-error"):
+                result.conclusion = "success"
             results.append((step.get("id", f"_{index}"), result))
-            if result.outcome == "failure" and not step.get("continue-on-error"):
+            if result.conclusion == "failure":
                 status = "failure"
         return results, summary
 
@@ -263,6 +277,9 @@ class Runner:
             return self.upload(name, with_), ""
         if action == "actions/download-artifact":
             target = self.workspace / with_.get("path", ".")
+            if not (self.artifacts / with_["name"]).is_dir():
+                return StepResult(name, "failure", log="Unable to download artifact(s): "
+                                  f"Artifact not found for name: {with_['name']}"), ""
             shutil.copytree(self.artifacts / with_["name"], target, dirs_exist_ok=True)
             return StepResult(name, "success"), ""
         raise ExpressionError(f"no ghsim rule for uses: {uses}")
@@ -304,7 +321,7 @@ class Runner:
         results, summary = self.run_steps(doc["runs"]["steps"], dict(env), needs, inputs, path)
         ctx = self.contexts(env, dict(results), needs, inputs)
         outputs = {k: interpolate(v["value"], ctx) for k, v in (doc.get("outputs") or {}).items()}
-        failed = any(r.outcome == "failure" for _, r in results)
+        failed = any(r.conclusion == "failure" for _, r in results)
         log = "\n".join(r.log for _, r in results)
         return StepResult(name, "failure" if failed else "success", outputs, log), summary
 

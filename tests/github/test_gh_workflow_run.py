@@ -10,7 +10,6 @@ points at the emulator like a runner variable would.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -22,59 +21,20 @@ from trackersync.emulator import EmulatorServer
 from trackersync.plan import Plan
 from trackersync.render.markdown import MARKER
 
-from .ghsim import JobResult, Runner
-
-ROOT = Path(__file__).resolve().parents[2]
-PLAN_WF = ROOT / ".github" / "workflows" / "trackers-plan.yml"
-APPLY_WF = ROOT / ".github" / "workflows" / "trackers-apply.yml"
-TRACKER_FILES = ("budget.yaml", "promotion-mention.yaml", "approval.yaml")
-PR_EVENT = {"pull_request": {"number": 7}, "number": 7}
+from .helpers import (
+    APPLY_WF,
+    BOT,
+    PLAN_WF,
+    PR_EVENT,
+    assert_no_secret,
+    clone,
+    git_remote,
+    make_runner,
+    remote_log,
+    step,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A repository created from this one: .github/ and three tracker files."""
-    ws = tmp_path / "ws"
-    shutil.copytree(ROOT / ".github", ws / ".github")
-    (ws / "trackers").mkdir()
-    for name in TRACKER_FILES:
-        shutil.copy(ROOT / "trackers" / name, ws / "trackers" / name)
-    return ws
-
-
-def make_runner(tmp_path: Path, ws: Path, emulator: EmulatorServer, event_name: str,
-                event: dict[str, object] | None = None, **kw: object) -> Runner:
-    home = tmp_path / f"home-{event_name}-{len(list(tmp_path.glob('home-*')))}"
-    return Runner(
-        workspace=ws, home=home, event_name=event_name, event=event or {},
-        secrets={"SYMBL_APP_ID": emulator.app_id, "SYMBL_APP_SECRET": emulator.app_secret},
-        extra_env={"SYMBL_API_URL": emulator.url}, **kw,  # type: ignore[arg-type]
-    )
-
-
-def assert_no_secret(runner: Runner, emulator: EmulatorServer, *jobs: JobResult) -> None:
-    """Case C15: the app secret appears nowhere; a token handed to the runner with
-    ::add-mask:: appears nowhere but in that command (not in summaries, outputs, files)."""
-    masked = [m for job in jobs for m in re.findall(r"^::add-mask::(.+)$", job.log, re.M)]
-    files = [p for p in [*runner.artifacts.rglob("*"), *runner.home.glob("*.json")]
-             if p.is_file()]
-    for secret in [emulator.app_secret, *masked]:
-        for job in jobs:
-            assert secret not in job.summary
-            assert secret not in json.dumps(job.outputs)
-            assert all(secret not in json.dumps(s.outputs) for s in job.steps)
-        for path in files:
-            assert secret not in path.read_text(encoding="utf-8", errors="replace")
-    for job in jobs:
-        assert emulator.app_secret not in job.log
-        unmasked_log = re.sub(r"^::add-mask::.*$", "", job.log, flags=re.M)
-        assert all(token not in unmasked_log for token in masked)
-
-
-def step(job: JobResult, name: str):  # type: ignore[no-untyped-def]
-    return next(s for s in job.steps if s.name == name)
 
 
 def test_plan_workflow_plans_comments_once_and_updates_in_place(
@@ -137,7 +97,9 @@ def test_plan_workflow_invalid_files_become_annotations_and_stop(
 def test_apply_then_ids_then_drift_check(
     tmp_path: Path, workspace: Path, emulator: EmulatorServer
 ) -> None:
-    push = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    origin = git_remote(tmp_path, workspace)
+    checkout = clone(origin, tmp_path / "checkout")
+    push = make_runner(tmp_path, checkout, emulator, "push", {"ref": "refs/heads/main"})
     assert push.run_job(APPLY_WF, "drift").result == "skipped"
     apply = push.run_job(APPLY_WF, "apply")
     assert apply.result == "success", apply.log
@@ -147,11 +109,15 @@ def test_apply_then_ids_then_drift_check(
     assert sorted(t["id"] for t in ids["trackers"]) == sorted(remote.values())
     ids_file = json.loads((push.artifacts / "trackersync-ids" / "trackers.ids.json").read_text())
     assert ids_file["names"] == remote
+    assert apply.outputs["ids-file"] == str(checkout.resolve() / "trackers.ids.json")
+    # Recorded in the repository: the next run's checkout starts from it.
+    assert remote_log(origin)[0] == (BOT, "trackersync: record tracker IDs after apply",
+                                     ["trackers.ids.json"])
     assert "### trackersync apply (exit code 0)" in apply.summary
     assert "### Tracker IDs" in apply.summary and remote["Budget"] in apply.summary
     assert step(apply, "Apply").outputs["exit-code"] == "0"
 
-    nightly = make_runner(tmp_path, workspace, emulator, "schedule")
+    nightly = make_runner(tmp_path, clone(origin, tmp_path / "nightly"), emulator, "schedule")
     assert nightly.run_job(APPLY_WF, "apply").result == "skipped"
     calm = nightly.run_job(APPLY_WF, "drift")
     assert calm.result == "success", calm.log

@@ -101,8 +101,8 @@ def test_apply_workflow_triggers_permissions_concurrency() -> None:
     apply, drift = doc["jobs"]["apply"], doc["jobs"]["drift"]
     assert apply["concurrency"] == {"group": "trackers-apply", "cancel-in-progress": False}
     assert drift["concurrency"]["group"] != apply["concurrency"]["group"]
-    for job in (apply, drift):
-        assert job["permissions"] == {"contents": "read"}
+    assert apply["permissions"] == {"contents": "write"}  # the ids file commit, nothing else
+    assert drift["permissions"] == {"contents": "read"}
     assert "github.event_name == 'push'" in apply["if"]
     assert "github.event_name == 'schedule'" in drift["if"]
     apply_steps = {s.get("id"): s for s in apply["steps"]}
@@ -111,6 +111,8 @@ def test_apply_workflow_triggers_permissions_concurrency() -> None:
     assert apply["outputs"]["tracker-ids"] == "${{ steps.ids.outputs.tracker-ids }}"
     uploads = [s for s in apply["steps"] if str(s.get("uses", "")).startswith("actions/upload")]
     assert uploads and uploads[0]["with"]["name"] == "trackersync-ids"
+    assert uploads[0]["with"]["path"] == "${{ steps.apply.outputs.ids-file }}"
+    assert "trackers.ids.json" not in str(apply)  # the path comes from the action
     fail = drift["steps"][-1]
     assert "exit 1" in fail["run"] and "::error" in fail["run"]
 
@@ -159,3 +161,58 @@ def test_ids_artifact_is_uploaded_even_after_a_failed_apply() -> None:
     upload = [s for s in doc["jobs"]["apply"]["steps"] if s.get("name") == "Upload the ids file"]
     assert len(upload) == 1
     assert "always()" in upload[0]["if"]  # a partial apply still records what exists
+
+
+def _jobs() -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path.name, job_id, job) for path in sorted(WORKFLOWS.glob("*.yml"))
+            for job_id, job in load(path)["jobs"].items()]
+
+
+def test_least_privilege_write_permissions() -> None:
+    """Only the apply job may write contents (the ids file commit) and only the comment
+    job may write pull requests; every top-level default is read-only or empty."""
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        assert "write" not in str(load(path)["permissions"]), path.name
+    writers = {(name, job_id, scope) for name, job_id, job in _jobs()
+               for scope, level in (job.get("permissions") or {}).items() if level == "write"}
+    assert writers == {("trackers-apply.yml", "apply", "contents"),
+                       ("trackers-plan.yml", "comment", "pull-requests")}
+
+
+def test_the_write_token_reaches_only_the_steps_that_need_it() -> None:
+    """Checkouts never persist the token; github.token appears only in the env of the
+    ids file commit (apply) and of the comment step (plan), never beside Symbl secrets."""
+    users = []
+    for name, job_id, job in _jobs():
+        for step in job["steps"]:
+            if str(step.get("uses", "")).startswith("actions/checkout"):
+                assert step["with"]["persist-credentials"] is False, (name, job_id)
+            if "github.token" in str(step):
+                assert "github.token" not in str(step.get("with", {}))
+                assert "secrets." not in str(step), (name, step.get("name"))
+                users.append((name, job_id, step.get("name")))
+    assert users == [("trackers-apply.yml", "apply", "Commit the ids file"),
+                     ("trackers-plan.yml", "comment", "Create or update the plan comment")]
+
+
+def test_ids_file_commit_step_commits_only_the_ids_file() -> None:
+    doc = load(WORKFLOWS / "trackers-apply.yml")
+    commit = [s for s in doc["jobs"]["apply"]["steps"] if s.get("name") == "Commit the ids file"]
+    assert len(commit) == 1
+    assert "always()" in commit[0]["if"] and "steps.apply.outputs.ids-file" in commit[0]["if"]
+    assert commit[0]["env"]["IDS_FILES"] == "${{ steps.apply.outputs.ids-file }}"
+    assert commit[0]["env"]["GIT_TOKEN"] == "${{ github.token }}"
+    script = (ACTION.parent / "commit-ids.sh").read_text(encoding="utf-8")
+    code = [ln for ln in script.splitlines() if not ln.lstrip().startswith("#")]
+    assert not [ln for ln in code if re.search(r"git (add|commit).* (-A|--all|-a|\.)( |$)", ln)]
+    assert any("commit" in ln and "--only" in ln for ln in code)
+    assert not [ln for ln in code if "GIT_TOKEN" in ln and "echo" in ln]
+
+
+def test_comment_job_runs_after_a_failed_plan_but_not_a_cancelled_one() -> None:
+    doc = load(WORKFLOWS / "trackers-plan.yml")
+    plan, comment = doc["jobs"]["plan"], doc["jobs"]["comment"]
+    assert "!cancelled()" in comment["if"] and "needs.plan.result == 'failure'" in comment["if"]
+    upload = [s for s in plan["steps"] if s.get("name") == "Upload the error report"]
+    assert upload and upload[0]["if"] == "failure()"
+    assert upload[0]["with"]["name"] == "trackersync-plan-error"

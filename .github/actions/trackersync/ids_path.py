@@ -1,0 +1,37 @@
+"""Print the path of the ids_file that ``trackersync apply`` writes (run by run.sh).
+
+Usage: ``python3 ids_path.py [ENV]`` from the folder trackersync runs in.
+
+Asks trackersync itself, so the answer follows ``ids_file:`` in trackersync.yaml and the
+per-environment name (``trackers.ids.ENV.json``): the project root is found like the CLI
+finds it, the config is loaded, and ``trackersync.ids.ids_file_path`` makes the path.
+Prints an absolute path. Exits 1 (with trackersync's message on stderr) when the
+config cannot be loaded; apply reports the same error itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from trackersync.cli.common import find_project_root
+from trackersync.definitions import load_config
+from trackersync.errors import TrackersyncError
+from trackersync.ids import ids_file_path
+
+
+def main(argv: list[str]) -> int:
+    """Print the ids_file path for the environment ``argv[1]`` (default account if empty)."""
+    env = argv[1] if len(argv) > 1 and argv[1] else None
+    root = find_project_root(Path.cwd())
+    try:
+        config = load_config(None, root)
+    except TrackersyncError as exc:
+        print(f"ids_path: {exc}", file=sys.stderr)
+        return 1
+    print(ids_file_path(root.resolve(), config.ids_file, env))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

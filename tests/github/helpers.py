@@ -1,0 +1,109 @@
+"""Shared pieces of the ghsim tests: a workspace made from this repository, runners,
+the secret check, and git repositories that stand in for GitHub's remote.
+
+``git_remote`` makes a bare repository (the "GitHub" side) holding one commit of the
+workspace; ``clone`` makes a fresh checkout of it, as ``actions/checkout`` does for each
+run, with ``origin`` pointing at the bare repository (a local path: the credential
+helper of commit-ids.sh is never asked).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from trackersync.emulator import EmulatorServer
+
+from .ghsim import JobResult, Runner, StepResult
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN_WF = ROOT / ".github" / "workflows" / "trackers-plan.yml"
+APPLY_WF = ROOT / ".github" / "workflows" / "trackers-apply.yml"
+TRACKER_FILES = ("budget.yaml", "promotion-mention.yaml", "approval.yaml")
+PR_EVENT = {"pull_request": {"number": 7, "head": {"sha": "feedc0de" * 5}}, "number": 7}
+BOT = "github-actions[bot]"
+
+
+def make_workspace(ws: Path) -> Path:
+    """A repository created from this one: .github/ and three tracker files."""
+    shutil.copytree(ROOT / ".github", ws / ".github")
+    (ws / "trackers").mkdir()
+    for name in TRACKER_FILES:
+        shutil.copy(ROOT / "trackers" / name, ws / "trackers" / name)
+    return ws
+
+
+def make_runner(tmp_path: Path, ws: Path, emulator: EmulatorServer, event_name: str,
+                event: dict[str, object] | None = None, **kw: object) -> Runner:
+    home = tmp_path / f"home-{event_name}-{len(list(tmp_path.glob('home-*')))}"
+    return Runner(
+        workspace=ws, home=home, event_name=event_name, event=event or {},
+        secrets={"SYMBL_APP_ID": emulator.app_id, "SYMBL_APP_SECRET": emulator.app_secret},
+        extra_env={"SYMBL_API_URL": emulator.url}, **kw,  # type: ignore[arg-type]
+    )
+
+
+def assert_no_secret(runner: Runner, emulator: EmulatorServer, *jobs: JobResult) -> None:
+    """Case C15: the app secret appears nowhere; a token handed to the runner with
+    ::add-mask:: appears nowhere but in that command (not in summaries, outputs, files)."""
+    masked = [m for job in jobs for m in re.findall(r"^::add-mask::(.+)$", job.log, re.M)]
+    files = [p for p in [*runner.artifacts.rglob("*"), *runner.home.glob("*.json")]
+             if p.is_file()]
+    for secret in [emulator.app_secret, *masked]:
+        for job in jobs:
+            assert secret not in job.summary
+            assert secret not in json.dumps(job.outputs)
+            assert all(secret not in json.dumps(s.outputs) for s in job.steps)
+        for path in files:
+            assert secret not in path.read_text(encoding="utf-8", errors="replace")
+    for job in jobs:
+        assert emulator.app_secret not in job.log
+        unmasked_log = re.sub(r"^::add-mask::.*$", "", job.log, flags=re.M)
+        assert all(token not in unmasked_log for token in masked)
+
+
+def step(job: JobResult, name: str) -> StepResult:
+    return next(s for s in job.steps if s.name == name)
+
+
+# -- git: a bare "GitHub" remote and fresh checkouts ------------------------------------
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with no user/system config; return stdout (raises on failure)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd),
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "LANG": "C",
+           "GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
+           "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.com"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          check=True, timeout=30).stdout
+
+
+def git_remote(tmp_path: Path, source: Path) -> Path:
+    """A bare repository (branch main) whose one commit holds ``source``'s files."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    git(source, "init", "--quiet", "-b", "main")
+    git(source, "add", ".")
+    git(source, "commit", "--quiet", "-m", "initial")
+    git(source, "push", "--quiet", str(remote), "main")
+    shutil.rmtree(source / ".git")
+    return remote
+
+
+def clone(remote: Path, dest: Path) -> Path:
+    """A fresh checkout of ``remote``'s main, as actions/checkout makes for each run."""
+    git(remote.parent, "clone", "--quiet", "-b", "main", str(remote), str(dest))
+    return dest
+
+
+def remote_log(remote: Path) -> list[tuple[str, str, list[str]]]:
+    """``(author, subject, changed files)`` of each commit on the remote's main, newest first."""
+    out = []
+    for sha in git(remote, "rev-list", "main").split():
+        author, subject = git(remote, "log", "-1", "--format=%an%n%s", sha).splitlines()
+        files = git(remote, "show", "--format=", "--name-only", sha).split()
+        out.append((author, subject, files))
+    return out
