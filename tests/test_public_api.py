@@ -22,13 +22,16 @@ PUBLIC = {
                            "check_deletes", "check_listing", "delete_problems"],
     "trackersync.secrets": ["MASK", "looks_secret", "mask_secrets"],
     "trackersync.render": ["FORMATS", "render_plan"],
-    "trackersync.render.text": ["change_lines", "render_text", "summary_line", "warning_line"],
+    "trackersync.render.text": ["change_lines", "render_text", "split_location", "summary_line",
+                                "warning_line"],
     "trackersync.render.json": ["render_json"],
     "trackersync.render.markdown": ["DEFAULT_FULL_PLAN_HINT", "GITHUB_COMMENT_LIMIT", "MARKER",
-                                    "MASK", "ZWJ", "code_block", "diff_lines", "escape_text",
-                                    "mask_secrets", "render_markdown"],
-    "trackersync.pipeline": ["PlanOptions", "PlanResult", "TrackerRemote", "build_plan",
-                             "check_not_ignored", "make_plan"],
+                                    "MASK", "ZWJ", "code_block", "diff_lines", "escape_path",
+                                    "escape_text", "escape_warning", "mask_secrets",
+                                    "render_markdown"],
+    "trackersync.pipeline": ["MissingIdsFile", "PlanOptions", "PlanResult", "TrackerRemote",
+                             "build_plan", "check_not_ignored", "make_plan",
+                             "missing_ids_file", "strict_warnings"],
 }
 
 

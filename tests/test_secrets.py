@@ -37,6 +37,25 @@ def test_ordinary_phrases_and_guids_are_left_alone(text: str) -> None:
     assert not looks_secret(text)
 
 
+GUID = "3f2b8c1e-9a4d-4c1e-8f2b-1234567890ab"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"test-tracker-{GUID}", f"trackers/test-tracker-{GUID}.yaml:2:7: warning",
+     f"{GUID}-{GUID}", f"trackers/sales/nightly-run-{GUID}-copy.yaml"],
+)
+def test_a_long_word_is_judged_without_its_guids(text: str) -> None:
+    assert mask_secrets(text) == text
+
+
+@pytest.mark.parametrize("token", TOKENS[:4])
+def test_a_token_next_to_a_guid_is_still_masked(token: str) -> None:
+    assert looks_secret(f"{token}-{GUID}")
+    assert looks_secret(f"{GUID}_{token}")
+    assert token not in mask_secrets(f"key {GUID}{token} end")
+
+
 def test_validate_flags_and_plan_masks_every_token(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -107,6 +107,12 @@ def _same_phrases(remote: RemoteTracker, desired: DesiredTracker) -> bool:
 def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
     """Return ``(added, removed)`` phrases between two vocabularies, each sorted.
 
+    Both sides are compared whitespace-normalised (:func:`comparable`), as whole
+    vocabularies are: a remote ``"hello there  "`` is the file's ``hello there``, so
+    once any phrase of a tracker changes, whitespace-only variants still do not show
+    as added or removed (the remote whitespace is reported as a warning instead).
+    Phrases are returned in normalised form.
+
     Uses deepdiff on the two phrase sets (tree view; order is never a change). Call it only for
     trackers whose phrase sets differ: deepdiff is the slow part of a plan.
 
@@ -115,7 +121,7 @@ def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list
     """
     from deepdiff import DeepDiff
 
-    before, after = set(old), set(new)
+    before, after = set(comparable(old)), set(comparable(new))
     common = before & after  # unchanged phrases need no diffing: keeps deepdiff fast
     try:
         delta = DeepDiff(before - common, after - common, view="tree")
@@ -279,7 +285,11 @@ class _Matcher:
         removed: list[str] = []
         if not _same_phrases(remote, tracker):
             added, removed = phrase_diff(remote.vocabulary, tracker.vocabulary)
-        protect = tracker.protect or remote.id in self.opts.protected_ids
+        recorded = remote.id in self.opts.protected_ids
+        # A rename is refused only when the tracker renamed away was recorded as
+        # protected; the file's own ``protect: true`` protects the new name, and does
+        # not forbid the rename that brings it there.
+        protect = recorded if action == "rename" else tracker.protect or recorded
         self.result.changes.append(
             Change(
                 action="rename" if action == "rename" else "update",

@@ -19,7 +19,7 @@ from trackersync.diff import DiffOptions, diff_trackers
 from trackersync.errors import PlanError
 from trackersync.ids import IdsRecord, ids_file_path, read_ids_file
 from trackersync.model import DesiredTracker, Problem, RemoteTracker, Tracker
-from trackersync.plan import Plan, fingerprint_of, summarise
+from trackersync.plan import Change, Plan, fingerprint_of, summarise
 from trackersync.safety import Allowances, check_account_limit, check_listing, delete_problems
 
 
@@ -129,7 +129,9 @@ def make_plan(
     check_listing(listing, len(record.names) if record else 0, opts.allowances)
     warnings = [f"{p.source}: {p.message}" if p.source else p.message
                 for p in definitions.problems if p.severity == "warning"]
-    plan = build_plan(definitions.trackers, listing, config, opts, record, warnings)
+    missing = None if record is not None else missing_ids_file(root, ids_path, opts.env, config)
+    plan = build_plan(definitions.trackers, listing, config, opts, record, warnings,
+                      missing_ids=missing)
     check_account_limit(plan, config.account_limit)
     return PlanResult(plan, list(definitions.trackers), listing, ids_path, record,
                       list(definitions.problems))
@@ -160,6 +162,73 @@ def check_not_ignored(desired: Sequence[DesiredTracker], globs: Sequence[str]) -
         raise PlanError("cannot plan:\n  " + "\n  ".join(clashes))
 
 
+@dataclass(frozen=True)
+class MissingIdsFile:
+    """The environment's ``ids_file`` does not exist (what :func:`build_plan` warns about).
+
+    Attributes:
+        path: where it was looked for, as shown to the user (relative to the project root
+            when inside it), e.g. ``trackers.ids.prod.json``.
+        others: ids files of the other accounts that do exist, each described, e.g.
+            ``trackers.ids.json for the default account``.
+    """
+
+    path: str
+    others: tuple[str, ...] = ()
+
+    def warning(self, deletes: int) -> str:
+        """The plan warning when pruning without an ownership record (C08)."""
+        text = (
+            f"no ids_file at {self.path}: prune counts every unmanaged tracker as owned "
+            f"({deletes} would be deleted); run apply without --prune first to record "
+            "what this repository owns"
+        )
+        return text + "".join(f"; found {other}" for other in self.others)
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def missing_ids_file(
+    root: Path, ids_path: Path, env: str | None, config: Config
+) -> MissingIdsFile | None:
+    """Describe a missing ``ids_file`` and the other accounts' ids files that exist.
+
+    With ``--env NAME`` the default account's file (``trackers.ids.json``) is looked for
+    next to ``ids_path``; without, each configured environment's
+    (``trackers.ids.NAME.json``). A file for another account never counts for this one
+    (README "Safety and pruning"), but finding one usually means a wrong ``--env``.
+
+    Args:
+        root: the project root (paths are shown relative to it).
+        ids_path: this environment's ids_file (``trackers.ids.json``,
+            ``trackers.ids.NAME.json``, or the embedded emulator's own).
+        env: ``--env NAME`` or ``None``.
+        config: for the names of ``environments``.
+
+    Returns:
+        ``None`` when ``ids_path`` exists, else what :func:`build_plan` warns with.
+    """
+    if ids_path.exists():
+        return None
+    stem, suffix = ids_path.stem, ids_path.suffix or ".json"
+    others: list[str] = []
+    if env and stem.endswith(f".{env}"):
+        default = ids_path.with_name(f"{stem[: -len(env) - 1]}{suffix}")
+        if default.exists():
+            others.append(f"{_shown(root, default)} for the default account")
+    elif not env:
+        for name in sorted(config.environments):
+            sibling = ids_path.with_name(f"{stem}.{name}{suffix}")
+            if sibling.exists():
+                others.append(f"{_shown(root, sibling)} for environment {name!r}")
+    return MissingIdsFile(_shown(root, ids_path), tuple(others))
+
+
 def build_plan(
     desired: Sequence[DesiredTracker],
     listing: Sequence[RemoteTracker],
@@ -167,11 +236,16 @@ def build_plan(
     options: PlanOptions,
     record: IdsRecord | None = None,
     warnings: Sequence[str] = (),
+    *,
+    missing_ids: MissingIdsFile | None = None,
 ) -> Plan:
     """Diff both sides and assemble the :class:`Plan` (pure; no I/O).
 
     Safety refusals that ``--allow-*`` flags can lift are recorded as warnings
     ("apply will refuse: ..."); :func:`trackersync.safety.check_deletes` enforces them.
+    When pruning while ``missing_ids`` says there is no ``ids_file``, a warning says
+    that every unmanaged tracker counts as owned and how many would be deleted (prune
+    semantics are unchanged: before the first apply everything unmanaged is owned).
     """
     prune = config.prune if options.prune is None else options.prune
     diff_options = DiffOptions(
@@ -181,6 +255,9 @@ def build_plan(
         protected_ids=record.protected_ids if record else frozenset(),
     )
     result = diff_trackers(desired, listing, diff_options)
+    if prune and missing_ids is not None:
+        deletes = sum(1 for change in result.changes if change.action == "delete")
+        result.warnings.append(missing_ids.warning(deletes))
     plan = Plan(
         fingerprint=fingerprint_of(desired, listing),
         changes=result.changes,
@@ -193,6 +270,9 @@ def build_plan(
         remote_count=len(listing),
         managed_recorded=len(record.names) if record else 0,
     )
+    if config.rules == "lenient":
+        plan = plan.model_copy(update={
+            "warnings": [*plan.warnings, *strict_warnings(plan.changes)]})
     unsafe = delete_problems(plan, config.safety, options.allowances)
     if unsafe:
         extra = [f"apply will refuse: {reason}" for reason in unsafe]
@@ -200,11 +280,57 @@ def build_plan(
     return plan
 
 
+#: At most this many phrases are named per tracker in a strict-rules warning.
+STRICT_PHRASES_NAMED = 3
+
+
+def strict_warnings(changes: Sequence[Change]) -> list[str]:
+    """Warn per create/update/rename whose request an account on strict rules refuses.
+
+    Under ``rules: lenient`` the files may hold phrases Symbl's 2022 (strict) rules
+    refuse (``? , ! _`` ...; symbl-api.md §6 items 9-10); an API that enforces them
+    answers the whole POST/PUT with 400 at apply. The check covers the full desired
+    vocabulary (what the request sends), not only the added phrases, and the strict
+    50-phrase maximum. At most :data:`STRICT_PHRASES_NAMED` phrases are named.
+
+    Args:
+        changes: the plan's changes (deletes are skipped: they send no vocabulary).
+
+    Returns:
+        One warning per refused change, such as ``tracker 'X': phrase 'what is the
+        price?' has '?', which Symbl's strict rules refuse; an account that enforces
+        them will refuse this update``.
+    """
+    from trackersync.definitions.rules import PROFILES, strict_refusals
+
+    limit = PROFILES["strict"].max_phrases or 0
+    warnings: list[str] = []
+    for change in changes:
+        if change.action == "delete" or change.vocabulary is None:
+            continue
+        refused = [(p, chars) for p in change.vocabulary if (chars := strict_refusals(p))]
+        parts = [f"phrase {p!r} has {' and '.join(repr(c) for c in chars)}"
+                 for p, chars in refused[:STRICT_PHRASES_NAMED]]
+        if len(refused) > STRICT_PHRASES_NAMED:
+            parts[-1] += f" (and {len(refused) - STRICT_PHRASES_NAMED} more phrases)"
+        if len(change.vocabulary) > limit:
+            parts.append(f"{len(change.vocabulary)} phrases (at most {limit})")
+        if parts:
+            warnings.append(
+                f"tracker {change.name!r}: {', '.join(parts)}, which Symbl's strict rules "
+                f"refuse; an account that enforces them will refuse this {change.action}"
+            )
+    return warnings
+
+
 __all__ = [
+    "MissingIdsFile",
     "PlanOptions",
     "PlanResult",
     "TrackerRemote",
     "build_plan",
     "check_not_ignored",
     "make_plan",
+    "missing_ids_file",
+    "strict_warnings",
 ]

@@ -114,9 +114,11 @@ class Change(BaseModel):
     #: The full desired vocabulary in file order, sent as-is by create/update/rename;
     #: ``None`` for ``delete``. Not for display diffs (use ``added``/``removed``).
     vocabulary: list[str] | None = None
-    #: The tracker is protected: its definition says ``protect: true``, or (for a
-    #: delete, whose definition is gone) ``ids_file`` recorded it as protected. The
-    #: safety check refuses a protected ``rename``/``delete`` without ``--allow-protected``.
+    #: The tracker is protected: its definition says ``protect: true`` or ``ids_file``
+    #: recorded it as protected. For a ``rename`` only the record counts (the remote
+    #: tracker renamed away was protected; a file adding ``protect: true`` together with
+    #: ``renamed_from`` protects the new name, not the old one). The safety check
+    #: refuses a protected ``rename``/``delete`` without ``--allow-protected``.
     protect: bool = False
     #: ``file:line:col`` of the definition, for messages and PR comments; ``None`` for delete.
     source: str | None = None

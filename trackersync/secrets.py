@@ -7,7 +7,10 @@ phrases exact: it is data for ``apply``, not a log.
 
 What counts: a JWT (``eyJ…``), a well-known key prefix (AWS ``AKIA…``, GitHub
 ``ghp_…``/``github_pat_…``, Slack ``xox?-…``, ``sk-…``), or a word of 24+ characters from
-``[A-Za-z0-9+/=_-]`` that mixes letters and digits and is not a GUID.
+``[A-Za-z0-9+/=_-]`` that mixes letters and digits and is not a GUID. A long word
+that contains GUIDs is judged without them: each part left between the GUIDs must be a
+long mixed word on its own to count (``test-tracker-<guid>``, a slug of a test run's
+tracker name, is not a token; a real token with a GUID inside is rare).
 """
 
 from __future__ import annotations
@@ -30,12 +33,20 @@ _CANDIDATE = re.compile(
 _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
+def _mixed(word: str) -> bool:
+    """True for a word of 24+ characters mixing letters and digits."""
+    return (len(word) >= 24 and any(ch.isdigit() for ch in word)
+            and any(ch.isalpha() for ch in word))
+
+
 def _long_word(match: re.Match[str]) -> str:
     word = match.group(0)
-    if _GUID.fullmatch(word):
-        return word  # an id, not a credential
-    mixed = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
-    return MASK if mixed else word
+    parts = _GUID.split(word)  # GUIDs are ids, not credentials: judge what is left
+    if len(parts) > 1:  # a key glued to a GUID by '_' has no word boundary of its own
+        parts = [p.strip("_-") for p in parts]
+        if any(_KEY.match(p) for p in parts):
+            return MASK
+    return MASK if any(_mixed(part) for part in parts) else word
 
 
 def mask_secrets(text: str) -> str:

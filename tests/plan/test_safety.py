@@ -6,6 +6,7 @@ import pytest
 
 from trackersync.config import Config, SafetyConfig
 from trackersync.errors import AccountLimitError, PlanError, UnsafePlanError
+from trackersync.ids import IdsRecord
 from trackersync.pipeline import PlanOptions, build_plan
 from trackersync.safety import Allowances, check_account_limit, check_deletes, check_listing
 
@@ -40,11 +41,22 @@ def test_delete_fraction_applies_from_ten_trackers() -> None:
 
 
 def test_protected_tracker_is_not_renamed_without_flag() -> None:
-    want = [desired("New", "a", renamed_from=("Old",), protect=True)]
-    plan = _plan(want, [remote("1", "Old", "a")])
+    want = [desired("New", "a", renamed_from=("Old",))]
+    record = IdsRecord({"Old": "1"}, frozenset({"Old"}))  # Old was applied with protect: true
+    plan = build_plan(want, [remote("1", "Old", "a")], Config(), PlanOptions(), record)
     with pytest.raises(UnsafePlanError, match="'Old' is protected and would be renamed"):
         check_deletes(plan, SafetyConfig(), Allowances())
     check_deletes(plan, SafetyConfig(), Allowances(allow_protected=True))
+
+
+def test_protect_added_with_renamed_from_does_not_block_the_rename() -> None:
+    """The file's own protect flag protects the new name; the remote was never protected."""
+    want = [desired("New", "a", renamed_from=("Old",), protect=True)]
+    for record in (None, IdsRecord({"Old": "1"}, frozenset())):
+        plan = build_plan(want, [remote("1", "Old", "a")], Config(), PlanOptions(), record)
+        assert [c.action for c in plan.changes] == ["rename"]
+        assert not any("protected" in w for w in plan.warnings)
+        check_deletes(plan, SafetyConfig(), Allowances())
 
 
 def test_account_limit_counts_creates_before_deletes_c25() -> None:

@@ -27,6 +27,7 @@ The real-world cases (tests/cases/scenarios) they cover:
 case    scenario folders
 ======  ===========================================================================
 C04     002-order-only (order-only differences are no change)
+C05     025-remote-whitespace (remote whitespace is no added/removed phrase; apply converges)
 C07     019-empty-remote-guard, 020-odd-listing (failed/odd listing is never "empty")
 C08     009-prune-ownership, 010-prune-flag-ignore (unmanaged trackers survive)
 C09     012-delete-threshold (mass-delete guard)

@@ -73,10 +73,9 @@ def print_warnings_to_stderr(result: PlanResult) -> None:
     """Plan warnings go to stderr when stdout carries machine output, in validate's
     ``path:line:col: warning: message`` form (as the text plan shows them)."""
     from trackersync.render.text import warning_line
-    from trackersync.secrets import mask_secrets
 
     for warning in result.plan.warnings:
-        click.echo(warning_line(mask_secrets(warning)), err=True)
+        click.echo(warning_line(warning), err=True)  # masks the message, not the path
 
 
 def save_plan(result: PlanResult, out: str) -> None:

@@ -150,6 +150,23 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+def strict_refusals(phrase: str) -> list[str]:
+    """Return the distinct characters of ``phrase`` that the ``strict`` profile refuses.
+
+    The same check as the ``phrase-charset`` rule under ``rules: strict`` (Symbl's 2022
+    rules: letters, digits, spaces and ``. ' ’ -`` only; symbl-api.md §2.2 punctuation,
+    §6 item 10), for callers that must know what an account enforcing those rules would
+    refuse while the project uses ``rules: lenient``.
+
+    Args:
+        phrase: one phrase as it would be sent.
+
+    Returns:
+        The refused characters in order of first appearance (empty when strict accepts it).
+    """
+    return [char for char, _ in PROFILES["strict"].bad_chars(phrase)]
+
+
 @dataclass
 class Reporter:
     """Collects problems, applying the config's severity overrides (``off`` drops)."""

@@ -256,10 +256,27 @@ def write_import(result: ImportResult, render: Renderer) -> None:
         raise ConfigError(f"cannot write into {result.directory}: {exc}") from exc
 
 
+def _file_mode(path: Path) -> int:
+    """The permissions a file the user creates gets: ``0o666 & ~umask`` (usually 0644).
+
+    ``mkstemp`` creates its file 0600; an imported tracker file is an ordinary file of
+    the repository, so it gets the mode ``open()`` would give it, or keeps the mode of
+    the file it replaces (``--overwrite``).
+    """
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # the only portable way to read it: set, then restore
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _write_whole(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder + rename."""
+    mode = _file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)

@@ -33,6 +33,7 @@ import jinja2
 from trackersync import __version__
 from trackersync.errors import PlanError
 from trackersync.plan import ACTIONS, Change, Plan
+from trackersync.render.text import split_location
 from trackersync.secrets import MASK, mask_secrets
 
 #: Hidden first line of every Markdown plan; the PR comment is found by it.
@@ -68,10 +69,11 @@ def _is_hidden(ch: str) -> bool:
     return unicodedata.category(ch) == "Cc" or ch in _BIDI
 
 
-def escape_text(text: str) -> str:
+def escape_text(text: str, *, mask: bool = True) -> str:
     """Make a user string safe as inline Markdown text or HTML text (not in code spans).
 
-    Masks tokens (:func:`mask_secrets`); shows control and bidi characters as
+    Masks tokens (:func:`mask_secrets`, unless ``mask=False``: file paths, which are
+    named after trackers, not tokens); shows control and bidi characters as
     ``\\xNN``; turns ``& < > | * _ ` [ ] # ~ $ \\`` into numeric character
     references, and a leading ``-``, ``+``, ``>``, ``1.`` marker too (so a name
     cannot start a list or a quote where it begins a line); puts a zero-width joiner after
@@ -79,11 +81,13 @@ def escape_text(text: str) -> str:
 
     Args:
         text: any string (tracker name, file path, warning, environment name).
+        mask: replace token-looking words by :data:`MASK` (default).
 
     Returns:
         Text that GitHub renders exactly as typed, with no markup of its own.
     """
-    visible = "".join(_visible(ch) if _is_hidden(ch) else ch for ch in mask_secrets(text))
+    shown = mask_secrets(text) if mask else text
+    visible = "".join(_visible(ch) if _is_hidden(ch) else ch for ch in shown)
     start = _BLOCK_START.match(visible)
     block_starts = {start.end() - 1} if start else set()
     out: list[str] = []
@@ -93,6 +97,23 @@ def escape_text(text: str) -> str:
         if ch in "@#":
             out.append(ZWJ)
     return "".join(out)
+
+
+def escape_path(text: str) -> str:
+    """:func:`escape_text` without masking, for a file path (``trackers/x.yaml:2:7``)."""
+    return escape_text(text, mask=False)
+
+
+def escape_warning(warning: str) -> str:
+    """Escape one plan warning, masking its message but not its ``path:line:col``.
+
+    A warning about ``trackers/test-tracker-<guid>.yaml`` must name that file; only
+    the message can quote a pasted token (:func:`~trackersync.render.text.split_location`).
+    """
+    where, message = split_location(warning)
+    if where is None:
+        return escape_text(message)
+    return f"{escape_path(where)}: {escape_text(message)}"
 
 
 def code_block(text: str, language: str = "") -> str:
@@ -232,6 +253,8 @@ def _template() -> jinja2.Template:
             keep_trailing_newline=True,
         )
         _ENV.filters["md"] = escape_text
+        _ENV.filters["md_path"] = escape_path
+        _ENV.filters["md_warning"] = escape_warning
     return _ENV.get_template("plan.md.j2")
 
 
@@ -311,7 +334,9 @@ __all__ = [
     "ZWJ",
     "code_block",
     "diff_lines",
+    "escape_path",
     "escape_text",
+    "escape_warning",
     "mask_secrets",
     "render_markdown",
 ]

@@ -33,7 +33,24 @@ _SIGN = {"create": "+", "update": "~", "rename": "~", "delete": "-"}
 
 
 #: ``path:line:col: `` at the start of a plan warning (definition warnings carry one).
-_LOCATION = re.compile(r"(?P<where>[^\n]+?:\d+:\d+): (?P<message>.*)", re.DOTALL)
+#: The path holds no quote and no ``": "``, so a warning without a location that quotes
+#: a name containing ``:1:2: `` (``tracker 'x:1:2: …'``, ``remote: …``) is not split.
+_LOCATION = re.compile(
+    r"(?P<where>(?:(?!: )[^\n'\"])+?:\d+:\d+): (?P<message>.*)", re.DOTALL
+)
+
+
+def split_location(warning: str) -> tuple[str | None, str]:
+    """Split a plan warning into its ``path:line:col`` (or ``None``) and its message.
+
+    Plan warnings from the definitions read ``path:line:col: message`` (see
+    :func:`trackersync.pipeline.make_plan`); others (remote data, safety) are a bare
+    message.
+    """
+    found = _LOCATION.fullmatch(warning)
+    if found is None:
+        return None, warning
+    return found["where"], found["message"]
 
 
 def warning_line(warning: str) -> str:
@@ -41,12 +58,17 @@ def warning_line(warning: str) -> str:
 
     Warnings without a location (remote data, safety) become ``warning: message``. Used
     for the text plan and, with ``--format json|markdown``, for stderr, so a warning
-    reads the same whether the plan succeeds or fails.
+    reads the same whether the plan succeeds or fails. The message is masked
+    (:func:`~trackersync.secrets.mask_secrets`), the file path is not: a file named
+    after a tracker (``test-tracker-<guid>.yaml``) is not a token.
+
+    Args:
+        warning: one raw, unmasked entry of ``Plan.warnings``.
     """
-    found = _LOCATION.fullmatch(warning)
-    if found is None:
-        return f"warning: {warning}"
-    return f"{found['where']}: warning: {found['message']}"
+    where, message = split_location(warning)
+    if where is None:
+        return f"warning: {mask_secrets(message)}"
+    return f"{where}: warning: {mask_secrets(message)}"
 
 
 def _paint(sign: str, text: str, color: bool) -> str:
@@ -91,11 +113,11 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.unmanaged:
         names = ", ".join(f'"{n}"' for n in plan.unmanaged)
         tail.append(f"Unmanaged (no file defines them; left alone): {names}")
-    tail += [_paint("!", warning_line(mask_secrets(w)), color) for w in plan.warnings]
+    tail += [_paint("!", warning_line(w), color) for w in plan.warnings]
     if tail:
         lines += ([""] if lines else []) + tail
     lines += ([""] if lines else []) + [summary_line(plan)]
     return "\n".join(lines)
 
 
-__all__ = ["change_lines", "render_text", "summary_line", "warning_line"]
+__all__ = ["change_lines", "render_text", "split_location", "summary_line", "warning_line"]
