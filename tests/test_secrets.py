@@ -75,3 +75,13 @@ def test_validate_flags_and_plan_masks_every_token(
         assert "normal words" in plan.stdout
         for token in TOKENS:
             assert token not in plan.output, (fmt, token)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["PUT /v1/manage/tracker/6973743091479735 failed",
+     "/tmp/pytest-of-root/pytest-12/test_sigterm0/trackers.ids.json",
+     "trackers/test-tracker-3f2b8c1e-9a4d-4c1e-8f2b-1234567890ab.yaml"],
+)
+def test_paths_and_urls_are_not_tokens(text: str) -> None:
+    assert mask_secrets(text) == text

@@ -7,10 +7,11 @@ phrases exact: it is data for ``apply``, not a log.
 
 What counts: a JWT (``eyJ…``), a well-known key prefix (AWS ``AKIA…``, GitHub
 ``ghp_…``/``github_pat_…``, Slack ``xox?-…``, ``sk-…``), or a word of 24+ characters from
-``[A-Za-z0-9+/=_-]`` that mixes letters and digits and is not a GUID. A long word
-that contains GUIDs is judged without them: each part left between the GUIDs must be a
-long mixed word on its own to count (``test-tracker-<guid>``, a slug of a test run's
-tracker name, is not a token; a real token with a GUID inside is rare).
+``[A-Za-z0-9+=_-]`` (no ``/``: URL and file paths split into words) that mixes letters
+and digits and is not a GUID. A long word that contains GUIDs is judged without them:
+each part left between the GUIDs must be a long mixed word on its own to count
+(``test-tracker-<guid>``, a slug of a test run's tracker name, is not a token; a real
+token with a GUID inside is rare).
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ _KEY = re.compile(
     r"\b(?:(?:AKIA|ASIA)[0-9A-Z]{16}|(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{20,}"
     r"|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-[A-Za-z0-9_-]{20,})"
 )
-_LONG_WORD = re.compile(r"[A-Za-z0-9+/=_\-]{24,}")
+_LONG_WORD = re.compile(r"[A-Za-z0-9+=_\-]{24,}")
 #: Cheap first look: nothing below can match a text this does not match.
 _CANDIDATE = re.compile(
-    r"eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|[A-Za-z0-9+/=_\-]{20}"
+    r"eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|[A-Za-z0-9+=_\-]{20}"
 )
 _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
