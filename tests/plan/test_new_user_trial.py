@@ -14,11 +14,11 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 
-from trackersync.cli import main
+from tests.plan.cli_support import FIVE
+from tests.plan.cli_support import run as _run
+from tests.plan.cli_support import write as _write
 from trackersync.definitions.rules import strict_refusals
 from trackersync.diff import phrase_diff
 from trackersync.emulator import EmulatorServer
@@ -28,24 +28,6 @@ from trackersync.secrets import MASK
 
 GUID = "3f2b8c1e-9a4d-4c1e-8f2b-1234567890ab"
 TOKEN = "ghp_1234567890abcdefghijklmnopqrstuvwxyzAB"
-FIVE = "[p one, p two, p three, p four, p five]"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer) -> dict:
-    (tmp_path / "trackers").mkdir()
-    monkeypatch.chdir(tmp_path)
-    return {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
-            "SYMBL_APP_SECRET": emulator.app_secret, "SYMBL_ACCESS_TOKEN": None,
-            "NO_COLOR": "1"}
-
-
-def _write(name: str, text: str) -> None:
-    Path("trackers", name).write_text(text)
-
-
-def _run(env: dict, *args: str) -> click.testing.Result:
-    return CliRunner().invoke(main, list(args), env=env)
 
 
 # --- 1. a file named after a GUID-suffixed tracker is not a token --------------------

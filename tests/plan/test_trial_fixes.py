@@ -11,33 +11,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
 import pytest
 import requests
-from click.testing import CliRunner
 
-from trackersync.cli import main
+from tests.plan.cli_support import FIVE
+from tests.plan.cli_support import run as _run
+from tests.plan.cli_support import write as _write
 from trackersync.cli.common import AppContext
 from trackersync.emulator import EmulatorServer
-
-FIVE = "[p one, p two, p three, p four, p five]"
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer) -> dict:
-    (tmp_path / "trackers").mkdir()
-    monkeypatch.chdir(tmp_path)
-    return {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
-            "SYMBL_APP_SECRET": emulator.app_secret, "SYMBL_ACCESS_TOKEN": None,
-            "NO_COLOR": "1"}
-
-
-def _write(name: str, text: str) -> None:
-    Path("trackers", name).write_text(text)
-
-
-def _run(env: dict, *args: str) -> click.testing.Result:
-    return CliRunner().invoke(main, list(args), env=env)
 
 
 def _names(emulator: EmulatorServer) -> list[str]:
