@@ -20,7 +20,7 @@ PUBLIC = {
                          "diff_trackers", "phrase_diff"],
     "trackersync.safety": ["Allowances", "MIN_EXISTING_FOR_FRACTION", "check_account_limit",
                            "check_deletes", "check_listing", "delete_problems"],
-    "trackersync.secrets": ["MASK", "looks_secret", "mask_secrets"],
+    "trackersync.secrets": ["MASK", "display", "has_control", "looks_secret", "mask_secrets"],
     "trackersync.render": ["FORMATS", "render_plan"],
     "trackersync.render.text": ["change_lines", "render_text", "split_location", "summary_line",
                                 "warning_line"],

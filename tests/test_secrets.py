@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from trackersync.cli import main
-from trackersync.secrets import MASK, looks_secret, mask_secrets
+from trackersync.emulator import EmulatorServer
+from trackersync.secrets import MASK, display, looks_secret, mask_secrets
 
 # Fake credentials of well-known shapes (none is real).
 TOKENS = [
@@ -85,3 +87,49 @@ def test_validate_flags_and_plan_masks_every_token(
 )
 def test_paths_and_urls_are_not_tokens(text: str) -> None:
     assert mask_secrets(text) == text
+
+
+def test_aws_secret_key_shape_is_masked_but_lowercase_paths_are_not() -> None:
+    assert mask_secrets("aws wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") == f"aws {MASK}"
+    assert mask_secrets("abc123def456ghi789jkl012.mno345pqr678stu901vwx") == MASK
+    assert mask_secrets("see v1/manage/tracker/6973743091479735") == (
+        "see v1/manage/tracker/6973743091479735")
+
+
+def test_display_escapes_control_characters_so_no_log_line_can_be_forged() -> None:
+    shown = display("Sales\n::add-mask::Plan\r\x1b[31m\u202e")
+    assert "\n" not in shown and "\r" not in shown and "\x1b" not in shown
+    assert shown == "Sales\\n::add-mask::Plan\\r\\u001b[31m\\u202e"
+
+
+def test_a_name_with_a_newline_is_refused_by_validate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "trackers").mkdir()
+    (tmp_path / "trackers" / "a.yaml").write_text(
+        'name: "Sales\\n::warning title=Approved::LGTM"\n'
+        "vocabulary: [one two, three four, five six, seven eight, nine ten]\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    assert result.exit_code == 1
+    codes = [p["code"] for p in json.loads(result.stdout)]
+    assert "name-control" in codes and "name-whitespace" not in codes
+
+
+def test_remote_names_are_escaped_and_masked_in_the_text_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer
+) -> None:
+    (tmp_path / "trackers").mkdir()
+    (tmp_path / "trackers" / "a.yaml").write_text("name: Mine\nvocabulary: [one two]\n")
+    requests.post(f"{emulator.url}/_emulator/seed", timeout=5, json=[
+        {"name": "Evil\n::add-mask::Plan", "vocabulary": ["x"]},
+        {"name": f"Unm {TOKENS[0]}", "vocabulary": ["y"]},
+    ])
+    monkeypatch.chdir(tmp_path)
+    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
+           "SYMBL_APP_SECRET": emulator.app_secret, "SYMBL_ACCESS_TOKEN": None}
+    result = CliRunner().invoke(main, ["plan"], env=env)
+    assert result.exit_code == 0, result.output
+    assert not any(line.startswith("::") for line in result.stdout.splitlines())
+    assert '"Evil\\n::add-mask::Plan"' in result.stdout
+    assert TOKENS[0] not in result.stdout

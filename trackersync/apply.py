@@ -29,6 +29,7 @@ from trackersync.ids import IdsRecord, write_ids_file
 from trackersync.model import RemoteTracker
 from trackersync.pipeline import TrackerRemote
 from trackersync.plan import Change, Plan, check_fresh  # re-exported (saved plans, C13)
+from trackersync.secrets import display
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ Progress = Callable[[str], None]
 
 #: Status of a change that was sent and answered, but the account does not show it (C14).
 NOT_CONVERGED = "not converged"
+#: Status of a change whose request was in flight when Ctrl-C/SIGTERM stopped the run.
+UNKNOWN = "unknown"
 
 #: Past-tense verbs of the summary counts, in summary order.
 _DONE_WORDS = (("create", "created"), ("update", "updated"), ("rename", "renamed"),
@@ -56,7 +59,8 @@ class OpResult:
     """What happened to one change.
 
     ``status`` is ``done`` (sent and verified), ``not converged`` (sent, but the
-    verify read shows something else, C14), ``failed`` or ``not attempted``.
+    verify read shows something else, C14), ``failed``, ``unknown`` (in flight when the
+    run was interrupted) or ``not attempted``.
     """
 
     change: Change
@@ -130,7 +134,8 @@ class ApplyReport:
 
 def describe(change: Change) -> str:
     """One-line description of a change: ``rename "Old" -> "New" (id 123)``."""
-    name = f'"{change.old_name}" -> "{change.name}"' if change.old_name else f'"{change.name}"'
+    new = display(change.name)
+    name = f'"{display(change.old_name)}" -> "{new}"' if change.old_name else f'"{new}"'
     where = f" (id {change.tracker_id})" if change.tracker_id else ""
     return f"{change.action} {name}{where}"
 
@@ -217,11 +222,13 @@ def _run_steps(
             try:
                 _send(action, [r.change for r in group], remote)
             except (ApiError, KeyboardInterrupt) as exc:
-                reason = str(exc) if isinstance(exc, ApiError) else "interrupted"
-                for r in group:
-                    r.status, r.detail = "failed", reason
+                interrupted = isinstance(exc, KeyboardInterrupt)
+                for r in group:  # an interrupted request may still complete on the server
+                    r.status, r.detail = ((UNKNOWN, "interrupted while in flight; run plan "
+                                           "to see whether it took effect") if interrupted
+                                          else ("failed", str(exc)))
                 if progress:
-                    progress(f"[{step}/{total}] {label} ... failed")
+                    progress(f"[{step}/{total}] {label} ... {r.status}")
                 if isinstance(exc, KeyboardInterrupt):
                     raise _Interrupted(f"{label}: interrupted", exc) from exc
                 return f"{label}: {exc}"
@@ -263,7 +270,7 @@ def _settle_statuses(results: list[OpResult], listing: Sequence[RemoteTracker]) 
     """
     for result in results:
         change = result.change
-        if change.action != "create" or result.status != "failed":
+        if change.action != "create" or result.status not in ("failed", UNKNOWN):
             continue
         found = _find_by_name(listing, change.name)
         if found is not None and found.same_content(change.desired_tracker):

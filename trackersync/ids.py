@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,9 +128,15 @@ def write_ids_file(path: Path, record: IdsRecord) -> None:
 
 
 def slug(name: str) -> str:
-    """Return ``name`` as an env-variable suffix: ``Promotion Mention`` -> ``PROMOTION_MENTION``."""
-    text = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper()
-    return text or "TRACKER"
+    """Return ``name`` as an env-variable suffix: ``Promotion Mention`` -> ``PROMOTION_MENTION``.
+
+    Accents are folded (``Así`` -> ``ASI``); a name with no Latin letters or digits at all
+    (``日本``) becomes ``X`` plus the hex of its UTF-8 bytes, so it never collapses into a
+    shared placeholder.
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_").upper()
+    return text or "X" + name.encode("utf-8").hex().upper()
 
 
 def async_fragment(names: Mapping[str, str]) -> str:

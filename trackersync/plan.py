@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trackersync.errors import PlanError, StalePlanError
 from trackersync.model import RemoteTracker, Tracker
+from trackersync.secrets import display
 
 PLAN_FORMAT_VERSION: Literal[1] = 1
 
@@ -198,8 +199,14 @@ class Plan(BaseModel):
         return [c for c in self.changes if c.action == action]
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Serialise to the versioned JSON shape in this module's docstring."""
-        return json.dumps(self.model_dump(mode="json"), indent=indent, ensure_ascii=False)
+        """Serialise to the versioned JSON shape in this module's docstring.
+
+        A last key, ``digest``, is the SHA-256 of everything else (canonical JSON), so
+        :meth:`from_json` refuses a plan file edited after ``plan --out`` wrote it.
+        """
+        data = self.model_dump(mode="json")
+        data["digest"] = _content_digest(data)
+        return json.dumps(data, indent=indent, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str, *, origin: str = "plan file") -> Plan:
@@ -222,10 +229,23 @@ class Plan(BaseModel):
                 f"{origin}: plan format_version {version!r} is not supported "
                 f"(expected {PLAN_FORMAT_VERSION}); run plan again"
             )
+        digest = data.pop("digest", None)
+        if digest != _content_digest(data):
+            raise PlanError(
+                f"{origin}: the plan file was edited after plan --out wrote it (its digest "
+                "does not match); run plan again - apply does what the reviewed plan "
+                "showed, or nothing"
+            )
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             raise PlanError(f"{origin}: not a valid trackersync plan: {exc}") from exc
+
+
+def _content_digest(data: Mapping[str, object]) -> str:
+    """SHA-256 of a plan's JSON data in canonical form (sorted keys, no spaces)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def fingerprint_of(desired: Iterable[Tracker], remote: Iterable[RemoteTracker]) -> Fingerprint:
@@ -309,8 +329,9 @@ def _moved(
     """One line per key added, removed or changed between two fingerprint maps, sorted."""
     def label(key: str) -> str:
         if by_id:
-            return f"{what} {names[key]!r} (id {key})" if key in names else f"{what} id {key}"
-        return f"{what} {key!r}"
+            return (f"{what} '{display(names[key])}' (id {key})" if key in names
+                    else f"{what} id {key}")
+        return f"{what} '{display(key)}'"
 
     lines = [f"{label(k)} added" for k in new.keys() - old.keys()]
     lines += [f"{label(k)} removed" for k in old.keys() - new.keys()]

@@ -26,10 +26,13 @@ _KEY = re.compile(
     r"\b(?:(?:AKIA|ASIA)[0-9A-Z]{16}|(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{20,}"
     r"|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-[A-Za-z0-9_-]{20,})"
 )
-_LONG_WORD = re.compile(r"[A-Za-z0-9+=_\-]{24,}")
+_LONG_WORD = re.compile(r"[A-Za-z0-9+=_.\-]{24,}")
+#: A run with slashes (base64 keys such as AWS secret keys) counts only when it does not
+#: start with "/" and mixes upper case, lower case and digits: URL and file paths rarely do.
+_SLASHED = re.compile(r"(?<![A-Za-z0-9+=_./\-])[A-Za-z0-9+=_.\-]+(?:/[A-Za-z0-9+=_.\-]+)+")
 #: Cheap first look: nothing below can match a text this does not match.
 _CANDIDATE = re.compile(
-    r"eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|[A-Za-z0-9+=_\-]{20}"
+    r"eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|[A-Za-z0-9+=_./\-]{20}"
 )
 _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
@@ -50,11 +53,43 @@ def _long_word(match: re.Match[str]) -> str:
     return MASK if any(_mixed(part) for part in parts) else word
 
 
+def _slashed(match: re.Match[str]) -> str:
+    run = match.group(0)
+    kinds = (any(c.isupper() for c in run), any(c.islower() for c in run),
+             any(c.isdigit() for c in run))
+    return MASK if len(run) >= 30 and all(kinds) else run
+
+
 def mask_secrets(text: str) -> str:
     """Return ``text`` with every token-looking part replaced by :data:`MASK`."""
     if not _CANDIDATE.search(text):
-        return text  # the common case: one scan instead of three
+        return text  # the common case: one scan instead of several
+    text = _SLASHED.sub(_slashed, text)
     return _LONG_WORD.sub(_long_word, _KEY.sub(MASK, _JWT.sub(MASK, text)))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\u{ord(char):04x}")
+
+
+def has_control(text: str) -> bool:
+    """True when ``text`` holds a character :func:`display` would escape."""
+    return _CONTROL.search(text) is not None
+
+
+def display(text: str) -> str:
+    """Return ``text`` safe to print on one line of a terminal or CI log.
+
+    Control characters (newline, carriage return, escape, bidi overrides…) are shown as
+    ``\\n``, ``\\u001b`` and so on, so a tracker name from a file or from the account
+    can neither start a new log line (a GitHub workflow command such as ``::add-mask::``)
+    nor drive the terminal; token-looking parts are masked (:func:`mask_secrets`).
+    """
+    return mask_secrets(_CONTROL.sub(_escape_control, text))
 
 
 def looks_secret(text: str) -> bool:
@@ -62,4 +97,4 @@ def looks_secret(text: str) -> bool:
     return mask_secrets(text) != text
 
 
-__all__ = ["MASK", "looks_secret", "mask_secrets"]
+__all__ = ["MASK", "display", "has_control", "looks_secret", "mask_secrets"]

@@ -67,3 +67,12 @@ def test_github_output_and_select(tmp_path: Path) -> None:
     assert select(NAMES, ["Approval"]) == {"Approval": "5000000000000001"}
     with pytest.raises(ConfigError, match="'Nope'"):
         select(NAMES, ["Nope"])
+
+
+def test_env_names_fold_accents_and_never_collapse_non_latin_names() -> None:
+    from trackersync.ids import slug
+
+    assert slug("Promotion Mention") == "PROMOTION_MENTION"
+    assert slug("Así") == "ASI"
+    assert slug("日本") != slug("中国")
+    assert slug("日本").isidentifier() and slug("日本").isupper()

@@ -46,8 +46,11 @@ def _names(emulator: EmulatorServer) -> list[str]:
         lambda plan: plan.update(prune=True),
         lambda plan: plan.update(changes=[]),
         lambda plan: plan["changes"].append({**plan["changes"][0], "action": "delete"}),
+        lambda plan: plan["changes"][0].update(vocabulary=["evil phrase"]),
+        lambda plan: plan.update(api_url=plan["api_url"]) or plan.pop("digest"),
     ],
-    ids=["prune-flipped", "changes-emptied", "delete-added"],
+    ids=["prune-flipped", "changes-emptied", "delete-added", "vocabulary-edited",
+         "digest-removed"],
 )
 def test_edited_plan_file_is_refused_before_any_write(
     project: Path, emulator: EmulatorServer, edit: Any
@@ -72,3 +75,13 @@ def test_unedited_plan_file_applies(project: Path, emulator: EmulatorServer) -> 
     result = CliRunner().invoke(main, ["apply", "reviewed.plan.json"])
     assert result.exit_code == 0, result.output
     assert _names(emulator) == ["Alpha", "Beta"]  # no prune: Beta stays, unmanaged
+
+
+def test_a_reformatted_but_unedited_plan_file_still_applies(
+    project: Path, emulator: EmulatorServer
+) -> None:
+    assert CliRunner().invoke(main, ["plan", "--out", "reviewed.plan.json"]).exit_code == 0
+    plan = json.loads((project / "reviewed.plan.json").read_text())
+    (project / "reviewed.plan.json").write_text(json.dumps(plan, indent=None, sort_keys=True))
+    result = CliRunner().invoke(main, ["apply", "reviewed.plan.json"])
+    assert result.exit_code == 0, result.output

@@ -65,6 +65,10 @@ def test_sigterm_during_apply_reports_writes_ids_and_exits_143(
     assert proc.returncode == 143, (out, err)
     assert "apply was interrupted" in err
     assert "status of each operation" in err
+    table = err.split("status of each operation", 1)[1]
+    # The bulk POST was committed before the signal: the verify read shows both.
+    assert table.count("created before the failure") == 2
+    assert " failed " not in table
     ids = json.loads((tmp_path / "trackers.ids.json").read_text())
     assert sorted(ids["names"]) == ["Renewal Intent", "Upsell Interest"]
 
@@ -75,3 +79,28 @@ def test_sigterm_during_apply_reports_writes_ids_and_exits_143(
     names = [t["name"] for t in requests.get(f"{emulator.url}/_emulator/state",
                                              timeout=5).json()["trackers"]]
     assert sorted(names) == ["Renewal Intent", "Upsell Interest"]
+
+
+def test_sigterm_before_the_server_commits_reports_unknown_not_failed(
+    tmp_path: Path, emulator: EmulatorServer
+) -> None:
+    (tmp_path / "trackers").mkdir()
+    (tmp_path / "trackers" / "all.yaml").write_text(TRACKERS)
+    # The answer (and the commit) is held back: the outcome is unknown when the signal lands.
+    fault = {"method": "POST", "path": "/v1/manage/trackers", "delay_ms": 3_000}
+    requests.post(f"{emulator.url}/_emulator/faults", json=[fault], timeout=5)
+
+    proc = _cli(tmp_path, emulator, "apply", "--auto-approve")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # wait until the POST is in flight
+        log = requests.get(f"{emulator.url}/_emulator/requests", timeout=5).json()["requests"]
+        if any(r["method"] == "GET" and r["path"] == "/v1/manage/trackers" for r in log):
+            break
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+
+    assert proc.returncode == 143, err
+    table = err.split("status of each operation", 1)[1]
+    assert "unknown" in table and " failed " not in table

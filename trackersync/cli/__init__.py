@@ -62,7 +62,8 @@ class TrackersyncGroup(click.Group):
     "config_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Path to trackersync.yaml (default: ./trackersync.yaml if it exists).",
+    help="Path to trackersync.yaml (default: the nearest one at or above the current "
+    "folder, not past a .git folder).",
 )
 @click.option(
     "--emulator",

@@ -31,6 +31,7 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
     """
     from trackersync.definitions import load_config, load_definitions
     from trackersync.ids import append_github_output, format_ids, select
+    from trackersync.secrets import display
     from trackersync.session import open_target
 
     config = load_config(app.config_path, app.project_root)
@@ -56,7 +57,7 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
     for name in missing:  # an incomplete ID list must never reach an Async API call
         state = "is ambiguous (several share its name)" if name in counts else \
             "is not in the account yet"
-        click.echo(f"error: tracker {name!r} {state}", err=True)
+        click.echo(f"error: tracker '{display(name)}' {state}", err=True)
     if missing:
         raise PlanError(f"{len(missing)} tracker(s) the files define have no single ID in "
                         "the account; run apply first")

@@ -22,7 +22,7 @@ from trackersync.definitions.rules import (
     Reporter,
 )
 from trackersync.model import DesiredTracker, SourceRef, is_reserved_name
-from trackersync.secrets import looks_secret
+from trackersync.secrets import has_control, looks_secret
 
 Pos = tuple[int, int]
 
@@ -97,7 +97,10 @@ def _check_name(entry: Entry, rep: Reporter) -> None:
     if is_reserved_name(name):
         rep.add("name-reserved", f"{entry.label}: names starting with 'Symbl.' belong to the "
                 "platform's trackers; trackersync must not manage them; rename it", where, tname)
-    if normalise(name) != name:
+    if has_control(name):
+        rep.add("name-control", f"{entry.label} contains a control character (newline, tab, "
+                "escape…); a name must be one line of printable text", where, tname)
+    elif normalise(name) != name:
         rep.add("name-whitespace", f"{entry.label} has leading, trailing or repeated spaces; "
                 "the name is used exactly as written", where, tname)
     if _GUID_END.search(name):

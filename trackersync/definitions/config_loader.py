@@ -50,7 +50,7 @@ def load_config(path: Path | None, root: Path) -> Config:
     path = Path(os.path.abspath(path))
     label = label_for(path, root)
     if not path.is_file():
-        raise ConfigError(f"{label}: config file not found")
+        raise ConfigError(f"{path}: config file not found")
     try:
         doc = compose(read_text(path))
     except YamlProblem as exc:

@@ -68,6 +68,9 @@ _TABLE = (
          "symbl-api.md §2.1, §6 item 7"),
     Rule("name-case-variant", "warning", "names differing only in case (Symbl keeps two "
          "trackers)", "symbl-api.md §2.1, §6 item 7; case C19", adjustable=True),
+    Rule("name-control", "error", "a control character (newline, tab, escape, bidi "
+         "override…) in a name: it could forge log lines such as GitHub workflow commands",
+         "case C15 (output safety); symbl-api.md §2.1 (a name is one identifier)"),
     Rule("name-whitespace", "warning", "leading, trailing or repeated spaces in a name "
          "(kept as written)", "symbl-api.md §6 item 7 (no trimming)", adjustable=True),
     Rule("name-ephemeral", "warning", "name ends in a GUID: looks like a leaked test tracker",

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from trackersync.importer.importer import SKIP_REASONS, ImportEntry, ImportResult
+from trackersync.secrets import display
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -30,14 +31,14 @@ def report_lines(result: ImportResult, base: Path) -> list[str]:
     lines = []
     for entry in result.entries:
         where = display_path(entry.path, base)
-        who = f"{entry.tracker.name!r}, id {entry.tracker.id}"
+        who = f"'{display(entry.tracker.name)}', id {entry.tracker.id}"
         if entry.writes:
             verb = "wrote" if entry.action == "write" else "overwrote"
             lines.append(f"{verb} {where}  ({who})")
         else:
             lines.append(f"skipped {who}: {_relative(entry.detail, base)}")
     for tracker, why in result.ignored:
-        lines.append(f"ignored {tracker.name!r}, id {tracker.id}: {why}")
+        lines.append(f"ignored '{display(tracker.name)}', id {tracker.id}: {why}")
     return lines
 
 

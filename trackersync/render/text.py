@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from trackersync.plan import Change, Plan
-from trackersync.secrets import mask_secrets
+from trackersync.secrets import display
 
 _COLORS = {"+": "\x1b[32m", "~": "\x1b[33m", "-": "\x1b[31m", "!": "\x1b[33m"}
 _RESET = "\x1b[0m"
@@ -67,8 +67,8 @@ def warning_line(warning: str) -> str:
     """
     where, message = split_location(warning)
     if where is None:
-        return f"warning: {mask_secrets(message)}"
-    return f"{where}: warning: {mask_secrets(message)}"
+        return f"warning: {display(message)}"
+    return f"{where}: warning: {display(message)}"
 
 
 def _paint(sign: str, text: str, color: bool) -> str:
@@ -78,9 +78,9 @@ def _paint(sign: str, text: str, color: bool) -> str:
 def change_lines(change: Change, *, color: bool = False) -> list[str]:
     """Return the lines of one change: a header and its phrase-level lines."""
     sign = _SIGN[change.action]
-    name = mask_secrets(change.name)
+    name = display(change.name)
     if change.action == "rename":
-        head = f'rename "{mask_secrets(change.old_name or "")}" -> "{name}"'
+        head = f'rename "{display(change.old_name or "")}" -> "{name}"'
     else:
         head = f'{change.action} "{name}"'
     if change.action == "delete":
@@ -90,8 +90,8 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
         head += f" (id {change.tracker_id})"
     lines = [_paint(sign, f"{sign} {head}", color)]
     if change.action != "delete":
-        lines += [_paint("+", f"    + {mask_secrets(p)}", color) for p in change.added]
-        lines += [_paint("-", f"    - {mask_secrets(p)}", color) for p in change.removed]
+        lines += [_paint("+", f"    + {display(p)}", color) for p in change.added]
+        lines += [_paint("-", f"    - {display(p)}", color) for p in change.removed]
     return lines
 
 
@@ -111,7 +111,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         lines += change_lines(change, color=color)
     tail: list[str] = []
     if plan.unmanaged:
-        names = ", ".join(f'"{n}"' for n in plan.unmanaged)
+        names = ", ".join(f'"{display(n)}"' for n in plan.unmanaged)
         tail.append(f"Unmanaged (no file defines them; left alone): {names}")
     tail += [_paint("!", warning_line(w), color) for w in plan.warnings]
     if tail:
