@@ -62,7 +62,7 @@ class TokenService:
                 self._store.add_token(token, app_id, now + ttl)
                 return {"accessToken": token, "expiresIn": ttl}
         token, expires_at = live
-        return {"accessToken": token, "expiresIn": max(0, math.floor(expires_at - now))}
+        return {"accessToken": token, "expiresIn": max(1, math.ceil(expires_at - now))}
 
     def issue_for_tests(self) -> str:
         """A valid token for the configured app, without an HTTP round trip."""
@@ -76,7 +76,7 @@ class TokenService:
         """
         token = bearer_or_api_key(request)
         owner = self._store.token_owner(token, time.time()) if token else None
-        if owner is None:
+        if owner is None or owner != self._settings.app_id:  # another app's token (--db reuse)
             raise ApiError(401, TOKEN_FAILED)
         return owner
 

@@ -46,7 +46,7 @@ def seed(state: EmulatorState, items: Any) -> list[dict[str, Any]]:
     """Store trackers as given (no rules, duplicates allowed); ``id`` optional.
 
     Raises:
-        ApiError: 400 if an item is not ``{name: str, vocabulary: list, id?: str}``
+        ApiError: 400 if an item is not ``{name: str, vocabulary: [str], id?: str}``
             or a given id is taken; nothing is stored then.
     """
     if isinstance(items, dict) and isinstance(items.get("trackers"), list):
@@ -58,10 +58,11 @@ def seed(state: EmulatorState, items: Any) -> list[dict[str, Any]]:
             isinstance(item, dict)
             and isinstance(item.get("name"), str)
             and isinstance(item.get("vocabulary"), list)
+            and all(isinstance(phrase, str) for phrase in item["vocabulary"])
             and isinstance(item.get("id", ""), str)
         )
-        if not ok:
-            shape = "{name: str, vocabulary: list, id?: str}"
+        if not ok:  # rules are bypassed, types are not: the public API must stay sound
+            shape = "{name: str, vocabulary: [str], id?: str}"
             raise ApiError(400, f"seed item {index} must be {shape}")
     try:
         return state.store.insert_trackers(items)

@@ -11,12 +11,17 @@ symbl-api.md §2.3 (502, 504) and shared/cases C10.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 _INT_FIELDS = ("times", "delay_ms")
 
+
+#: An HTTP header name (RFC 9110 token) and the characters a header value must not hold.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 @dataclass
 class FaultRule:
@@ -83,8 +88,14 @@ class FaultRule:
             raise ValueError("a fault has either 'status' or 'drop', not both")
         if self.status is None and not self.drop and self.delay_ms == 0:
             raise ValueError("a fault needs 'status', 'drop' or 'delay_ms'")
-        if not isinstance(self.headers, dict):
-            raise ValueError("'headers' must be an object")
+        if not isinstance(self.headers, dict) or not all(
+            isinstance(k, str) and _TOKEN.fullmatch(k) and isinstance(v, str)
+            and not _CTL.search(v) for k, v in self.headers.items()
+        ):
+            raise ValueError("'headers' must map header names to one-line string values")
+        if "?" in self.path or not self.path.startswith("/"):
+            raise ValueError("'path' is an exact path such as /v1/manage/trackers (no query: "
+                             "faults match the path only)")
         if self.content_type is not None and not (
             isinstance(self.content_type, str) and isinstance(self.body, str)
         ):

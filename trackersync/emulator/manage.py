@@ -12,7 +12,7 @@ from typing import Any
 from werkzeug.wrappers import Request
 
 from trackersync.emulator.responses import ApiError
-from trackersync.emulator.rules import check_tracker
+from trackersync.emulator.rules import STRICT_MAX_PHRASES, check_tracker
 from trackersync.emulator.state import EmulatorState, read_json
 
 Answer = tuple[int, Any]
@@ -133,6 +133,10 @@ def update_tracker(state: EmulatorState, request: Request, account: str,
             raise ApiError(409, f"Tracker with name '{name}' already exists.")
         if state.settings.put_mode == "merge":
             vocabulary += [p for p in current["vocabulary"] if p not in vocabulary]
+            profile = state.settings.rules
+            if profile == "strict" and len(vocabulary) > STRICT_MAX_PHRASES:  # §6 item 9
+                raise ApiError(400, f"'vocabulary' would have {len(vocabulary)} phrases after "
+                               f"the merge; the maximum is {STRICT_MAX_PHRASES}")
         state.store.update_tracker(tracker_id, name, vocabulary)
         return 200, {"tracker": {"id": tracker_id, "name": name, "vocabulary": vocabulary}}
 

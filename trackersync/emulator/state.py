@@ -106,7 +106,9 @@ def read_json(request: Request, limit: int) -> Any:
     check_size(request, limit)
     if request.mimetype != "application/json":
         raise ApiError(400, "Content-Type must be application/json")
-    request.max_content_length = limit
+    # One byte past the limit: a chunked body (no Content-Length) is read up to limit + 1
+    # bytes, so "too large" is seen instead of silently parsing a truncated body.
+    request.max_content_length = limit + 1
     try:
         raw = request.get_data(cache=True)
     except RequestEntityTooLarge as exc:
@@ -114,6 +116,28 @@ def read_json(request: Request, limit: int) -> Any:
     if len(raw) > limit:
         raise ApiError(413, TOO_LARGE)
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, f"Request body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ApiError(400, "Request body is not valid JSON: nested too deeply") from exc
+    _check_unicode(data)
+    return data
+
+
+def _check_unicode(data: Any) -> None:
+    """400 when a string holds a lone surrogate (``"\\ud800"``): not storable text."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ApiError(400, "Request body holds a lone surrogate escape (such as "
+                               "\\ud800), which is not valid Unicode text") from exc
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
