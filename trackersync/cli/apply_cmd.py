@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from trackersync.cli import main
-from trackersync.cli.common import AppContext, handle_errors
+from trackersync.cli.common import AppContext, account_options, handle_errors
 from trackersync.cli.plan_cmd import planning
 from trackersync.errors import ApplyError, ConfigError
 from trackersync.pipeline import PlanResult
@@ -64,13 +64,7 @@ def _report_failure(exc: ApplyError, result: PlanResult) -> None:
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--prune/--no-prune", default=None,
               help="Delete owned trackers no file defines (default: config prune).")
-@click.option("--allow-deletes", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Allow up to N deletes past the safety thresholds.")
-@click.option("--allow-protected", is_flag=True,
-              help="Allow renaming or deleting trackers marked protect: true.")
-@click.option("--allow-empty-remote", is_flag=True,
-              help="Accept an empty account although ids_file records managed trackers.")
-@click.option("--env", default=None, help="Environment from trackersync.yaml environments.")
+@account_options
 @click.pass_obj
 @handle_errors
 def apply_command(

@@ -168,3 +168,25 @@ def handle_errors(func: F) -> F:
             exit_interrupted(interrupt)
 
     return wrapper  # type: ignore[return-value]
+
+
+def account_options(func: F) -> F:
+    """Options ``plan`` and ``apply`` share: ``--env`` and the three safety allowances.
+
+    The allowances feed :class:`trackersync.safety.Allowances`; plan counts the same
+    deletes and protected changes as safe that apply would carry out.
+    """
+    options = [
+        click.option("--env", default=None,
+                     help="Environment from trackersync.yaml environments."),
+        click.option("--allow-deletes", type=click.IntRange(min=0), default=0, metavar="N",
+                     help="Allow up to N deletes past the safety thresholds."),
+        click.option("--allow-protected", is_flag=True,
+                     help="Allow renaming or deleting trackers marked protect: true."),
+        click.option("--allow-empty-remote", is_flag=True,
+                     help="Accept an empty account although ids_file records managed "
+                     "trackers."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 import click
 
 from trackersync.cli import main
-from trackersync.cli.common import EXIT_CHANGES, EXIT_OK, AppContext, handle_errors
+from trackersync.cli.common import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    AppContext,
+    account_options,
+    handle_errors,
+)
 from trackersync.config import Config
 from trackersync.errors import ConfigError, DefinitionError, PlanError
 from trackersync.pipeline import PlanOptions, PlanResult
@@ -98,13 +104,7 @@ def save_plan(result: PlanResult, out: str) -> None:
               help="Exit 2 when there are changes (0 none, 1 error).")
 @click.option("--prune/--no-prune", default=None,
               help="Plan deletes of owned trackers no file defines (default: config prune).")
-@click.option("--env", default=None, help="Environment from trackersync.yaml environments.")
-@click.option("--allow-empty-remote", is_flag=True,
-              help="Accept an empty account although ids_file records managed trackers.")
-@click.option("--allow-deletes", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Count up to N deletes as safe (as apply --allow-deletes).")
-@click.option("--allow-protected", is_flag=True,
-              help="Count renames/deletes of protect: true trackers as safe.")
+@account_options
 @click.pass_obj
 @handle_errors
 def plan_command(
