@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.leakscan import LeakScan
 from trackersync.emulator import EmulatorServer, start_emulator
 
 
@@ -170,43 +171,42 @@ def secret_scan(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
-) -> Iterator[None]:
+) -> Iterator[LeakScan]:
     """Every test, every command: no app secret or issued token in what it printed.
 
     Records each access token the client obtains (and the app secret it used), captures
-    stdout/stderr, every log record at DEBUG, and the output of every in-process CLI run
-    (``CliRunner.invoke``), and fails the test if any of those values appears. The one
-    allowed sighting is the ``::add-mask::`` line GitHub Actions needs (on stderr).
+    stdout/stderr, every log record at DEBUG, the output of every in-process CLI run
+    (``CliRunner.invoke``) and the texts a test registers with ``check``, and fails the
+    test if any of those values appears. The one allowed sighting is the
+    ``::add-mask::`` line GitHub Actions needs (on stderr). Tests that need it take
+    the :class:`LeakScan` as ``secret_scan`` (the client tests call it ``leaks``).
     Source: DEVELOPERS "Secrets ... never appear in output, logs, plan files or PR
-    comments"; case C15.
+    comments"; issue 5 ("a secret-leak scan over every test's output"); case C15.
     """
     from click.testing import CliRunner
 
     from trackersync.client import auth
 
-    secrets: set[str] = set()
-    outputs: list[str] = []
+    scan = LeakScan()
     announce = auth.TokenManager._announce
 
     def recording(self: auth.TokenManager, token: str) -> None:
-        secrets.add(token)
+        scan.secrets.add(token)
         if self._creds.renewable:
-            secrets.add(self._creds.token_request_body()["appSecret"])
+            scan.secrets.add(self._creds.token_request_body()["appSecret"])
         announce(self, token)
 
     invoke = CliRunner.invoke
 
     def recording_invoke(self: CliRunner, *args: Any, **kwargs: Any) -> Any:
         result = invoke(self, *args, **kwargs)
-        outputs.append(result.output)
+        scan.texts.append(result.output)
         return result
 
     monkeypatch.setattr(auth.TokenManager, "_announce", recording)
     monkeypatch.setattr(CliRunner, "invoke", recording_invoke)
-    caplog.set_level("DEBUG")
-    yield
+    caplog.set_level("DEBUG")  # -vv: urllib3 and everything else included
+    yield scan
     out, err = capsys.readouterr()
-    text = "\n".join([out, err, caplog.text, *outputs])
-    kept = "\n".join(line for line in text.splitlines() if "::add-mask::" not in line)
-    leaked = sorted(s for s in secrets if s in kept)
+    leaked = scan.scan("\n".join([out, err, caplog.text, *scan.texts]))
     assert not leaked, f"{len(leaked)} secret value(s) appeared in the test's output"

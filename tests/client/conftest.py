@@ -1,70 +1,28 @@
-"""Fixtures for the client tests: clients on the emulator, fake sleep, and a leak scan.
+"""Fixtures for the client tests: clients on the emulator, fake sleep, and ``leaks``.
 
-Every test in this folder is followed by a scan of everything it produced (stdout,
-stderr, every log record at DEBUG from every logger, and exception texts the test
-registered with ``leaks.check``) for the app secret and every access token issued
-(issue 5: "a secret-leak scan over every test's output"). The only allowed sighting
-of a token is the ``::add-mask::`` line GitHub Actions needs.
+Every test of the suite ends with the secret-leak scan of tests/conftest.py; here it is
+also available as ``leaks``, so a test can add secrets (``leaks.secrets``) or exception
+texts (``leaks.check``) to what is scanned.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from tests.leakscan import LeakScan
 from trackersync.client import Credentials, SymblClient
-from trackersync.client import auth as auth_module
 from trackersync.emulator import EmulatorServer
 
 from .helpers import FakeSleep
 
 
-class LeakScan:
-    """Collects secret values and texts to scan at teardown."""
-
-    def __init__(self) -> None:
-        self.secrets: set[str] = set()
-        self.texts: list[str] = []
-
-    def check(self, *objects: Any) -> None:
-        """Add ``str`` and ``repr`` of objects (e.g. caught exceptions) to the scan."""
-        for obj in objects:
-            self.texts.append(str(obj))
-            self.texts.append(repr(obj))
-            for arg in getattr(obj, "args", ()):
-                self.texts.append(str(arg))
-
-    def scan(self, text: str) -> list[str]:
-        kept = "\n".join(
-            line for line in text.splitlines() if not line.startswith("::add-mask::")
-        )
-        return sorted(s for s in self.secrets if s in kept)
-
-
-@pytest.fixture(autouse=True)
-def leaks(
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    capsys: pytest.CaptureFixture[str],
-) -> Iterator[LeakScan]:
-    """Scan all output of the test for secrets and tokens (see module docstring)."""
-    scan = LeakScan()
-    original = auth_module.TokenManager._announce
-
-    def recording(self: auth_module.TokenManager, token: str) -> None:
-        scan.secrets.add(token)
-        original(self, token)
-
-    monkeypatch.setattr(auth_module.TokenManager, "_announce", recording)
-    caplog.set_level(logging.DEBUG)  # -vv: urllib3 and everything else included
-    yield scan
-    out, err = capsys.readouterr()
-    text = "\n".join([out, err, caplog.text, *scan.texts])
-    leaked = scan.scan(text)
-    assert leaked == [], f"{len(leaked)} secret value(s) leaked into the test's output"
+@pytest.fixture
+def leaks(secret_scan: LeakScan) -> LeakScan:
+    """The suite-wide secret scan (tests/conftest.py), by the name these tests use."""
+    return secret_scan
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from collections.abc import Callable
 import pytest
 import requests
 
+from tests.leakscan import LeakScan
 from trackersync.client import Credentials, SymblClient
 from trackersync.emulator import EmulatorServer
 from trackersync.errors import AuthError, ConfigError
 
-from .conftest import LeakScan
 from .helpers import api_log, faults
 
 TOKEN = "/oauth2/token:generate"

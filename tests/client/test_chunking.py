@@ -9,11 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import trackersync.client as client_pkg
+from tests.leakscan import LeakScan
 from trackersync.client.chunking import bulk_body, halves, plan_chunks, serialize
 from trackersync.errors import PayloadTooLargeError
 from trackersync.model import Tracker
-
-from .conftest import LeakScan
 
 
 def test_public_api_is_pinned() -> None:

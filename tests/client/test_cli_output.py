@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.leakscan import LeakScan
 from trackersync.cli import main
 from trackersync.emulator import DEFAULT_APP_SECRET
-
-from .conftest import LeakScan
 
 TRACKER = """\
 name: Promotion Mention

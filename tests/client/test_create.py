@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
+from tests.leakscan import LeakScan
 from trackersync.client import SymblClient
 from trackersync.emulator import EmulatorServer
 from trackersync.errors import ApiError, ConflictError, PayloadTooLargeError
 from trackersync.model import RemoteTracker, Tracker
 
-from .conftest import LeakScan
 from .helpers import api_log, faults, tracker
 
 LIST = "/v1/manage/trackers"

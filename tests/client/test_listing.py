@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.leakscan import LeakScan
 from trackersync.client import Credentials, SymblClient
 from trackersync.emulator import EmulatorServer
 from trackersync.errors import (
@@ -23,7 +24,6 @@ from trackersync.errors import (
     ResponseShapeError,
 )
 
-from .conftest import LeakScan
 from .helpers import FakeSleep, api_log, faults, tracker
 
 LIST = "/v1/manage/trackers"

@@ -14,11 +14,11 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.leakscan import LeakScan
 from trackersync.client import SymblClient
 from trackersync.emulator import EmulatorServer
 from trackersync.errors import ApiError, RateLimitedError, TransportError
 
-from .conftest import LeakScan
 from .helpers import FakeSleep, api_log, faults, tracker
 
 LIST = "/v1/manage/trackers"

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.leakscan import LeakScan
 from trackersync.cli.common import AppContext
 from trackersync.config import Config, EnvironmentConfig
 from trackersync.emulator import EmulatorServer
 from trackersync.errors import AuthError, ConfigError
 from trackersync.session import open_target, resolve_account
 
-from .conftest import LeakScan
 from .helpers import FakeSleep, tracker
 
 STAGING = Config(environments={"staging": EnvironmentConfig(
