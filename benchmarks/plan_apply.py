@@ -27,7 +27,7 @@ from pathlib import Path
 
 from account import bulk_post_floor, generate, write_project
 
-from trackersync.emulator import start_emulator
+from symbl_emulator import start_emulator
 
 
 def run_cli(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, str]:

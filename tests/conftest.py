@@ -1,6 +1,6 @@
 """Shared pytest fixtures: the Symbl emulator over real HTTP, and the ``--live`` switch.
 
-- ``emulator``: a fresh :class:`~trackersync.emulator.EmulatorServer` per test
+- ``emulator``: a fresh :class:`~symbl_emulator.EmulatorServer` per test
   (in-memory SQLite, strict rules, port 0), stopped afterwards.
 - ``api_target``: ``(base_url, token)`` for contract tests: the emulator by default, or
   the real account named by ``SYMBL_API_URL`` + ``SYMBL_ACCESS_TOKEN`` (or
@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 import requests
 
+from symbl_emulator import EmulatorServer, start_emulator
 from tests.leakscan import LeakScan
-from trackersync.emulator import EmulatorServer, start_emulator
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,8 +9,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from symbl_emulator import EmulatorServer
 from trackersync.cli import main
-from trackersync.emulator import EmulatorServer
 from trackersync.secrets import MASK, display, looks_secret, mask_secrets
 
 # Fake credentials of well-known shapes (none is real).

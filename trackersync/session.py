@@ -21,7 +21,7 @@ from trackersync.config import Config
 from trackersync.errors import ConfigError
 
 if TYPE_CHECKING:
-    from trackersync.emulator import EmulatorServer
+    from symbl_emulator import EmulatorServer
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def open_target(
 
 
 def _start_emulator(db_path: Path, config: Config) -> EmulatorServer:
-    from trackersync.emulator import SettingsError, start_emulator
+    from symbl_emulator import SettingsError, start_emulator
 
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from symbl_emulator import EmulatorServer
 from tests.leakscan import LeakScan
 from trackersync.client import Credentials, SymblClient
-from trackersync.emulator import EmulatorServer
 
 from .helpers import FakeSleep
 

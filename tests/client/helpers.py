@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 from trackersync.model import Tracker
 
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 import requests
 
+from symbl_emulator import EmulatorServer
 from tests.leakscan import LeakScan
 from trackersync.client import Credentials, SymblClient
-from trackersync.emulator import EmulatorServer
 from trackersync.errors import AuthError, ConfigError
 
 from .helpers import api_log, faults

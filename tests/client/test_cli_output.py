@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from symbl_emulator import DEFAULT_APP_SECRET
 from tests.leakscan import LeakScan
 from trackersync.cli import main
-from trackersync.emulator import DEFAULT_APP_SECRET
 
 TRACKER = """\
 name: Promotion Mention

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
+from symbl_emulator import EmulatorServer
 from tests.leakscan import LeakScan
 from trackersync.client import SymblClient
-from trackersync.emulator import EmulatorServer
 from trackersync.errors import ApiError, ConflictError, PayloadTooLargeError
 from trackersync.model import RemoteTracker, Tracker
 

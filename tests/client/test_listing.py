@@ -14,9 +14,9 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from symbl_emulator import EmulatorServer
 from tests.leakscan import LeakScan
 from trackersync.client import Credentials, SymblClient
-from trackersync.emulator import EmulatorServer
 from trackersync.errors import (
     ConflictError,
     NotFoundError,

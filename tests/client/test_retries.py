@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import pytest
 
+from symbl_emulator import EmulatorServer
 from tests.leakscan import LeakScan
 from trackersync.client import SymblClient
-from trackersync.emulator import EmulatorServer
 from trackersync.errors import ApiError, RateLimitedError, TransportError
 
 from .helpers import FakeSleep, api_log, faults, tracker

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from symbl_emulator import EmulatorServer
 from tests.leakscan import LeakScan
 from trackersync.cli.common import AppContext
 from trackersync.config import Config, EnvironmentConfig
-from trackersync.emulator import EmulatorServer
 from trackersync.errors import AuthError, ConfigError
 from trackersync.session import open_target, resolve_account
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import requests
 
-from trackersync.emulator import start_emulator
+from symbl_emulator import start_emulator
 
 LATENCY_MS = 800  # both requests start within this window, so they overlap
 

@@ -7,8 +7,8 @@ import json
 import requests
 from werkzeug.test import Client
 
-from trackersync.emulator import EmulatorServer
-from trackersync.emulator.app import EmulatorApp
+from symbl_emulator import EmulatorServer
+from symbl_emulator.app import EmulatorApp
 
 
 def _ctl(

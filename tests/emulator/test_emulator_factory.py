@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 
-import trackersync.emulator as emulator_pkg
-from trackersync.emulator import DEFAULT_APP_ID, EmulatorServer, start_emulator
+import symbl_emulator as emulator_pkg
+from symbl_emulator import DEFAULT_APP_ID, EmulatorServer, start_emulator
 
 
 def test_public_api_is_pinned() -> None:
@@ -61,5 +61,5 @@ def test_emulator_imports_only_stdlib_werkzeug_and_itself() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
             for name in names:
-                ok = name.startswith("trackersync.emulator") or name.split(".")[0] in allowed
+                ok = name.startswith("symbl_emulator") or name.split(".")[0] in allowed
                 assert ok, f"{source.name} imports {name}"

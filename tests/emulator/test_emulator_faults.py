@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 
 MANY = "/v1/manage/trackers"
 BULK = [{"name": "Refund", "vocabulary": ["refund"]}, {"name": "Cancel", "vocabulary": ["cancel"]}]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from trackersync.emulator import EmulatorServer, start_emulator
+from symbl_emulator import EmulatorServer, start_emulator
 
 ONE = "/v1/manage/tracker"
 LIMIT = 1_048_576

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 
 from .ghsim import JobResult, Runner, StepResult
 

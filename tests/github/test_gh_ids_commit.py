@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 
 from .ghsim import JobResult, Runner
 from .helpers import (

@@ -17,7 +17,7 @@ from types import ModuleType
 
 import pytest
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 from trackersync.render.markdown import MARKER
 from trackersync.secrets import MASK
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 from trackersync.plan import Plan
 from trackersync.render.markdown import MARKER
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from import_support import Project
 
-from trackersync.emulator import start_emulator
+from symbl_emulator import start_emulator
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from typing import Any
 import requests
 from click.testing import CliRunner, Result
 
+from symbl_emulator import EmulatorServer
 from trackersync.cli import main
-from trackersync.emulator import EmulatorServer
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "real-trackers.json"
 

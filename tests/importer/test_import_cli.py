@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from import_support import Project, first_of_each_name, real_trackers
 
-from trackersync.emulator import start_emulator
+from symbl_emulator import start_emulator
 
 BUDGET = {"name": "Budget", "vocabulary": ["my budget", "funding", "funds"]}
 DENIAL = {"name": "Denial", "vocabulary": ["No", "Not necessary", "don't agree"]}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 
 
 @pytest.fixture

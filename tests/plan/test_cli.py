@@ -8,8 +8,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from symbl_emulator import EmulatorServer
 from trackersync.cli import main
-from trackersync.emulator import EmulatorServer
 
 TRACKER = "name: Renewal Intent\nvocabulary: [renew a, renew b, renew c, renew d, renew e]\n"
 

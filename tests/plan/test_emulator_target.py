@@ -15,8 +15,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from symbl_emulator import EmulatorServer
 from trackersync.cli import main
-from trackersync.emulator import EmulatorServer
 
 TRACKER = "name: Refund Request\nvocabulary: [request a refund, money back, cancel and refund]\n"
 

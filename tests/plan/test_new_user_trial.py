@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from symbl_emulator import EmulatorServer
 from tests.plan.cli_support import FIVE
 from tests.plan.cli_support import run as _run
 from tests.plan.cli_support import write as _write
 from trackersync.definitions.rules import strict_refusals
 from trackersync.diff import phrase_diff
-from trackersync.emulator import EmulatorServer
 from trackersync.render.markdown import escape_text, escape_warning
 from trackersync.render.text import warning_line
 from trackersync.secrets import MASK

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from symbl_emulator import EmulatorServer
 from trackersync.cli import main
-from trackersync.emulator import EmulatorServer
 
 
 @pytest.fixture()

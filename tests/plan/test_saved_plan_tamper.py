@@ -14,8 +14,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from symbl_emulator import EmulatorServer
 from trackersync.cli import main
-from trackersync.emulator import EmulatorServer
 
 
 @pytest.fixture()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from trackersync.emulator import EmulatorServer
+from symbl_emulator import EmulatorServer
 
 TRACKERS = """trackers:
   - name: Renewal Intent

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from symbl_emulator import EmulatorServer
 from tests.plan.cli_support import FIVE
 from tests.plan.cli_support import run as _run
 from tests.plan.cli_support import write as _write
 from trackersync.cli.common import AppContext
-from trackersync.emulator import EmulatorServer
 
 
 def _names(emulator: EmulatorServer) -> list[str]:

@@ -56,8 +56,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from symbl_emulator import EmulatorServer
 from trackersync.cli import main
-from trackersync.emulator import EmulatorServer
 
 HERE = Path(__file__).parent
 SCENARIOS = sorted(p for p in HERE.iterdir() if p.is_dir() and p.name[:3].isdigit())

@@ -2,7 +2,7 @@
 
 Prints the URL and the credentials to use (``SYMBL_API_URL``, ``SYMBL_APP_ID``,
 ``SYMBL_APP_SECRET``) at start-up: the emulator's own, local-only secret, printed
-because the user asked to run it. See :mod:`trackersync.emulator` for the API served.
+because the user asked to run it. See :mod:`symbl_emulator` for the API served.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from trackersync.cli.common import handle_errors
 from trackersync.errors import ConfigError
 
 if TYPE_CHECKING:  # the emulator (Werkzeug) is imported only when this command runs
-    from trackersync.emulator import EmulatorServer
+    from symbl_emulator import EmulatorServer
 
 
 def _banner(server: EmulatorServer) -> str:
@@ -77,7 +77,7 @@ def emulator_command(
     max_concurrent_jobs: int | None,
 ) -> None:
     """Run the local Symbl emulator (Trackers Management API + Async trackers)."""
-    from trackersync.emulator import SettingsError, start_emulator
+    from symbl_emulator import SettingsError, start_emulator
 
     try:
         server = start_emulator(

@@ -17,11 +17,11 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from trackersync.emulator import control
-from trackersync.emulator.app import EmulatorApp
-from trackersync.emulator.settings import DEFAULT_APP_ID, DEFAULT_APP_SECRET, EmulatorSettings
-from trackersync.emulator.state import EmulatorState
-from trackersync.emulator.store import Store
+from symbl_emulator import control
+from symbl_emulator.app import EmulatorApp
+from symbl_emulator.settings import DEFAULT_APP_ID, DEFAULT_APP_SECRET, EmulatorSettings
+from symbl_emulator.state import EmulatorState
+from symbl_emulator.store import Store
 
 log = logging.getLogger(__name__)
 IDLE_TIMEOUT_S = 60

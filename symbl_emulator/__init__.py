@@ -54,8 +54,8 @@ Example::
                             "appSecret": srv.app_secret})
 """
 
-from trackersync.emulator.server import EmulatorServer, start_emulator
-from trackersync.emulator.settings import (
+from symbl_emulator.server import EmulatorServer, start_emulator
+from symbl_emulator.settings import (
     DEFAULT_APP_ID,
     DEFAULT_APP_SECRET,
     EmulatorSettings,

@@ -11,9 +11,9 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from trackersync.emulator.responses import ApiError
-from trackersync.emulator.rules import STRICT_MAX_PHRASES, check_tracker
-from trackersync.emulator.state import EmulatorState, read_json
+from symbl_emulator.responses import ApiError
+from symbl_emulator.rules import STRICT_MAX_PHRASES, check_tracker
+from symbl_emulator.state import EmulatorState, read_json
 
 Answer = tuple[int, Any]
 

@@ -2,7 +2,7 @@
 
 Every setting maps to a documented behaviour or a decision of symbl-api.md §6; the
 docstring of each field names it. Settings can be changed on a running server with
-``POST /_emulator/config`` (see :mod:`trackersync.emulator.control`).
+``POST /_emulator/config`` (see :mod:`symbl_emulator.control`).
 """
 
 from __future__ import annotations

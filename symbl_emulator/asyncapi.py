@@ -17,9 +17,9 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from trackersync.emulator.responses import CONVERSATION_NOT_FOUND, ApiError
-from trackersync.emulator.state import EmulatorState, read_json
-from trackersync.emulator.store import new_numeric_id
+from symbl_emulator.responses import CONVERSATION_NOT_FOUND, ApiError
+from symbl_emulator.state import EmulatorState, read_json
+from symbl_emulator.store import new_numeric_id
 
 Answer = tuple[int, Any]
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")

@@ -25,10 +25,10 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from trackersync.emulator.faults import FaultRule
-from trackersync.emulator.responses import ApiError
-from trackersync.emulator.settings import SettingsError
-from trackersync.emulator.state import EmulatorState, read_json
+from symbl_emulator.faults import FaultRule
+from symbl_emulator.responses import ApiError
+from symbl_emulator.settings import SettingsError
+from symbl_emulator.state import EmulatorState, read_json
 
 Answer = tuple[int, Any]
 CONTROL_BODY_LIMIT = 64 * 1_048_576  # seeding a 500-tracker account can exceed 1 MB

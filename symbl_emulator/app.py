@@ -22,10 +22,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from trackersync.emulator import asyncapi, control, manage
-from trackersync.emulator.faults import FaultRule
-from trackersync.emulator.responses import ApiError, DropConnection, json_response
-from trackersync.emulator.state import EmulatorState, check_size
+from symbl_emulator import asyncapi, control, manage
+from symbl_emulator.faults import FaultRule
+from symbl_emulator.responses import ApiError, DropConnection, json_response
+from symbl_emulator.state import EmulatorState, check_size
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class EmulatorApp:
         log.info("%s %s -> %s", entry["method"], entry["path"], "dropped" if dropped else status)
 
     def _with_fault(self, request: Request, fault: FaultRule) -> Response:
-        """Apply a scripted fault (see :mod:`trackersync.emulator.faults`)."""
+        """Apply a scripted fault (see :mod:`symbl_emulator.faults`)."""
         real = None
         if fault.after_commit:
             real = self._serve(request)

@@ -16,9 +16,9 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
-from trackersync.emulator.responses import TOKEN_FAILED, ApiError
-from trackersync.emulator.settings import EmulatorSettings
-from trackersync.emulator.store import Store
+from symbl_emulator.responses import TOKEN_FAILED, ApiError
+from symbl_emulator.settings import EmulatorSettings
+from symbl_emulator.store import Store
 
 
 class TokenService:

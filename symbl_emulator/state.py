@@ -16,11 +16,11 @@ from typing import Any
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
-from trackersync.emulator.auth import TokenService
-from trackersync.emulator.faults import FaultBook
-from trackersync.emulator.responses import ApiError
-from trackersync.emulator.settings import EmulatorSettings
-from trackersync.emulator.store import Store
+from symbl_emulator.auth import TokenService
+from symbl_emulator.faults import FaultBook
+from symbl_emulator.responses import ApiError
+from symbl_emulator.settings import EmulatorSettings
+from symbl_emulator.store import Store
 
 LOG_CAPACITY = 10_000
 TOO_LARGE = "request entity too large"  # §6 item 14 (Express body-parser's wording)
