@@ -9,10 +9,8 @@ JSON body, takes the in-flight slot for writes (429, §6 item 15) and validates)
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import logging
-import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -103,7 +101,8 @@ class EmulatorApp:
             response = self._with_fault(request, fault) if fault else self._serve(request)
         except DropConnection:
             self._record(entry, started, status=None, dropped=True)
-            _drop(environ)
+            # An OSError before any byte is written makes the HTTP server close the
+            # connection without an answer, which is what the client must see.
             raise ConnectionAbortedError("emulator fault: connection dropped") from None
         self._record(entry, started, status=response.status_code, dropped=False)
         return response(environ, start_response)
@@ -146,7 +145,8 @@ class EmulatorApp:
         except ApiError as exc:
             return exc.response()
         except HTTPException as exc:
-            return json_response({"message": exc.name}, exc.code or 500)
+            headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+            return json_response({"message": exc.name}, exc.code or 500, headers)
         except Exception:
             log.exception("emulator bug while serving %s %s", request.method, request.path)
             return json_response({"message": "Internal server error"}, 500)
@@ -183,11 +183,3 @@ def _is_loopback(address: str | None) -> bool:
         return address is not None and ipaddress.ip_address(address).is_loopback
     except ValueError:
         return False
-
-
-def _drop(environ: dict[str, Any]) -> None:
-    """Shut the client's socket so it sees the connection close with no answer."""
-    sock = environ.get("werkzeug.socket")
-    if isinstance(sock, socket.socket):
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
