@@ -157,3 +157,25 @@ def generate_token(state: EmulatorState, request: Request, account: str,
     """``POST /oauth2/token:generate`` → 200 ``{"accessToken", "expiresIn"}`` (§1, §6 item 18)."""
     body = read_json(request, state.settings.max_body_bytes)
     return 200, state.tokens.generate(body)
+
+
+def refresh_token(state: EmulatorState, request: Request, account: str,
+                  args: dict[str, str]) -> Answer:
+    """``POST /oauth2/token:refresh`` → 200 ``{"accessToken", "expiresIn"}``.
+
+    Body ``{"appId", "appSecret", "refreshToken"}`` as symbl-rest's
+    ``RefreshTokenRequest``; see :meth:`.auth.TokenService.refresh`.
+    """
+    body = read_json(request, state.settings.max_body_bytes)
+    return 200, state.tokens.refresh(body)
+
+
+def revoke_token(state: EmulatorState, request: Request, account: str,
+                 args: dict[str, str]) -> Answer:
+    """``DELETE /oauth2/token:revoke`` → 200 ``{"revoked": n}``.
+
+    Body ``{"appId", "appSecret"}`` as symbl-rest's ``RevokeTokenRequest``; see
+    :meth:`.auth.TokenService.revoke`.
+    """
+    body = read_json(request, state.settings.max_body_bytes)
+    return 200, state.tokens.revoke(body)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from symbl_emulator.faults import integral
+
 DEFAULT_APP_ID = "trackersync-emulator-app"
 DEFAULT_APP_SECRET = "trackersync-emulator-secret"  # noqa: S105 - a public, local-only default
 MAX_BODY_BYTES = 1_048_576
@@ -71,8 +73,8 @@ class EmulatorSettings:
         jobs = self.max_concurrent_jobs
         if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
             raise SettingsError(f"max_concurrent_jobs must be null or >= 1, got {jobs!r}")
-        if not self.app_id or not self.app_secret:
-            raise SettingsError("app_id and app_secret must be non-empty")
+        if not all(isinstance(v, str) and v for v in (self.app_id, self.app_secret)):
+            raise SettingsError("app_id and app_secret must be non-empty strings")
 
     def public(self) -> dict[str, Any]:
         """The settings as a dict without the app secret (for ``/_emulator/config``)."""
@@ -87,6 +89,7 @@ class EmulatorSettings:
             SettingsError: an unknown key or an out-of-range value; nothing is changed.
         """
         known = {f.name for f in fields(self)}
+        changes = {key: integral(value) for key, value in changes.items()}
         unknown = sorted(set(changes) - known)
         if unknown:
             raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")

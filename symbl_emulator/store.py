@@ -203,6 +203,11 @@ class Store:
         )
         return str(rows[0]["app_id"]) if rows else None
 
+    def revoke_tokens(self, app_id: str) -> int:
+        """Forget every token of ``app_id``; returns how many there were."""
+        with self.atomic():
+            return self._exec("DELETE FROM tokens WHERE app_id = ?", (app_id,))
+
     def expire_tokens(self) -> int:
         """Expire every token now (for tests of renewal); returns how many."""
         with self.atomic():
