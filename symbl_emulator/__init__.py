@@ -54,6 +54,7 @@ Example::
                             "appSecret": srv.app_secret})
 """
 
+from symbl_emulator.httpserver import HttpLimits
 from symbl_emulator.server import EmulatorServer, start_emulator
 from symbl_emulator.settings import (
     DEFAULT_APP_ID,
@@ -67,6 +68,7 @@ __all__ = [
     "DEFAULT_APP_SECRET",
     "EmulatorServer",
     "EmulatorSettings",
+    "HttpLimits",
     "SettingsError",
     "start_emulator",
 ]

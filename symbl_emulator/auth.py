@@ -142,7 +142,7 @@ class TokenService:
         """
         token = bearer_or_api_key(request)
         owner = self._store.token_owner(token, time.time()) if token else None
-        if owner is None or owner != self._settings.app_id:  # another app's token (--db reuse)
+        if token is None or owner is None or owner != self._settings.app_id:  # another app's
             raise ApiError(401, TOKEN_FAILED)
         try:
             jwt.decode(token, self._key(), algorithms=["HS256"], leeway=1)

@@ -97,9 +97,20 @@ class _StrictParser(HTTPRequestParser):
         self.started = time.monotonic()
 
     def parse_header(self, header_plus: bytes) -> None:
+        line_end = header_plus.find(b"\r\n")
+        if line_end > 0:  # raw UTF-8 in the request target (curl sends ?name=Über as is)
+            header_plus = _quote_high_bytes(header_plus[:line_end]) + header_plus[line_end:]
         super().parse_header(header_plus)
         if self.chunked and "CONTENT_LENGTH" in self.headers:
             raise ParsingError("Content-Length together with Transfer-Encoding: chunked")
+
+
+def _quote_high_bytes(line: bytes) -> bytes:
+    """Percent-encode bytes >= 0x80 of a request line, so that the path and the query are
+    decoded exactly once, as UTF-8, whether the client encoded them or not."""
+    if line.isascii():
+        return line
+    return b"".join(b"%%%02X" % byte if byte >= 0x80 else bytes([byte]) for byte in line)
 
 
 class _Channel(HTTPChannel):
@@ -175,7 +186,7 @@ class HttpServer:
             clear_untrusted_proxy_headers=False,
         )
         self._server.deadline_s = limits.request_deadline_s
-        self.port = int(self._server.effective_port)  # type: ignore[arg-type]
+        self.port = int(self._server.effective_port)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"symbl-emulator-{self.port}",
                                         daemon=True)

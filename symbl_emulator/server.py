@@ -136,6 +136,7 @@ def start_emulator(
     tracker_limit: int = 500,
     job_delay_ms: int = 0,
     max_concurrent_jobs: int | None = None,
+    limits: HttpLimits | None = None,
 ) -> EmulatorServer:
     """Start a Symbl emulator in a background thread and return once it listens.
 
@@ -147,6 +148,8 @@ def start_emulator(
             max_concurrent_jobs: see :class:`EmulatorSettings`.
         app_id, app_secret: credentials for token:generate (defaults
             :data:`DEFAULT_APP_ID` / :data:`DEFAULT_APP_SECRET`).
+        limits: bounds of the HTTP layer (threads, connections, request deadline);
+            :class:`HttpLimits` defaults when ``None``.
 
     Returns:
         The running :class:`EmulatorServer`.
@@ -161,4 +164,4 @@ def start_emulator(
         max_concurrent_jobs=max_concurrent_jobs,
         app_id=app_id or DEFAULT_APP_ID, app_secret=app_secret or DEFAULT_APP_SECRET,
     )
-    return EmulatorServer(settings, host=host, port=port, db_path=db_path).start()
+    return EmulatorServer(settings, host=host, port=port, db_path=db_path, limits=limits).start()
