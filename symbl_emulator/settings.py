@@ -1,7 +1,7 @@
 """Run-time settings of the emulator (the flags of ``trackersync emulator``).
 
-Every setting maps to a documented behaviour or a decision of symbl-api.md §6; the
-docstring of each field names it. Settings can be changed on a running server with
+Every setting maps to a documented behaviour or a decision in ``docs/api-contract.md``;
+the docstring of each field names it. Settings can be changed on a running server with
 ``POST /_emulator/config`` (see :mod:`symbl_emulator.control`).
 """
 
@@ -28,18 +28,19 @@ class EmulatorSettings:
     """The emulator's behaviour switches.
 
     Attributes:
-        rules: ``"strict"`` or ``"lenient"`` validation profile (symbl-api.md §6 items 9-10).
+        rules: ``"strict"`` or ``"lenient"`` validation profile ("Phrase count",
+            "Punctuation in phrases").
         latency_ms: extra handling time of every API request, in milliseconds; creates
-            and updates hold the account's in-flight lock meanwhile (§6 item 15).
-        put_mode: ``"replace"`` (default, §6 item 5) or ``"merge"`` (the documented
-            sample response of update-tracker.md: new phrases first, then old ones).
-        app_id: the one application id ``POST /oauth2/token:generate`` accepts (§1).
+            and updates hold the account's in-flight lock meanwhile ("Concurrency of writes").
+        put_mode: ``"replace"`` (default, "PUT replaces") or ``"merge"`` (the documented
+            sample answer of Symbl's update page: new phrases first, then old ones).
+        app_id: the one application id ``POST /oauth2/token:generate`` accepts.
         app_secret: its secret. Never logged or shown in reprs.
-        token_ttl: lifetime of an access token in seconds (``expiresIn``, §1, default 86400).
-        tracker_limit: trackers per account (§2.2, §6 item 13, default 500).
-        max_body_bytes: request body limit in bytes (§2.2, §6 item 14, 1 MB).
-        job_delay_ms: time a job takes to reach ``completed`` (§6 item 24, 0 = at once).
-        max_concurrent_jobs: Async concurrent-jobs limit, ``None`` = off (§6 item 28).
+        token_ttl: lifetime of an access token in seconds (``expiresIn``, default 86400).
+        tracker_limit: trackers per account ("Tracker limit", default 500).
+        max_body_bytes: request body limit in bytes ("Body size", 1 MB).
+        job_delay_ms: time a job takes to reach ``completed`` ("Job lifecycle", 0 = at once).
+        max_concurrent_jobs: Async concurrent-jobs limit, ``None`` = off ("Concurrent jobs").
     """
 
     rules: str = "strict"
