@@ -12,7 +12,6 @@ import json
 from importlib import resources
 from typing import Any
 
-from ruamel.yaml import YAML
 from werkzeug.wrappers import Response
 
 SPEC_FILE = "openapi.yaml"
@@ -21,6 +20,8 @@ SPEC_FILE = "openapi.yaml"
 @functools.cache
 def load_spec() -> dict[str, Any]:
     """The OpenAPI description as a JSON-compatible dict (YAML 1.2, read once)."""
+    from ruamel.yaml import YAML  # only when the description is first asked for
+
     text = resources.files("symbl_emulator").joinpath(SPEC_FILE).read_text(encoding="utf-8")
     data = YAML(typ="safe", pure=True).load(text)
     return json.loads(json.dumps(data))  # plain dicts and lists, no YAML types
