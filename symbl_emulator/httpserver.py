@@ -6,7 +6,8 @@ nor its request log) and runs the application on a bounded pool of worker thread
 This module adds what a stand-in for a public API needs on top:
 
 - every error the server itself produces (400 malformed request, 408 request
-  timeout, 413 body too large, 431 header too large, 501 transfer coding) is a JSON
+  timeout, 413 body too large, 431 header too large, 501 transfer coding, 505 HTTP
+  version) is a JSON
   ``{"message": ...}`` body, like the API's own errors;
 - a request with both ``Content-Length`` and ``Transfer-Encoding: chunked``, or with
   two different ``Content-Length`` values, is refused with 400 (request smuggling);
@@ -71,6 +72,13 @@ class RequestTimeout(Error):
     reason = "Request Timeout"
 
 
+class HttpVersionNotSupported(Error):
+    """505: a request line naming an HTTP version other than 1.0 or 1.1."""
+
+    code = 505
+    reason = "HTTP Version Not Supported"
+
+
 def _json_error(error: Error) -> tuple[str, list[tuple[str, str]], bytes]:
     message = f"{error.reason}: {error.body}" if error.body else error.reason
     body = json.dumps({"message": message}).encode()
@@ -95,6 +103,15 @@ class _StrictParser(HTTPRequestParser):
     def __init__(self, adj: Any) -> None:
         super().__init__(adj)
         self.started = time.monotonic()
+
+    def received(self, data: bytes) -> int:
+        consumed = int(super().received(data))
+        version = getattr(self, "version", "1.0")
+        error: Error | None = self.error  # type: ignore[has-type]
+        if self.headers_finished and error is None and version not in ("", "1.0", "1.1"):
+            self.error = HttpVersionNotSupported(f"HTTP/{version} (use HTTP/1.1)")
+            self.completed = True
+        return consumed
 
     def parse_header(self, header_plus: bytes) -> None:
         line_end = header_plus.find(b"\r\n")

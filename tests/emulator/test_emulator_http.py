@@ -89,9 +89,10 @@ def test_a_session_reuses_one_connection(emulator: EmulatorServer) -> None:
          b"Content-Length: 3\r\n\r\n[]", 400),
         (b"POST /v1/manage/trackers HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
          b"Transfer-Encoding: chunked\r\n\r\n2\r\n[]\r\n0\r\n\r\n", 400),
+        (b"GET /v1/manage/trackers HTTP/2.0\r\nHost: x\r\n\r\n", 505),
     ],
     ids=["bad-request-line", "headers-too-large", "uri-too-long", "body-too-large",
-         "conflicting-content-length", "content-length-and-chunked"],
+         "conflicting-content-length", "content-length-and-chunked", "http-version"],
 )
 def test_server_errors_are_json_messages(
     emulator: EmulatorServer, payload: bytes, status: int
