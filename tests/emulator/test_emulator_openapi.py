@@ -109,3 +109,41 @@ def test_not_emulated_symbl_paths_answer_501_before_authentication(
         assert answer.status_code == 501, path
         assert "not emulated" in answer.json()["message"]
     assert requests.get(f"{emulator.url}/v1/nothing", timeout=5).status_code == 404
+
+
+def _examples(spec: dict) -> list[tuple[str, dict, object]]:
+    """(where, schema, value) for every example of a request body or response."""
+    found = []
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            kind, name = node["$ref"].split("/")[-2:]
+            node = spec["components"][kind][name]
+        return node
+
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            bodies = [("request", operation.get("requestBody", {}))]
+            bodies += [(status, resolve(answer)) for status, answer in
+                       operation["responses"].items()]
+            for label, body in bodies:
+                for media in body.get("content", {}).values():
+                    for name, example in media.get("examples", {}).items():
+                        value = resolve(example)["value"]
+                        found.append((f"{method.upper()} {path} {label} {name}",
+                                      media["schema"], value))
+    return found
+
+
+def test_every_documented_example_matches_its_schema(emulator: EmulatorServer) -> None:
+    from jsonschema import Draft202012Validator
+
+    spec = _spec(emulator)
+    examples = _examples(spec)
+    assert len(examples) >= 10
+    for where, schema, value in examples:
+        validator = Draft202012Validator({**schema, "components": spec["components"]})
+        errors = [error.message for error in validator.iter_errors(value)]
+        assert not errors, f"{where}: {errors}"
