@@ -73,6 +73,8 @@ def test_management_api_through_the_clients_transport(client: symbl_rest.ApiClie
     assert [t["name"] for t in bulk["trackers"]] == ["COVID-19"]
     names = [t["name"] for t in _manage(client, "GET", "/v1/manage/trackers")["trackers"]]
     assert names == ["Promotion Mention", "COVID-19"]
+    alias = _manage(client, "GET", "/v1/manage/tracker?name=COVID-19")["trackers"]
+    assert [t["name"] for t in alias] == ["COVID-19"]
     assert _manage(client, "GET", f"/v1/manage/tracker/{tracker_id}")["tracker"]["id"] == tracker_id
     updated = _manage(client, "PUT", f"/v1/manage/tracker/{tracker_id}",
                       {"name": "Promotion Mention", "vocabulary": ["We have a sale"]})
@@ -104,6 +106,11 @@ def test_async_text_append_jobs_and_trackers(client: symbl_rest.ApiClient) -> No
         assert {item.name for item in detected} == {stored["name"]}
         refs = detected[0].matches[0].message_refs
         assert refs[0].text == "So what is your budget?" and refs[0].offset == 3
+    current = client.call_api(
+        f"/v1/conversations/{submitted.conversation_id}/trackers-detected", "GET",
+        auth_settings=["bearerAuth"], response_type="list[TrackersListResponse]",
+        _return_http_data_only=True)
+    assert [item.name for item in current] == [stored["name"]]
 
 
 @pytest.mark.parametrize("method", ["get_messages_by_conversation_id",
