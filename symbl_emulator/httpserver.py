@@ -38,6 +38,9 @@ from waitress.task import ErrorTask
 from waitress.utilities import BadRequest, Error
 
 log = logging.getLogger(__name__)
+# "Task queue depth is N" is expected whenever more requests arrive than there are worker
+# threads (the bound doing its job); it would flood a busy emulator's stderr.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,8 @@ class HttpServer:
         """Stop accepting, close every connection and the worker threads."""
         self._stopping.set()
         self._server.pull_trigger()
-        self._thread.join(timeout=grace_s)
+        if self._thread.is_alive():
+            self._thread.join(timeout=grace_s)
         for channel in list(self._server._map.values()):
             if channel is self._server or channel is self._server.trigger:
                 continue
