@@ -5,10 +5,9 @@ before the application sees it (so a slow or unfinished request never reaches th
 nor its request log) and runs the application on a bounded pool of worker threads.
 This module adds what a stand-in for a public API needs on top:
 
-- every error the server itself produces (400 malformed request, 408 request
-  timeout, 413 body too large, 431 header too large, 501 transfer coding, 505 HTTP
-  version) is a JSON
-  ``{"message": ...}`` body, like the API's own errors;
+- every error the server itself produces (400 malformed request, 408 request timeout,
+  413 body too large, 431 header too large, 501 transfer coding, 505 HTTP version) is a
+  JSON ``{"message": ...}`` body, like the API's own errors;
 - a request with both ``Content-Length`` and ``Transfer-Encoding: chunked``, or with
   two different ``Content-Length`` values, is refused with 400 (request smuggling);
 - a total deadline per request: a request whose head and body have not fully
@@ -35,7 +34,7 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask
-from waitress.utilities import BadRequest, Error
+from waitress.utilities import Error
 
 log = logging.getLogger(__name__)
 # "Task queue depth is N" is expected whenever more requests arrive than there are worker
@@ -238,4 +237,4 @@ class HttpServer:
             self._server.close()
 
 
-__all__ = ["BadRequest", "HttpLimits", "HttpServer", "RequestTimeout"]
+__all__ = ["HttpLimits", "HttpServer", "HttpVersionNotSupported", "RequestTimeout"]
