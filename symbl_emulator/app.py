@@ -106,6 +106,12 @@ NOT_EMULATED = Map(
             "/v1/process/video/url", "/v1/process/video/url/<conversation_id>",
             "/v1/endpoint:connect", "/v1/event/<connection_id>",
             "/v1/metric/<metric_id>", "/v1/metric/<metric_id>/entry",
+            # the later Management API (plural paths, PATCH) and its other entities
+            "/v1/manage/trackers/bulk", "/v1/manage/trackers/<tracker_id>",
+            "/v1/manage/group", "/v1/manage/groups", "/v1/manage/group/<group_id>",
+            "/v1/manage/entities", "/v1/manage/entities/bulk", "/v1/manage/entities/<entity_id>",
+            # the Streaming API (WebSocket)
+            "/v1/streaming/<connection_id>", "/v1/realtime/insights/<connection_id>",
         )
     ],
     strict_slashes=False,
