@@ -56,7 +56,8 @@ def test_plan_workflow_plans_comments_once_and_updates_in_place(
         "Changes pending: merging this pull request applies them."]
     # Installed once, from the action's own repository (pip is a stub).
     pip_log = (runner.stubs / "pip.log").read_text().splitlines()
-    assert len(pip_log) == 1 and pip_log[0].endswith(".github/actions/trackersync/../../..")
+    installed = (runner.stubs / "pip-installed.log").read_text().splitlines()
+    assert len(pip_log) == 1 and installed == [str(runner.workspace.resolve())]
     artifact = runner.artifacts / "trackersync-plan"
     assert sorted(p.name for p in artifact.iterdir()) == ["plan.json", "plan.md"]
     saved = Plan.from_json((artifact / "plan.json").read_text(encoding="utf-8"))
