@@ -1,7 +1,8 @@
 """Create or update this environment's plan comment on a pull request (run by run.sh).
 
 Usage: ``python3 comment.py`` with ``GH_TOKEN``, ``GITHUB_REPOSITORY``, ``TS_PR_NUMBER``,
-``TS_BODY_FILE`` (Markdown to post: a plan, an error report or an apply notice),
+``TS_BODY_FILE`` (Markdown to post: a plan, an error report or an apply notice; one
+path, or several on separate lines, the first that exists being used),
 ``TS_ENV`` (environment name, empty for the default account) and ``TS_SHA`` in the
 environment. Needs only Python's standard library and ``gh`` (no trackersync, no
 checkout), so the comment job holds no Symbl secret.
@@ -33,15 +34,16 @@ def marker(env: str, kind: str = "plan") -> str:
     return f"<!-- trackersync-{kind}: {env} -->" if env else f"<!-- trackersync-{kind} -->"
 
 
-def body_of(path: str, env: str, sha: str) -> str:
+def body_of(paths: str, env: str, sha: str) -> str:
     """The comment: the body file (its own marker line replaced), or a failure notice.
 
     A body starting with ``<!-- trackersync-apply -->`` (an apply notice) gets its own
     comment, so it never replaces the plan that was reviewed.
     """
     text = ""
-    if path and os.path.isfile(path):
-        with open(path, encoding="utf-8") as fh:
+    found = [p.strip() for p in paths.splitlines() if p.strip() and os.path.isfile(p.strip())]
+    if found:
+        with open(found[0], encoding="utf-8") as fh:
             text = fh.read()
     if not text.strip():
         shown = f"`{sha}`" if _SHA.fullmatch(sha) else "this commit"

@@ -10,7 +10,7 @@ Usage:
   file is not a trackersync plan (or was edited after it was written).
 * ``python3 plans.py id PLAN``: print the plan's short id (the first 12 hex digits of its
   content digest), the name the plan comment and the apply summary both use.
-* ``python3 plans.py note PLAN POLICY SHA ARTIFACT``: print the plan comment's note saying
+* ``python3 plans.py note PLAN POLICY SHA``: print the plan comment's note saying
   which plan a merge applies and what happens when it is stale (POLICY: stop | replan).
 """
 
@@ -37,7 +37,7 @@ def short_id(path: str) -> str:
     return str(json.loads(Path(path).read_text(encoding="utf-8"))["digest"])[:12]
 
 
-def note(path: str, policy: str, sha: str, artifact: str) -> str:
+def note(path: str, policy: str, sha: str) -> str:
     """The "which plan will be applied" note of the plan comment (Markdown, one paragraph)."""
     made_for = f" for `{sha}`" if _SHA.fullmatch(sha) else ""
     if policy == "replan":
@@ -47,7 +47,7 @@ def note(path: str, policy: str, sha: str, artifact: str) -> str:
         stale = ("applies nothing and says why here; push to this pull request (or run the "
                  "apply workflow by hand) to plan again (`on-stale-plan: stop`)")
     return (f"> **Merging applies this plan**: plan `{short_id(path)}`, made{made_for} "
-            f"(`plan.json` in the artifact `{artifact}`). If the tracker files or the "
+            "(`plan.json` in this run's artifacts). If the tracker files or the "
             f"account change before the merge, the apply {stale}.\n")
 
 
@@ -65,9 +65,9 @@ def main(argv: list[str]) -> int:
         if argv[1] == "id":
             print(short_id(argv[2]))
             return 0
-        sys.stdout.write(note(argv[2], argv[3], argv[4], argv[5]))
+        sys.stdout.write(note(argv[2], argv[3], argv[4]))
         return 0
-    except (OSError, ValueError, KeyError, TrackersyncError) as exc:
+    except (OSError, ValueError, KeyError, IndexError, TrackersyncError) as exc:
         print(f"plans: {exc}", file=sys.stderr)
         return 1
 
