@@ -23,6 +23,7 @@ from typing import Any
 from .ghsim import JobResult, Runner
 from .helpers import ROOT, git
 
+Runs = dict[str, list[JobResult]]
 EXAMPLES = ROOT / "examples" / "github"
 ACTION_REPO = "your-org/trackersync"
 PLAN_WF = "trackers-plan.yml"
@@ -121,7 +122,7 @@ class FakeGitHub:
                       actions={ACTION_REPO: ROOT}, vars=self.vars, github_dir=self.dir,
                       run_id=self.runs, **kw)
 
-    def plan_pr(self, number: int, branch: str, head: str) -> tuple[Runner, dict[str, list[JobResult]]]:
+    def plan_pr(self, number: int, branch: str, head: str) -> tuple[Runner, Runs]:
         """Run the plan workflow for pull request ``number`` at ``head`` (the merge ref is
         checked out: main with the branch merged, as actions/checkout does on
         pull_request); record the run as GitHub lists it."""
@@ -140,7 +141,7 @@ class FakeGitHub:
         return runner, jobs
 
     def apply_run(self, workspace: Path, sha: str, event_name: str = "push",
-                  inputs: dict[str, str] | None = None) -> tuple[Runner, dict[str, list[JobResult]]]:
+                  inputs: dict[str, str] | None = None) -> tuple[Runner, Runs]:
         """Run the apply workflow on ``workspace`` (a checkout of ``sha``)."""
         runner = self.runner(workspace, event_name, sha, {"ref": "refs/heads/main"},
                              inputs=inputs or {})

@@ -33,7 +33,7 @@ def run_download(argv):
     args = parser.parse_args(argv)
     source = os.path.join(os.environ["FAKE_GH_ARTIFACTS"], args.run, args.name)
     if not os.path.isdir(source):
-        print(f"no artifact matches any of the names or patterns provided", file=sys.stderr)
+        print("no artifact matches any of the names or patterns provided", file=sys.stderr)
         return 1
     shutil.copytree(source, args.dir, dirs_exist_ok=True)
     return 0

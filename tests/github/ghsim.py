@@ -35,7 +35,8 @@ clone of a local bare repository (``helpers.git_remote``/``clone``), which stand
 for GitHub; outside a git checkout that step only warns.
 
 Programs that need the network are stubs on ``PATH``: ``pip`` logs its arguments
-to ``stubs/pip.log`` (and the folder it installed, resolved, to ``pip-installed.log``); ``gh`` is :mod:`fake_gh` (issue comments in a JSON file).
+to ``stubs/pip.log`` (and the folder it installed, resolved, to ``pip-installed.log``);
+``gh`` is :mod:`fake_gh` (comments, pull requests, workflow runs and artifacts).
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ for last; do :; done
 case "$last" in
   /*|.*)
     if [ ! -f "$last/pyproject.toml" ]; then
-      echo "ERROR: Directory '$last' is not installable. Neither 'setup.py' nor 'pyproject.toml' found." >&2
+      echo "ERROR: Directory '$last' is not installable." \\
+        "Neither 'setup.py' nor 'pyproject.toml' found." >&2
       exit 1
     fi
     (cd "$last" && pwd -P) >> "$STUB_LOG_DIR/pip-installed.log" ;;
