@@ -32,9 +32,17 @@ BASE = {"budget.yaml": tracker("Budget", "our budget", "funding", "cash flow",
 PRUNE_CONFIG = "prune: true\n"
 
 
-def github_for(tmp_path: Path, config: str, emulator: EmulatorServer,
+def github_for(tmp_path: Path, config: str, emulator: EmulatorServer, applied: bool = False,
                **kw: object) -> FakeGitHub:
+    """The consumer repository on a simulated GitHub. ``applied``: BASE is already in the
+    account and recorded in the committed ids file (as after a first apply)."""
     repo = make_consumer(tmp_path / "consumer", config, BASE)
+    if applied:
+        [budget] = emulator.seed([{"name": "Budget", "vocabulary": [
+            "our budget", "funding", "cash flow", "we have money", "spend limit"]}])
+        (repo / "trackers.ids.json").write_text(json.dumps(
+            {"trackers": [{"id": budget["id"]}], "names": {"Budget": budget["id"]},
+             "protected": []}), encoding="utf-8")
     origin = git_remote(tmp_path, repo)
     return FakeGitHub(tmp_path, origin,
                       secrets={"SYMBL_APP_ID": emulator.app_id,
@@ -121,8 +129,7 @@ def test_plan_comment_then_the_reviewed_plan_is_applied_on_merge(
 def test_a_stale_reviewed_plan_stops_by_default_and_tells_the_pull_request(
     tmp_path: Path, emulator: EmulatorServer
 ) -> None:
-    gh = github_for(tmp_path, "", emulator)
-    initial_apply(gh)
+    gh = github_for(tmp_path, "", emulator, applied=True)
     number, head = gh.open_pr("pricing", add_tracker(
         "Pricing", "pricing.yaml", "the price is", "how much", "our pricing", "cost", "sale"))
     gh.plan_pr(number, "pricing", head)
@@ -157,9 +164,8 @@ def test_no_reviewed_plan_for_a_direct_push_stops(tmp_path: Path,
 def test_two_racing_merges_keep_both_trackers_owned_and_a_later_delete_is_planned(
     tmp_path: Path, emulator: EmulatorServer
 ) -> None:
-    gh = github_for(tmp_path, PRUNE_CONFIG, emulator,
+    gh = github_for(tmp_path, PRUNE_CONFIG, emulator, applied=True,
                     vars={"TRACKERSYNC_ON_STALE_PLAN": "replan"})
-    initial_apply(gh)
     a, head_a = gh.open_pr("alpha", add_tracker("Alpha", "alpha.yaml", "a one", "a two",
                                                 "a three", "a four", "a five"))
     b, head_b = gh.open_pr("beta", add_tracker("Beta", "beta.yaml", "b one", "b two",
