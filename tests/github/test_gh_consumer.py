@@ -183,7 +183,9 @@ def test_two_racing_merges_keep_both_trackers_owned_and_a_later_delete_is_planne
     assert job_b.result == "success", job_b.log
     assert job_a.result == "success", job_a.log
     assert step(job_b, "Apply").outputs["applied-plan"] == "replanned"
-    assert "Merged and applied a new plan" in gh.comments(b)[-1]
+    notice = gh.comments(b)[-1]
+    assert notice.startswith("<!-- trackersync-apply -->\n")
+    assert "Merged: applying a new plan" in notice and "is stale" in notice
     live = {t["name"]: t["id"] for t in emulator.trackers()}
     assert set(live) == {"Budget", "Alpha", "Beta"}
     # A's checkout knew nothing of Beta, but the record on main keeps it.

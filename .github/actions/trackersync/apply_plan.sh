@@ -67,18 +67,16 @@ choose_plan() {
     if [[ "$policy" == stop ]]; then
       echo "### ⛔ Merged, but nothing was applied: the reviewed plan is not what merging would apply"
     else
-      echo "### 🔁 Merged and applied a new plan \`$new_id\`: the reviewed plan could not be applied"
+      echo "### 🔁 Merged: applying a new plan \`$new_id\` in place of the reviewed one"
     fi
     echo
-    # Each line as a list item; tracker names are shown as trackersync prints them.
-    while IFS= read -r line; do
-      [[ -n "${line// }" ]] && printf -- '- %s\n' "${line#"${line%%[! ]*}"}"
-    done <<< "$why"
+    # Each line as a list item, escaped for Markdown (tracker names are user text).
+    printf '%s\n' "$why" | python3 "$here/plans.py" bullets
     echo
     if [[ "$policy" == stop ]]; then
       echo "This is the plan now (\`$new_id\`, \`on-stale-plan: stop\`). To apply it, review it and run the apply workflow by hand, or push a change in a new pull request."
     else
-      echo "This is the plan that was applied (\`on-stale-plan: replan\`):"
+      echo "This is the plan being applied (\`on-stale-plan: replan\`); the apply job's summary has the result:"
     fi
     echo
     sed '1d' "$out_dir/new-plan.md"

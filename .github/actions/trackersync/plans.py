@@ -10,6 +10,9 @@ Usage:
   file is not a trackersync plan (or was edited after it was written).
 * ``python3 plans.py id PLAN``: print the plan's short id (the first 12 hex digits of its
   content digest), the name the plan comment and the apply summary both use.
+* ``python3 plans.py bullets < TEXT``: each non-blank line of TEXT as a Markdown list
+  item, token-like text masked and Markdown/HTML/@mentions escaped (tracker names are
+  user text).
 * ``python3 plans.py note PLAN POLICY SHA``: print the plan comment's note saying
   which plan a merge applies and what happens when it is stale (POLICY: stop | replan).
 """
@@ -23,6 +26,8 @@ from pathlib import Path
 
 from trackersync.errors import StalePlanError, TrackersyncError
 from trackersync.plan import Plan, check_fresh
+from trackersync.render.markdown import escape_text
+from trackersync.secrets import mask_secrets
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
 
@@ -61,6 +66,11 @@ def main(argv: list[str]) -> int:
             except StalePlanError as exc:
                 print(str(exc).split("\n", 1)[-1])
                 return 3
+            return 0
+        if argv[1] == "bullets":
+            for line in sys.stdin.read().splitlines():
+                if line.strip():
+                    print(f"- {escape_text(mask_secrets(line.strip()))}")
             return 0
         if argv[1] == "id":
             print(short_id(argv[2]))

@@ -85,9 +85,10 @@ case "$command" in
     grep '^::add-mask::' "$out_dir/plan.raw"
     grep -v '^::add-mask::' "$out_dir/plan.raw" > "$out_dir/plan.md"
     rm -f "$out_dir/plan.raw"
-    if [[ ( $rc -eq 0 || $rc -eq 2 ) && "${GITHUB_EVENT_NAME:-}" == pull_request ]]; then
+    if [[ ( $rc -eq 0 || $rc -eq 2 ) && -n "${TS_ON_STALE:-}" \
+          && "${GITHUB_EVENT_NAME:-}" == pull_request ]]; then
       # Say which plan a merge applies, right under the comment's marker line.
-      if note="$(python3 "$here/plans.py" note "$out_dir/plan.json" "${TS_ON_STALE:-stop}" \
+      if note="$(python3 "$here/plans.py" note "$out_dir/plan.json" "$TS_ON_STALE" \
                  "$sha")"; then
         { sed -n 1p "$out_dir/plan.md"; printf '%s\n\n' "$note"; sed '1d' "$out_dir/plan.md"; } \
           > "$out_dir/plan.note.md" && mv "$out_dir/plan.note.md" "$out_dir/plan.md"
