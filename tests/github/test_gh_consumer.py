@@ -175,23 +175,29 @@ def test_two_racing_merges_keep_both_trackers_owned_and_a_later_delete_is_planne
     merge_a = gh.merge(a, "alpha", head_a)
     work_a, _ = gh.checkout()  # the run for merge A checks out before B lands
     merge_b = gh.merge(b, "beta", head_b)
-    work_b, _ = gh.checkout()
-    # B's run goes first; A's run (an older commit, an older record) follows.
-    _, jobs_b = gh.apply_run(work_b, merge_b)
+    work_b, _ = gh.checkout()  # B's run checks out before A's run records anything
+    # A's run first: its reviewed plan is fresh; its record lands on the tip (after B).
     _, jobs_a = gh.apply_run(work_a, merge_a)
-    job_b, job_a = only(jobs_b, "apply"), only(jobs_a, "apply")
-    assert job_b.result == "success", job_b.log
+    job_a = only(jobs_a, "apply")
     assert job_a.result == "success", job_a.log
+    assert step(job_a, "Apply").outputs["applied-plan"] == "reviewed"
+    assert set(recorded(gh)) == {"Budget", "Alpha"}
+    # B's run: an older commit than the tip now, with the older record (Budget only).
+    # Its reviewed plan is stale (Alpha was created since); it re-plans and creates Beta.
+    _, jobs_b = gh.apply_run(work_b, merge_b)
+    job_b = only(jobs_b, "apply")
+    assert job_b.result == "success", job_b.log
     assert step(job_b, "Apply").outputs["applied-plan"] == "replanned"
     notice = gh.comments(b)[-1]
     assert notice.startswith("<!-- trackersync-apply -->\n")
     assert "Merged: applying a new plan" in notice and "is stale" in notice
     live = {t["name"]: t["id"] for t in emulator.trackers()}
     assert set(live) == {"Budget", "Alpha", "Beta"}
-    # A's checkout knew nothing of Beta, but the record on main keeps it.
-    assert json.loads((work_a / "trackers.ids.json").read_text())["names"] == live
+    # Both records reached main, merged on the tip (no rebase, no conflict, no warning).
     assert recorded(gh) == live
-    assert "Push rejected" not in job_a.log and not job_a.annotations("warning")
+    assert not job_b.annotations("warning") and not job_a.annotations("warning")
+    subjects = git(gh.origin, "log", "--format=%s", "-3", "main").splitlines()
+    assert subjects[:2] == ["trackersync: record tracker IDs after apply"] * 2
 
     number, head = gh.open_pr("drop-beta", lambda w: (w / "trackers" / "beta.yaml").unlink())
     _, jobs = gh.plan_pr(number, "drop-beta", head)
