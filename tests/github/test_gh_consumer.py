@@ -248,3 +248,23 @@ def test_two_environments_run_as_a_matrix_with_their_own_secrets_rules_and_recor
         prod = comments["<!-- trackersync-plan: prod -->"]
         assert "trackersync validate failed" in prod and "quote.yaml" in prod
         assert re.search(r"contains '\?'", prod)
+
+
+def test_a_copy_of_the_action_folder_in_the_consumer_is_refused_with_a_clear_error(
+    tmp_path: Path, emulator: EmulatorServer
+) -> None:
+    """What the shipped workflows did in a user's repository: install from the caller's
+    tree, where there is no trackersync project. Now the first step says how to fix it."""
+    repo = make_consumer(tmp_path / "consumer", "", BASE)
+    shutil.copytree(ROOT / ".github" / "actions", repo / ".github" / "actions")
+    shutil.copy(ROOT / ".github" / "workflows" / "trackers-plan.yml",
+                repo / ".github" / "workflows" / "trackers-plan.yml")
+    gh = FakeGitHub(tmp_path, git_remote(tmp_path, repo), secrets={}, api_env={})
+    number, head = gh.open_pr("x", add_tracker("X", "x.yaml", "a", "b", "c", "d", "e"))
+    runner, jobs = gh.plan_pr(number, "x", head)
+    job = only(jobs, "plan")
+    assert job.result == "failure"
+    [error] = job.annotations("error")
+    assert "holds no trackersync project" in error
+    assert "uses: OWNER/trackersync/.github/actions/trackersync@REF" in error
+    assert not (runner.stubs / "pip-installed.log").exists()  # nothing was installed
