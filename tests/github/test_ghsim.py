@@ -50,7 +50,8 @@ def test_a_remote_action_runs_from_its_own_checkout_and_a_matrix_runs_per_entry(
     workflow = tmp_path / "wf.yml"
     workflow.write_text(
         "jobs:\n  envs:\n    outputs: {m: '${{ steps.e.outputs.m }}'}\n    steps:\n"
-        "      - id: e\n        run: echo 'm=[{\"n\":\"x\"},{\"n\":\"y\"}]' >> \"$GITHUB_OUTPUT\"\n"
+        "      - id: e\n"
+        "        run: echo 'm=[{\"n\":\"x\"},{\"n\":\"y\"}]' >> \"$GITHUB_OUTPUT\"\n"
         "  job:\n    needs: envs\n    strategy:\n      matrix:\n"
         "        include: ${{ fromJSON(needs.envs.outputs.m) }}\n    steps:\n"
         "      - id: a\n        uses: someone/tools/act@v2\n        with: {who: '${{ matrix.n }}'}\n")
