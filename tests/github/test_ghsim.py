@@ -54,7 +54,8 @@ def test_a_remote_action_runs_from_its_own_checkout_and_a_matrix_runs_per_entry(
         "        run: echo 'm=[{\"n\":\"x\"},{\"n\":\"y\"}]' >> \"$GITHUB_OUTPUT\"\n"
         "  job:\n    needs: envs\n    strategy:\n      matrix:\n"
         "        include: ${{ fromJSON(needs.envs.outputs.m) }}\n    steps:\n"
-        "      - id: a\n        uses: someone/tools/act@v2\n        with: {who: '${{ matrix.n }}'}\n")
+        "      - id: a\n        uses: someone/tools/act@v2\n"
+        "        with: {who: '${{ matrix.n }}'}\n")
     ws = tmp_path / "ws"
     ws.mkdir()
     runner = Runner(workspace=ws, home=tmp_path / "home", secrets={}, event_name="push",
