@@ -13,8 +13,8 @@ Usage: ``python3 find_plan.py OUT_DIR`` with ``GH_TOKEN``, ``GITHUB_REPOSITORY``
 
 Writes ``pr-number``, ``plan-run`` and ``plan-file`` (empty when not found) to
 ``$GITHUB_OUTPUT`` and says what it found (or why nothing) in the log. Needs the
-``actions: read`` and ``pull-requests: read`` permissions. Exits 0 unless gh fails for
-another reason than "not found".
+``actions: read`` and ``pull-requests: read`` permissions. Exits 0, or 1 with an error
+annotation when GitHub refuses a question (a missing permission, say).
 """
 
 from __future__ import annotations
@@ -27,9 +27,19 @@ from pathlib import Path
 from typing import Any
 
 
+class GitHubError(Exception):
+    """GitHub's API refused a question (a missing permission, say)."""
+
+
 def gh_json(*args: str) -> Any:
-    """Run ``gh api ARGS`` and return the decoded answer."""
-    out = subprocess.run(["gh", "api", *args], capture_output=True, text=True, check=True)
+    """Run ``gh api ARGS`` and return the decoded answer.
+
+    Raises:
+        GitHubError: gh failed; its message says why.
+    """
+    out = subprocess.run(["gh", "api", *args], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise GitHubError(f"gh api {args[0]}: {out.stderr.strip() or 'failed'}")
     return json.loads(out.stdout or "null")
 
 
@@ -41,6 +51,16 @@ def outputs(**values: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """Find the reviewed plan; exit 1 with an error annotation when GitHub refuses."""
+    try:
+        return find(argv)
+    except GitHubError as exc:
+        print(f"::error title=reviewed plan not found::{exc}. The apply job needs the "
+              "permissions actions: read and pull-requests: read (and GH_TOKEN).")
+        return 1
+
+
+def find(argv: list[str]) -> int:
     """Find and download the reviewed plan into ``argv[1]``."""
     out_dir = Path(argv[1])
     repo, sha = os.environ["GITHUB_REPOSITORY"], os.environ["GITHUB_SHA"]

@@ -49,8 +49,8 @@ def note(path: str, policy: str, sha: str) -> str:
         stale = ("plans again, posts the new plan here and applies that one "
                  "(`on-stale-plan: replan`)")
     else:
-        stale = ("applies nothing and says why here; push to this pull request (or run the "
-                 "apply workflow by hand) to plan again (`on-stale-plan: stop`)")
+        stale = ("applies nothing and posts here why, with the plan as it is then; run the "
+                 "apply workflow by hand to apply that one (`on-stale-plan: stop`)")
     return (f"> **Merging applies this plan**: plan `{short_id(path)}`, made{made_for} "
             "(`plan.json` in this run's artifacts). If the tracker files or the "
             f"account change before the merge, the apply {stale}.\n")
