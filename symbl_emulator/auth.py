@@ -113,13 +113,15 @@ class TokenService:
 
     def _new_token(self, app_id: str, now: float) -> dict[str, Any]:
         ttl = self._settings.token_ttl
+        # JWT times are whole seconds, so ``exp`` may fall up to 1 s before the exact expiry
+        # the store keeps (and enforces); :meth:`authenticate` allows that 1 s of leeway.
         issued = int(now)
         claims = {"iss": "symbl-emulator", "sub": app_id, "iat": issued,
                   "exp": issued + ttl, "jti": secrets.token_urlsafe(12)}
         token = jwt.encode(claims, self._key(), algorithm="HS256")
         with self._store.atomic():
-            self._store.add_token(token, app_id, issued + ttl)
-        return {"accessToken": token, "expiresIn": max(0, math.ceil(issued + ttl - now))}
+            self._store.add_token(token, app_id, now + ttl)
+        return {"accessToken": token, "expiresIn": ttl}
 
     def _issue(self, app_id: str) -> dict[str, Any]:
         now = time.time()
