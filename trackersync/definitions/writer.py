@@ -2,7 +2,7 @@
 
 Uses ruamel.yaml's round-trip dumper (the writing half of the YAML layer; reading is
 in :mod:`.yamlnodes`). A phrase or name that any YAML 1.1 or 1.2 reader would take
-for a boolean, null, number or date is single-quoted (case C01), so the file never
+for a boolean, null, number or date is single-quoted, so the file never
 depends on which YAML version the next tool speaks; ruamel quotes everything else
 that needs it (``: ``, ``#``, leading spaces, control characters...).
 """
@@ -31,15 +31,19 @@ def _scalar(text: str) -> Any:
     return SingleQuotedScalarString(text)
 
 
-def dump_tracker_yaml(tracker: Tracker, *, comments: Sequence[str] = ()) -> str:
+def dump_tracker_yaml(
+    tracker: Tracker, *, comments: Sequence[str] = (), accepted: str | None = None
+) -> str:
     """Return one tracker as a YAML file's text (used by ``trackersync import``).
 
     Keys come in the order name, vocabulary, then (for a :class:`DesiredTracker`, when
-    not default) description, renamed_from, protect. Phrases keep their order.
+    not default) description, renamed_from, protect, then accepted_as_imported. Phrases
+    keep their order. The layout is the one ``trackersync fmt`` keeps.
 
     Args:
         tracker: the tracker to write.
         comments: lines written first as ``# <line>`` comments (e.g. where it came from).
+        accepted: the ``accepted_as_imported`` fingerprint to record, if any.
 
     Returns:
         The YAML text, ending in a newline.
@@ -57,6 +61,8 @@ def dump_tracker_yaml(tracker: Tracker, *, comments: Sequence[str] = ()) -> str:
             body["renamed_from"] = CommentedSeq(_scalar(n) for n in tracker.renamed_from)
         if tracker.protect:
             body["protect"] = True
+    if accepted is not None:
+        body["accepted_as_imported"] = _scalar(accepted)  # all digits must be quoted
     yaml = YAML(typ="rt")
     yaml.version = None  # no %YAML directive; the loader reads YAML 1.2
     yaml.width = _WIDTH
