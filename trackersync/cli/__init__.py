@@ -93,6 +93,7 @@ def _register() -> None:
     from trackersync.cli import (  # noqa: F401  (each module adds its command to main)
         apply_cmd,
         emulator_cmd,
+        fmt_cmd,
         ids_cmd,
         import_cmd,
         plan_cmd,

@@ -19,7 +19,14 @@ from trackersync.model import DesiredTracker, Tracker
 _WIDTH = 1_000_000  # never fold long phrases
 
 
-def _scalar(text: str) -> Any:
+def scalar(text: str) -> Any:
+    """Return ``text`` styled for the writer: plain where YAML reads it back as this text.
+
+    Double-quoted when it holds a character that is not printable (escaped, never
+    folded); single-quoted (double when it holds ``'``) when a YAML 1.1 or 1.2 reader
+    would take it for a boolean, null, number or date; else plain, and ruamel.yaml's
+    emitter quotes it anyway where YAML needs it (``: ``, `` #``, a leading ``-``...).
+    """
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
     if not text.isprintable():  # NEL, U+2028/9, controls: escaped, never folded (import)
@@ -29,6 +36,19 @@ def _scalar(text: str) -> Any:
     if "'" in text:
         return DoubleQuotedScalarString(text)
     return SingleQuotedScalarString(text)
+
+
+def configure_yaml(yaml: Any) -> Any:
+    """Set a ruamel ``YAML`` instance to the canonical layout; return it.
+
+    No ``%YAML`` directive (the loader reads YAML 1.2), two-space indent with list
+    items indented under their key, long phrases never folded, Unicode written as is.
+    """
+    yaml.version = None
+    yaml.width = _WIDTH
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_unicode = True
+    return yaml
 
 
 def dump_tracker_yaml(
@@ -52,22 +72,18 @@ def dump_tracker_yaml(
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     body = CommentedMap()
-    body["name"] = _scalar(tracker.name)
-    body["vocabulary"] = CommentedSeq(_scalar(p) for p in tracker.vocabulary)
+    body["name"] = scalar(tracker.name)
+    body["vocabulary"] = CommentedSeq(scalar(p) for p in tracker.vocabulary)
     if isinstance(tracker, DesiredTracker):
         if tracker.description is not None:
-            body["description"] = _scalar(tracker.description)
+            body["description"] = scalar(tracker.description)
         if tracker.renamed_from:
-            body["renamed_from"] = CommentedSeq(_scalar(n) for n in tracker.renamed_from)
+            body["renamed_from"] = CommentedSeq(scalar(n) for n in tracker.renamed_from)
         if tracker.protect:
             body["protect"] = True
     if accepted is not None:
-        body["accepted_as_imported"] = _scalar(accepted)  # all digits must be quoted
-    yaml = YAML(typ="rt")
-    yaml.version = None  # no %YAML directive; the loader reads YAML 1.2
-    yaml.width = _WIDTH
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.allow_unicode = True
+        body["accepted_as_imported"] = scalar(accepted)  # all digits must be quoted
+    yaml = configure_yaml(YAML(typ="rt"))
     out = io.StringIO()
     yaml.dump(body, out)
     header = "".join(f"# {line}".rstrip() + "\n" for c in comments for line in c.splitlines())
