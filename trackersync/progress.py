@@ -33,7 +33,10 @@ class ProgressReporter:
     seconds: float = 5.0
     clock: Callable[[], float] = time.monotonic
     _last_done: int = field(default=0, init=False)
-    _last_time: float | None = field(default=None, init=False)
+    _last_time: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        self._last_time = self.clock()  # apply starts now: the first line is due by then
 
     def __call__(self, line: str, done: int, total: int) -> None:
         """Report one finished step.
@@ -47,8 +50,6 @@ class ProgressReporter:
             self.echo(line)
             return
         now = self.clock()
-        if self._last_time is None:
-            self._last_time = now
         due = (done - self._last_done >= self.every or now - self._last_time >= self.seconds
                or done >= total or not line.endswith("done"))
         if due:
