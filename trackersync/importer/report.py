@@ -68,8 +68,9 @@ def warning_lines(result: ImportResult, base: Path) -> list[str]:
         LENIENT_HINT_CODES & set(_codes(e.problems)) for e in result.written
     ):
         lines.append(
-            "hint: accounts made before Symbl's 2022 rules often need `rules: lenient` in "
-            "trackersync.yaml (Symbl's later, looser rules) to plan their trackers as stored"
+            "hint: these trackers are accepted as imported under `rules: strict`; if your "
+            "account runs Symbl's later, looser rules, `rules: lenient` in trackersync.yaml "
+            "also lets new trackers use ',' '?' '!' and more than 50 phrases"
         )
     return lines
 
