@@ -114,3 +114,12 @@ def test_tracker_lists_and_odd_text_keep_their_meaning(tmp_path: Path) -> None:
         {"name": "Y", "vocabulary": ["d"]},
     ]}
     assert "  - name: 'No'\n" in text and "      - '1e3'\n" in text
+
+
+def test_a_file_that_is_no_tracker_file_is_refused(project: Path) -> None:
+    config = project / "trackersync.yaml"
+    config.write_text("rules: lenient\ntrackers_dir: trackers\n", encoding="utf-8")
+    result = run("fmt", "trackersync.yaml")
+    assert result.exit_code == 1
+    assert "not a tracker file" in result.stderr
+    assert config.read_text(encoding="utf-8") == "rules: lenient\ntrackers_dir: trackers\n"

@@ -72,6 +72,9 @@ def format_text(text: str, path: Path, root: Path) -> str:
         raise YamlProblem("a tracker file is a mapping with name and vocabulary (or a "
                           "'trackers:' list); nothing to format")
     items = data.get("trackers") if "trackers" in data else None
+    if not isinstance(items, list) and not {"name", "vocabulary"} & set(data):
+        raise YamlProblem("not a tracker file (no name or vocabulary, nor a 'trackers:' "
+                          "list); left as it is")
     if isinstance(items, list):
         _block(items)
         for item in items:

@@ -220,17 +220,23 @@ class RuleChecker:
             ids[f"trackers/{path.name}"] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
         found = {}
+        loaded_as: dict[str, Tracker] = {}
         for rules in profiles:
             config = self.config.model_copy(update={"rules": rules})
             loaded = load_definitions(self.scratch, config, None, [folder])
             found[rules] = _findings(loaded.problems, ids)
+            for read in loaded.trackers:
+                if read.source is not None:
+                    loaded_as[ids[Path(read.source.file).as_posix()]] = read
         if self.choose_rules:
             self._choose(found, len(trackers))
         by_id = {t.id: t for t in trackers}
+        # The fingerprint is taken from the tracker as the loader reads it (the loader's
+        # own normalisation included), so the written file matches it when loaded.
         return {
             tracker_id: Findings(
                 tuple(_describe(p) for p in problems),
-                content_fingerprint(as_written(by_id[tracker_id]))
+                content_fingerprint(loaded_as.get(tracker_id) or as_written(by_id[tracker_id]))
                 if any(p.code in ACCEPTABLE_CODES for p in problems) else None,
             )
             for tracker_id, problems in found[self.config.rules].items()
