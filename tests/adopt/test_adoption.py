@@ -84,3 +84,22 @@ def test_an_existing_config_is_kept_and_its_rules_used(account: Account) -> None
     assert (account.root / "trackersync.yaml").read_text(encoding="utf-8") == "rules: strict\n"
     plan = account.run("plan")
     assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+
+
+def test_import_into_a_nested_folder_points_each_file_at_the_schema(account: Account) -> None:
+    account.seed(messy_account()[:3])
+    result = account.run("import", "--dir", "trackers/sales")
+    assert result.exit_code == 0, result.output
+    config = (account.root / "trackersync.yaml").read_text(encoding="utf-8")
+    assert config.startswith("# yaml-language-server: $schema=schema/config.schema.json\n")
+    assert config.endswith('\ntrackers_dir: "trackers/sales"\n')
+    pricing = (account.trackers / "sales" / "pricing.yaml").read_text(encoding="utf-8")
+    assert pricing.startswith(
+        "# yaml-language-server: $schema=../../schema/tracker.schema.json\n")
+    schema = account.root / "schema" / "tracker.schema.json"
+    target = (account.trackers / "sales" / "../../schema/tracker.schema.json").resolve()
+    assert target == schema.resolve() and schema.is_file()
+    plan = account.run("plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+    again = account.run("fmt", "--check")
+    assert again.exit_code == 0, again.output

@@ -144,6 +144,7 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
     ``trackers_dir`` is written only when ``--dir`` put the files elsewhere inside
     the project.
     """
+    import json
     import os
     import textwrap
 
@@ -161,7 +162,7 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
     ]
     relative = Path(os.path.relpath(directory, root))
     if relative.as_posix() != "trackers" and not relative.as_posix().startswith(".."):
-        lines.append(f"trackers_dir: {relative.as_posix()}")
+        lines.append(f"trackers_dir: {json.dumps(relative.as_posix(), ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
 
 
