@@ -126,6 +126,7 @@ def _register() -> None:
         fmt_cmd,
         ids_cmd,
         import_cmd,
+        merge_cmd,
         plan_cmd,
         schema_cmd,
         validate_cmd,
