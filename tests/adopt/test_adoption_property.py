@@ -38,7 +38,7 @@ def server() -> EmulatorServer:
         yield running  # type: ignore[misc]
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(tracker, min_size=1, max_size=8, unique_by=lambda t: t[0]))
 def test_any_account_imports_into_files_that_plan_empty(

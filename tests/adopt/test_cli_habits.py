@@ -108,9 +108,12 @@ def test_apply_off_a_terminal_prints_progress_every_25_changes(project: Path) ->
         result = CliRunner().invoke(main, ["apply", "--auto-approve"], env=env)
     assert result.exit_code == 0, result.output
     progress = [line for line in result.stdout.splitlines() if line.startswith("progress: ")]
-    assert [line.split(" changes")[0] for line in progress] == [
-        "progress: 25/100", "progress: 50/100", "progress: 75/100", "progress: 100/100"]
-    assert "[100/100] update" in progress[-1]
+    done = [int(line.split()[1].split("/")[0]) for line in progress]
+    # one line per 25 changes (more only if a stretch took over 5 s on a busy machine)
+    assert {25, 50, 75, 100} <= set(done), progress
+    assert all(b - a <= 25 for a, b in zip([0, *done], done, strict=False)), progress
+    assert done[-1] == 100 and "[100/100] update" in progress[-1]
+    assert all(line.endswith("... done") for line in progress)
 
 
 def test_progress_is_due_every_five_seconds_even_between_25_changes() -> None:
