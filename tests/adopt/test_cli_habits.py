@@ -167,3 +167,31 @@ def test_committed_schemas_are_the_generated_ones() -> None:
         committed = (ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
         printed = CliRunner().invoke(main, ["schema", "--for", kind]).stdout
         assert committed == printed, f"run `trackersync schema --write` ({kind})"
+
+
+def _message_texts(path: Path) -> list[tuple[int, str]]:
+    """String constants of a module that can reach a user: not docstrings, not the
+    ``source`` note of a rule in the rule table (documentation data, never printed)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(body, list) and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)):
+            skip.add(id(body[0].value))
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Rule"
+                and len(node.args) >= 4):
+            skip.update(id(n) for n in ast.walk(node.args[3]))
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in skip]
+
+
+def test_messages_cite_no_outside_document() -> None:
+    found = [f"{path.relative_to(ROOT)}:{line}: {text[:60]!r}"
+             for package in ("trackersync", "symbl_emulator")
+             for path in sorted((ROOT / package).rglob("*.py"))
+             for line, text in _message_texts(path) if INTERNAL.search(text)]
+    assert found == []
