@@ -123,3 +123,9 @@ def test_a_file_that_is_no_tracker_file_is_refused(project: Path) -> None:
     assert result.exit_code == 1
     assert "not a tracker file" in result.stderr
     assert config.read_text(encoding="utf-8") == "rules: lenient\ntrackers_dir: trackers\n"
+
+
+def test_block_scalars_become_plain_phrases(tmp_path: Path) -> None:
+    source = "name: A\nvocabulary:\n  - >\n    folded\n    phrase\n  - |\n    literal\n"
+    text = format_text(source, tmp_path / "a.yaml", tmp_path)
+    assert text.endswith("name: A\nvocabulary:\n  - folded phrase\n  - literal\n")

@@ -98,7 +98,7 @@ def _canonical(tracker: Any) -> None:
     _block(tracker)
     for key in _TEXT_KEYS:
         if isinstance(tracker.get(key), str):
-            tracker[key] = scalar(tracker[key])
+            _put(tracker, key, scalar(str(tracker[key])))
     for key in _TEXT_LISTS:
         values = tracker.get(key)
         if not isinstance(values, list):
@@ -107,10 +107,23 @@ def _canonical(tracker: Any) -> None:
         for index, value in enumerate(values):
             if isinstance(value, str):
                 text = " ".join(value.split()) if key == "vocabulary" else value
-                values[index] = scalar(text)
+                _put(values, index, scalar(str(text)))
     fingerprint = tracker.get("accepted_as_imported")
     if isinstance(fingerprint, str):
-        tracker["accepted_as_imported"] = scalar(fingerprint)
+        _put(tracker, "accepted_as_imported", scalar(str(fingerprint)))
+
+
+def _put(container: Any, key: Any, value: Any) -> None:
+    """Set ``container[key]`` to ``value`` with the style ``value`` carries.
+
+    ruamel.yaml's round-trip containers keep the old value's style (``|``, ``>``,
+    quotes) when a plain string replaces it; the canonical form must not, so this
+    sets the item as the underlying list or dict would.
+    """
+    from ruamel.yaml.compat import ordereddict
+
+    base: Any = list if isinstance(container, list) else ordereddict
+    base.__setitem__(container, key, value)
 
 
 def _block(node: Any) -> None:
