@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trackersync.cli import main
 from trackersync.definitions.formatter import format_text
@@ -129,3 +131,36 @@ def test_block_scalars_become_plain_phrases(tmp_path: Path) -> None:
     source = "name: A\nvocabulary:\n  - >\n    folded\n    phrase\n  - |\n    literal\n"
     text = format_text(source, tmp_path / "a.yaml", tmp_path)
     assert text.endswith("name: A\nvocabulary:\n  - folded phrase\n  - literal\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=20), st.lists(st.text(max_size=20), min_size=1, max_size=5),
+       st.booleans(), st.booleans())
+def test_fmt_keeps_the_data_and_is_idempotent(
+    name: str, phrases: list[str], flow: bool, json_style: bool
+) -> None:
+    import io
+    import json
+
+    from ruamel.yaml import YAML
+
+    from trackersync.definitions.yamlnodes import YamlProblem, compose
+
+    data = {"vocabulary": phrases, "name": name}
+    if json_style:
+        source = json.dumps(data, ensure_ascii=False) + "\n"
+    else:
+        out = io.StringIO()
+        yaml = YAML(typ="safe", pure=True)
+        yaml.default_flow_style = flow
+        yaml.allow_unicode = True
+        yaml.dump(data, out)
+        source = out.getvalue()
+    root = Path("/project")
+    try:
+        text = format_text(source, root / "trackers" / "x.yaml", root)
+    except YamlProblem:
+        return  # not YAML the loader reads either (e.g. a lone surrogate); left alone
+    assert compose(text).data == {"name": name,
+                                  "vocabulary": [" ".join(p.split()) for p in phrases]}
+    assert format_text(text, root / "trackers" / "x.yaml", root) == text
