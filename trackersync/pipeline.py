@@ -273,7 +273,7 @@ def build_plan(
     if config.rules_for(options.env) == "lenient":
         plan = plan.model_copy(update={
             "warnings": [*plan.warnings, *strict_warnings(plan.changes)]})
-    resent = accepted_warnings(plan.changes, desired, config.rules)
+    resent = accepted_warnings(plan.changes, desired, config.rules_for(options.env))
     if resent:
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *resent]})
     unsafe = delete_problems(plan, config.safety, options.allowances)

@@ -103,3 +103,15 @@ def test_import_into_a_nested_folder_points_each_file_at_the_schema(account: Acc
     assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
     again = account.run("fmt", "--check")
     assert again.exit_code == 0, again.output
+
+
+def test_an_environment_with_its_own_rules_gets_them(account: Account) -> None:
+    (account.root / "trackersync.yaml").write_text(
+        "rules: lenient\nenvironments:\n  prod: {rules: strict}\n", encoding="utf-8")
+    account.seed(messy_account())
+    result = account.run("import", "--env", "prod")
+    assert result.exit_code == 0, result.output
+    tracker = (account.trackers / "legacy-14.yaml").read_text(encoding="utf-8")
+    assert "the rules (strict) report:" in tracker  # ',' and '?' accepted for prod
+    plan = account.run("plan", "--env", "prod")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output

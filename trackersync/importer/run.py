@@ -95,7 +95,8 @@ def import_account(
             by_name.setdefault(tracker.name, []).append(path)
             by_file.setdefault(path, []).append(tracker.name)
     with tempfile.TemporaryDirectory(prefix="trackersync-import-") as scratch:
-        checker = RuleChecker(Path(scratch), config, choose_rules=options.write_config)
+        checker = RuleChecker(Path(scratch), config, choose_rules=options.write_config,
+                              env=options.env)
         result = plan_import(
             remote,
             directory=directory,
@@ -194,14 +195,18 @@ class RuleChecker:
     accept for an unchanged tracker (:data:`~trackersync.definitions.accepted.ACCEPTABLE_CODES`)
     gets an ``accepted_as_imported`` fingerprint.
 
-    With ``choose_rules`` (no ``trackersync.yaml`` yet) the trackers are checked under
-    both profiles, and the one that refuses fewer of them becomes ``config.rules``
+    The rules are those of ``env`` (an environment may set its own). With
+    ``choose_rules`` (no ``trackersync.yaml`` yet) the trackers are checked under both
+    profiles, and the one that refuses fewer of them becomes ``config.rules``
     (``strict`` on a tie); :attr:`reason` says why, for the written config.
     """
 
-    def __init__(self, scratch: Path, config: Config, *, choose_rules: bool = False) -> None:
+    def __init__(
+        self, scratch: Path, config: Config, *, choose_rules: bool = False,
+        env: str | None = None,
+    ) -> None:
         self.scratch = scratch
-        self.config = config
+        self.config = config.model_copy(update={"rules": config.rules_for(env)})
         self.choose_rules = choose_rules
         self.reason = ""
 
@@ -223,7 +228,7 @@ class RuleChecker:
         found = {}
         loaded_as: dict[str, Tracker] = {}
         for rules in profiles:
-            config = self.config.model_copy(update={"rules": rules})
+            config = self.config.model_copy(update={"rules": rules, "environments": {}})
             loaded = load_definitions(self.scratch, config, None, [folder])
             found[rules] = _findings(loaded.problems, ids)
             for read in loaded.trackers:
