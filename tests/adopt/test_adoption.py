@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+from jsonschema import Draft7Validator
+
 from tests.adopt.support import Account, messy_account
+from trackersync.definitions.yamlnodes import compose
 
 
 def test_messy_account_imports_into_files_that_plan_empty(account: Account) -> None:
@@ -21,6 +26,12 @@ def test_messy_account_imports_into_files_that_plan_empty(account: Account) -> N
             "# yaml-language-server: $schema=../schema/tracker.schema.json\n")
     brackets = (account.trackers / "brackets.yaml").read_text(encoding="utf-8")
     assert "  - call (me) back\n" in brackets and "\naccepted_as_imported: " in brackets
+    # every file is valid against the schema its modeline names
+    schema = json.loads((account.root / "schema" / "tracker.schema.json").read_text())
+    validator = Draft7Validator(schema)
+    for path in files:
+        data = compose(path.read_text(encoding="utf-8")).data
+        assert not list(validator.iter_errors(data)), path
 
     plan = account.run("plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
