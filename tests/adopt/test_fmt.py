@@ -164,3 +164,13 @@ def test_fmt_keeps_the_data_and_is_idempotent(
     assert compose(text).data == {"name": name,
                                   "vocabulary": [" ".join(p.split()) for p in phrases]}
     assert format_text(text, root / "trackers" / "x.yaml", root) == text
+
+
+def test_check_diff_shows_the_change_with_tokens_masked(project: Path) -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    (project / "trackers" / "a.yaml").write_text(
+        f'name: A\nvocabulary: [a,  "b  c", {token}]\n', encoding="utf-8")
+    result = run("fmt", "--check", "--diff")
+    assert result.exit_code == 1
+    assert "-vocabulary: [a,  \"b  c\"," in result.stdout and "+  - b c\n" in result.stdout
+    assert token not in result.stdout

@@ -59,9 +59,11 @@ def _plural(count: int) -> str:
 @click.option("--check", is_flag=True,
               help="Change nothing; list the files that would change and exit 1 if any "
               "would (for CI and pre-commit).")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="With --check: also print how each file would change (a unified diff).")
 @click.pass_obj
 @handle_errors
-def fmt_command(app: AppContext, paths: tuple[str, ...], check: bool) -> None:
+def fmt_command(app: AppContext, paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     """Rewrite tracker files in their canonical form, comments kept.
 
     Keys in a fixed order, quotes only where YAML needs them, phrases with extra
@@ -75,6 +77,8 @@ def fmt_command(app: AppContext, paths: tuple[str, ...], check: bool) -> None:
     verb = "would reformat" if check else "reformatted"
     for path in report.changed:
         click.echo(f"{verb} {_shown(path)}")
+        if check and show_diff:
+            click.echo(report.diffs[path], nl=False)
     for path, why in report.skipped:
         if paths:  # named on purpose: say why nothing happened
             click.echo(f"skipped {_shown(path)}: {why}", err=True)

@@ -163,12 +163,14 @@ class FormatReport:
         unchanged: files already canonical.
         skipped: templates (``.j2``), never formatted, with why.
         errors: ``(file, line, column, message)`` for files that could not be formatted.
+        diffs: for each changed file, a unified diff from its text to the canonical one.
     """
 
     changed: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     errors: list[tuple[Path, int, int, str]] = field(default_factory=list)
+    diffs: dict[Path, str] = field(default_factory=dict)
 
 
 def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatReport:
@@ -203,9 +205,27 @@ def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatRep
             report.unchanged.append(path)
             continue
         report.changed.append(path)
+        report.diffs[path] = _diff(text, result, path)
         if not check:
             _replace(path, result)
     return report
+
+
+def _diff(before: str, after: str, path: Path) -> str:
+    """A unified diff of one file's change, safe for a CI log.
+
+    Each line is shown as :func:`trackersync.secrets.display` shows text: control
+    characters escaped and token-looking phrases masked, as everywhere else output
+    quotes a tracker file.
+    """
+    import difflib
+
+    from trackersync.secrets import display
+
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                 fromfile=f"{path.name} (as written)",
+                                 tofile=f"{path.name} (formatted)", lineterm="")
+    return "".join(display(line) + "\n" for line in lines)
 
 
 def _replace(path: Path, text: str) -> None:
