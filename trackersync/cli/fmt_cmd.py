@@ -20,27 +20,11 @@ from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
 
 def _files(app: AppContext, given: tuple[str, ...]) -> tuple[list[Path], Path]:
     from trackersync.definitions import load_config
-    from trackersync.definitions.loader import tracker_files
-    from trackersync.errors import ConfigError
+    from trackersync.definitions.formatter import files_to_format
 
     root = app.project_root
-    if not given:
-        config = load_config(app.config_path, root)
-        base = root / config.trackers_dir
-        if not base.is_dir():
-            raise ConfigError(f"no tracker folder at {_shown(base)}; set trackers_dir in "
-                              "trackersync.yaml or name the files")
-        return tracker_files(base), root
-    files: list[Path] = []
-    for name in given:
-        path = Path(os.path.abspath(name))
-        if path.is_dir():
-            files.extend(tracker_files(path))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise ConfigError(f"{name}: no such file or directory")
-    return list(dict.fromkeys(files)), root
+    trackers_dir = None if given else root / load_config(app.config_path, root).trackers_dir
+    return files_to_format(trackers_dir, [Path(os.path.abspath(g)) for g in given]), root
 
 
 def _shown(path: Path) -> str:

@@ -173,6 +173,32 @@ class FormatReport:
     diffs: dict[Path, str] = field(default_factory=dict)
 
 
+def files_to_format(trackers_dir: Path | None, given: Sequence[Path]) -> list[Path]:
+    """The tracker files ``fmt`` works on: those under ``given`` files and folders, or,
+    with none given, every file of ``trackers_dir`` (found as ``validate`` finds them).
+
+    Raises:
+        ConfigError: a given path does not exist, or there is no ``trackers_dir``.
+    """
+    from trackersync.definitions.loader import tracker_files
+    from trackersync.errors import ConfigError
+
+    if not given:
+        if trackers_dir is None or not trackers_dir.is_dir():
+            raise ConfigError(f"no tracker folder at {trackers_dir}; set trackers_dir in "
+                              "trackersync.yaml or name the files")
+        return tracker_files(trackers_dir)
+    files: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            files.extend(tracker_files(path))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ConfigError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(files))
+
+
 def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatReport:
     """Format each tracker file in place (``check``: only find those that would change).
 
@@ -242,4 +268,4 @@ def _replace(path: Path, text: str) -> None:
         raise
 
 
-__all__ = ["FormatReport", "format_files", "format_text"]
+__all__ = ["FormatReport", "files_to_format", "format_files", "format_text"]
