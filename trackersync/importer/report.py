@@ -110,6 +110,10 @@ def summary_line(result: ImportResult, base: Path) -> str:
     warned = len(result.files_with_warnings)
     if warned:
         text += f" {warned} file{'s have' if warned != 1 else ' has'} warnings."
+    accepted = sum(1 for e in result.written if e.fingerprint)
+    if accepted:
+        text += (f" {accepted} tracker{'s' if accepted != 1 else ''} accepted as imported "
+                 "(kept as stored until edited).")
     return text
 
 
