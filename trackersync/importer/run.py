@@ -226,24 +226,29 @@ class RuleChecker:
             ids[f"trackers/{path.name}"] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
         found = {}
-        loaded_as: dict[str, Tracker] = {}
+        loaded_as: dict[str, dict[str, Tracker]] = {}
         for rules in profiles:
             config = self.config.model_copy(update={"rules": rules, "environments": {}})
             loaded = load_definitions(self.scratch, config, None, [folder])
             found[rules] = _findings(loaded.problems, ids)
-            for read in loaded.trackers:
-                if read.source is not None:
-                    loaded_as[ids[Path(read.source.file).as_posix()]] = read
+            loaded_as[rules] = {
+                ids[Path(read.source.file).as_posix()]: read
+                for read in loaded.trackers if read.source is not None
+            }
         if self.choose_rules:
             self._choose(found, len(trackers))
-        by_id = {t.id: t for t in trackers}
+        read_as = loaded_as[self.config.rules]
         # The fingerprint is taken from the tracker as the loader reads it (the loader's
-        # own normalisation included), so the written file matches it when loaded.
+        # own normalisation included), so the written file matches it when loaded. A
+        # tracker the loader could not read at all (no phrase, an empty name) cannot be
+        # accepted: the rule that refuses it runs before acceptance is looked at, so it
+        # is imported as stored and plan reports it until it is fixed in Symbl.
         return {
             tracker_id: Findings(
                 tuple(_describe(p) for p in problems),
-                content_fingerprint(loaded_as.get(tracker_id) or as_written(by_id[tracker_id]))
-                if any(p.code in ACCEPTABLE_CODES for p in problems) else None,
+                content_fingerprint(read_as[tracker_id])
+                if tracker_id in read_as and any(p.code in ACCEPTABLE_CODES for p in problems)
+                else None,
             )
             for tracker_id, problems in found[self.config.rules].items()
         }
