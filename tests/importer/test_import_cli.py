@@ -193,3 +193,14 @@ def test_unreadable_files_are_kept_and_reported(project: Project) -> None:
         result.stderr
     )
     assert sorted(project.files()) == ["budget.yaml", "denial.yaml"]
+
+
+def test_names_in_other_scripts_get_file_names_that_say_which_tracker(project: Project) -> None:
+    project.seed([{"name": "Ελληνικά", "vocabulary": ["γεια σου", "καλημέρα"]},
+                  {"name": "Привет мир", "vocabulary": ["привет", "пока"]}])
+    result = project.run("import")
+    assert result.exit_code == 0, result.output
+    assert sorted(project.files()) == ["ellinika.yaml", "privet-mir.yaml"]
+    assert "name: Ελληνικά" in (project.trackers / "ellinika.yaml").read_text(encoding="utf-8")
+    plan = project.run("plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
