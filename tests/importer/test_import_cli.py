@@ -231,3 +231,11 @@ def test_import_warns_when_dir_is_outside_trackers_dir(project: Project) -> None
     assert ("warning: trackers/money/ is outside trackers_dir (trackers/sales/): plan, apply "
             "and validate do not read the files written there") in result.output
     assert 'Unmanaged (no file defines them; left alone): "Budget"' in project.run("plan").stdout
+
+
+def test_a_first_import_outside_the_project_is_warned_about(project: Project) -> None:
+    project.seed([BUDGET])
+    (project.root / "trackersync.yaml").unlink()
+    result = project.run("import", "--dir", "../elsewhere")
+    assert result.exit_code == 0, result.output
+    assert "warning: ../elsewhere/ is outside trackers_dir (trackers/)" in result.output

@@ -129,16 +129,16 @@ def _outside_trackers_dir(
 ) -> str | None:
     """Say so when ``--dir`` is outside ``trackers_dir``: plan would never read the files.
 
-    Not said when import writes ``trackersync.yaml`` itself: it then sets
-    ``trackers_dir`` to cover ``directory`` (:func:`config_text`).
+    Not said when import writes ``trackersync.yaml`` itself for a ``directory`` inside
+    the project: it then sets ``trackers_dir`` to cover it (:func:`config_text`).
     """
-    if options.write_config:
+    import os
+
+    if options.write_config and directory.resolve().is_relative_to(root.resolve()):
         return None
     folder = (root / config.trackers_dir).resolve()
     if directory.resolve().is_relative_to(folder):
         return None
-    import os
-
     where = Path(os.path.relpath(directory, root)).as_posix()
     dir_name = Path(os.path.relpath(folder, root)).as_posix()
     return (f"{where}/ is outside trackers_dir ({dir_name}/): plan, apply and validate do "
