@@ -5,9 +5,11 @@
 
     {"trackers": [{"id": "…"}, …], "names": {"<name>": "<id>", …}, "protected": ["<name>"]}
 
-sorted by name and stable from run to run. ``trackers`` is the Async API fragment
-(symbl-api.md §3.3); ``names`` is what prune uses as the ownership record (C08);
-``protected`` remembers ``protect: true`` after a definition is removed.
+sorted by name and stable from run to run. ``trackers`` is the fragment an Async API
+submission (``POST /v1/process/text``) takes as its ``trackers`` field; ``names`` is
+what prune uses as the ownership record (a tracker made by hand in Symbl, never
+recorded here, is never deleted just because no file defines it); ``protected``
+remembers ``protect: true`` after a definition is removed.
 
 Output formats of ``trackersync ids`` (:func:`format_ids`):
 ``async`` ``{"trackers":[{"id":"…"}]}``, ``map`` ``{"<name>":"<id>"}``,
