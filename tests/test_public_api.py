@@ -29,7 +29,8 @@ PUBLIC = {
                                     "MASK", "ZWJ", "code_block", "diff_lines", "escape_path",
                                     "escape_text", "escape_warning", "mask_secrets",
                                     "render_markdown"],
-    "trackersync.pipeline": ["MissingIdsFile", "PlanOptions", "PlanResult", "TrackerRemote",
+    "trackersync.protocol": ["TrackerApi"],
+    "trackersync.pipeline": ["MissingIdsFile", "PlanOptions", "PlanResult", 
                              "build_plan", "check_not_ignored", "make_plan",
                              "missing_ids_file", "strict_warnings"],
 }

@@ -11,17 +11,17 @@ Matching rules, in order, for each desired tracker (sorted by name):
 
 1. a remote tracker with the same name -> ``update`` when the phrase sets differ; when
    a ``renamed_from`` name exists remotely too, it is an error (adopting the new name
-   would drop the renamed tracker's ID) unless ``ids_file`` records the new name with
+   would drop the renamed tracker's ID) unless the state record records the new name with
    that id (the rename was applied before, the old name was reused by hand since);
 2. a remote tracker named in ``renamed_from`` (not itself defined) -> ``rename``
    (PUT on the same id; this includes case-only renames);
 3. a remote tracker whose name differs only in letter case, not defined, and recorded
-   in ``ids_file`` under that name with that id -> ``rename`` in place (C19, "with lock");
+   in the state record under that name with that id -> ``rename`` in place (C19, "with lock");
 4. otherwise ``create``; when a case-only variant exists remotely without a record, a
    warning says the ID will change and suggests ``renamed_from`` (C19 variant b).
 
 Remote trackers left over are skipped when ``Symbl.``-prefixed or matching an
-``ignore`` glob, deleted when pruning and owned (recorded in ``ids_file`` when there is
+``ignore`` glob, deleted when pruning and owned (recorded in the state record when there is
 one; any otherwise), else listed as ``unmanaged``.
 """
 
@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from trackersync.errors import PlanError
-from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name
+from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name, normalise_phrases
 from trackersync.plan import ACTIONS, Change
 
 #: Remote names with this prefix belong to Symbl's own namespace and are never touched (C08).
@@ -48,9 +48,9 @@ class DiffOptions:
     Attributes:
         prune: delete owned remote trackers that no file defines.
         ignore: fnmatch globs of remote names never touched nor listed as unmanaged.
-        recorded: ``name -> id`` from ``ids_file`` (the last apply), or ``None`` when
-            there is no ids_file; limits prune to recorded trackers (C08).
-        protected_ids: remote ids recorded as ``protect: true`` in ``ids_file``.
+        recorded: ``name -> id`` from the state record (the last apply), or ``None`` when
+            there is no state record; limits prune to recorded trackers (C08).
+        protected_ids: remote ids recorded as ``protect: true`` in the state record.
     """
 
     prune: bool = False
@@ -78,7 +78,7 @@ def comparable(phrases: Sequence[str]) -> frozenset[str]:
     imported account plans empty (issue 7). The remote data itself is never rewritten
     for this alone; ``_check_remote`` warns about it.
     """
-    return frozenset(" ".join(p.split()) for p in phrases)
+    return normalise_phrases(phrases)
 
 
 #: Any whitespace other than a plain space (tab, newline, NBSP, ...).
@@ -111,25 +111,10 @@ def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list
     vocabularies are: a remote ``"hello there  "`` is the file's ``hello there``, so
     once any phrase of a tracker changes, whitespace-only variants still do not show
     as added or removed (the remote whitespace is reported as a warning instead).
-    Phrases are returned in normalised form.
-
-    Uses deepdiff on the two phrase sets (tree view; order is never a change). Call it only for
-    trackers whose phrase sets differ: deepdiff is the slow part of a plan.
-
-    Raises:
-        PlanError: if deepdiff fails (translated, STYLE 5).
+    Phrases are returned in normalised form; order is never a change.
     """
-    from deepdiff import DeepDiff
-
-    before, after = set(comparable(old)), set(comparable(new))
-    common = before & after  # unchanged phrases need no diffing: keeps deepdiff fast
-    try:
-        delta = DeepDiff(before - common, after - common, view="tree")
-        added = sorted(level.t2 for level in delta.get("set_item_added", ()))
-        removed = sorted(level.t1 for level in delta.get("set_item_removed", ()))
-    except Exception as exc:  # deepdiff raises plain exceptions; translate them here
-        raise PlanError(f"could not diff vocabularies: {exc}") from exc
-    return added, removed
+    before, after = comparable(old), comparable(new)
+    return sorted(after - before), sorted(before - after)
 
 
 def diff_trackers(
@@ -142,7 +127,7 @@ def diff_trackers(
     Args:
         desired: the trackers the files define (unique names; validated).
         remote: every tracker of one ``GET /v1/manage/trackers`` (symbl-api.md §2.5).
-        options: prune / ignore / ids_file record; defaults to no prune.
+        options: prune / ignore / state record; defaults to no prune.
 
     Returns:
         A :class:`DiffResult`; changes sorted by action then name, stable.
@@ -175,6 +160,7 @@ class _Matcher:
         self.desired_names = {t.name for t in desired}
         if len(self.desired_names) != len(desired):
             raise PlanError("two tracker definitions share a name; run validate")
+        self.by_id = {t.id: t for t in remote}
         self.by_name: dict[str, list[RemoteTracker]] = defaultdict(list)
         for tracker in remote:
             self.by_name[tracker.name].append(tracker)
@@ -232,7 +218,7 @@ class _Matcher:
     def _check_rename_target(self, tracker: DesiredTracker, found: RemoteTracker | None) -> None:
         """Both ``renamed_from`` and the new name exist remotely: whose ID is kept?
 
-        When ``ids_file`` records the new name with that tracker's id, the rename was
+        When the state record records the new name with that tracker's id, the rename was
         applied earlier and the old name was reused by hand since: a warning, the hand-made
         one is left alone. Otherwise adopting the new name would drop the renamed
         tracker's ID (and ``--prune`` would delete it), so it is an error.
@@ -244,7 +230,7 @@ class _Matcher:
             if found is not None and recorded == found.id:
                 self.result.warnings.append(
                     f"tracker {tracker.name!r}: both it and its renamed_from {old_name!r} "
-                    f"exist remotely; {tracker.name!r} (id {found.id}, recorded in ids_file) "
+                    f"exist remotely; {tracker.name!r} (id {found.id}, recorded in the state record) "
                     f"is kept, {old_name!r} is left alone unless pruned"
                 )
                 continue
@@ -269,16 +255,34 @@ class _Matcher:
                     "remote trackers; delete the extras in Symbl first"
                 )
         recorded = self.opts.recorded or {}
+        moved = self._renamed_in_account(tracker, recorded.get(tracker.name))
+        if moved is not None:
+            return moved
         for variant in self.by_fold.get(tracker.name.casefold(), []):
             found = self._single(variant)
             free = variant not in self.desired_names and variant not in self.claimed
             if found is not None and free and recorded.get(variant) == found.id:
                 self.result.warnings.append(
                     f"tracker {tracker.name!r}: case-only rename of {variant!r} "
-                    f"(id {found.id}, recorded in ids_file); renamed in place, the ID stays"
+                    f"(id {found.id}, recorded in the state record); renamed in place, the ID stays"
                 )
                 return found
         return None
+
+    def _renamed_in_account(
+        self, tracker: DesiredTracker, recorded_id: str | None
+    ) -> RemoteTracker | None:
+        """The tracker the state record owns under this name, renamed outside trackersync.
+
+        Renaming it back (PUT, same id) keeps its ID; creating a new tracker would leave
+        the renamed one behind as unmanaged.
+        """
+        found = self.by_id.get(recorded_id) if recorded_id is not None else None
+        if found is None or self._single(found.name) is None:
+            return None
+        if found.name in self.desired_names or found.name in self.claimed:
+            return None
+        return found
 
     def _add_put(self, action: str, tracker: DesiredTracker, remote: RemoteTracker) -> None:
         added: list[str] = []

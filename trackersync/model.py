@@ -10,6 +10,8 @@ Source: symbl-api.md §2.1 (the tracker entity ``{id, name, vocabulary}``).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -102,6 +104,49 @@ class DesiredTracker(Tracker):
     renamed_from: tuple[str, ...] = ()
     protect: bool = False
     source: SourceRef | None = None
+
+
+def tracker_digest(tracker: Tracker) -> str:
+    """Return sha256 hex of a tracker's name and sorted phrases, NUL-separated.
+
+    Phrase order never matters (the API forbids duplicate phrases, so a vocabulary is a
+    set); the hash is only compared with hashes made the same way.
+
+    Args:
+        tracker: any :class:`Tracker` (desired, remote or a state record snapshot).
+
+    Returns:
+        64 hex characters; equal for trackers with the same name and phrase set.
+    """
+    payload = "\x00".join([tracker.name, *sorted(tracker.phrase_set())])
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def normalise_phrase(phrase: str) -> str:
+    """Strip the ends and collapse every whitespace run (tabs, newlines too) to one space.
+
+    The one whitespace rule: the loader applies it to every phrase of the files, and the
+    differ compares remote phrases in this shape, so an account storing ``"budget "``
+    matches a file's ``budget``.
+    """
+    return " ".join(phrase.split())
+
+
+def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:
+    """Return the set of :func:`normalise_phrase` of each phrase."""
+    return frozenset(normalise_phrase(p) for p in phrases)
+
+
+def single_by_name(listing: Iterable[RemoteTracker]) -> dict[str, RemoteTracker]:
+    """Index a listing by name, keeping only names exactly one tracker has.
+
+    The one way "the tracker with this name" is looked up: a name several trackers
+    share points at none of them (which one is meant cannot be known).
+    """
+    seen: dict[str, RemoteTracker | None] = {}
+    for tracker in listing:
+        seen[tracker.name] = None if tracker.name in seen else tracker
+    return {name: tracker for name, tracker in seen.items() if tracker is not None}
 
 
 Severity = Literal["error", "warning"]

@@ -2,7 +2,7 @@
 
 Three guards, each raising a :class:`~trackersync.errors.PlanError` subclass:
 
-* :func:`check_listing` - an empty listing while ``ids_file`` records managed trackers
+* :func:`check_listing` - an empty listing while the state record records managed trackers
   is refused (C07 variant D): a read that "lost" the account must never become a plan
   to re-create everything. ``--allow-empty-remote`` overrides it.
 * :func:`check_account_limit` - the account would exceed its tracker limit (500,
@@ -36,7 +36,7 @@ class Allowances:
         allow_deletes: ``--allow-deletes N``: up to N deletes pass the thresholds.
         allow_protected: ``--allow-protected``: protected trackers may be renamed/deleted.
         allow_empty_remote: ``--allow-empty-remote``: accept an empty listing although
-            ``ids_file`` records managed trackers.
+            the state record records managed trackers.
     """
 
     allow_deletes: int = 0
@@ -47,11 +47,11 @@ class Allowances:
 def check_listing(
     remote: list[RemoteTracker], recorded: int, allowances: Allowances | None = None
 ) -> None:
-    """Refuse an empty listing when ``ids_file`` records managed trackers (C07 D).
+    """Refuse an empty listing when the state record records managed trackers (C07 D).
 
     Args:
         remote: the listing just read.
-        recorded: how many managed ids ``ids_file`` records.
+        recorded: how many managed ids the state record records.
         allowances: ``allow_empty_remote`` skips the check.
 
     Raises:
@@ -60,7 +60,7 @@ def check_listing(
     if remote or not recorded or (allowances and allowances.allow_empty_remote):
         return
     raise PlanError(
-        f"remote shows 0 trackers but {recorded} managed IDs are recorded in ids_file; "
+        f"remote shows 0 trackers but {recorded} managed IDs are recorded in the state record; "
         "check the account and credentials (a wrong account or a failed read looks like this); "
         "pass --allow-empty-remote to re-create them"
     )

@@ -1,4 +1,4 @@
-"""An in-memory fake of the narrow remote seam (``trackersync.pipeline.TrackerRemote``)."""
+"""An in-memory fake of the narrow remote seam (``trackersync.protocol.TrackerApi``)."""
 
 from __future__ import annotations
 

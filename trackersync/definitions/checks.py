@@ -22,6 +22,7 @@ from trackersync.definitions.rules import (
     Reporter,
 )
 from trackersync.model import DesiredTracker, SourceRef, is_reserved_name
+from trackersync.model import normalise_phrase as normalise
 from trackersync.secrets import has_control, looks_secret
 
 Pos = tuple[int, int]
@@ -30,11 +31,6 @@ _GUID_END = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?\)?$"
 )
 _GUID_WORD = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-
-
-def normalise(phrase: str) -> str:
-    """Strip the ends and collapse every whitespace run (tabs, newlines too) to one space."""
-    return " ".join(phrase.split())
 
 
 def shown(text: str, limit: int = 60) -> str:
