@@ -230,8 +230,8 @@ class _Matcher:
             if found is not None and recorded == found.id:
                 self.result.warnings.append(
                     f"tracker {tracker.name!r}: both it and its renamed_from {old_name!r} "
-                    f"exist remotely; {tracker.name!r} (id {found.id}, recorded in the state record) "
-                    f"is kept, {old_name!r} is left alone unless pruned"
+                    f"exist remotely; {tracker.name!r} (id {found.id}, recorded in the state "
+                    f"record) is kept, {old_name!r} is left alone unless pruned"
                 )
                 continue
             ids = ", ".join(sorted(t.id for t in self.by_name[tracker.name]))

@@ -128,7 +128,7 @@ def test_apply_with_no_changes_says_where_the_ids_went(
     result = _run(project, "apply", "--auto-approve")
     assert result.exit_code == 0
     ids_path = Path("trackers.ids.json").resolve()
-    assert result.stdout == f"No changes.\nIDs written to {ids_path}.\n"
+    assert result.stdout == f"No changes.\nState record written to {ids_path}.\n"
     assert json.loads(ids_path.read_text())["names"] == {
         "Tracker 1": emulator.trackers()[0]["id"]}
 

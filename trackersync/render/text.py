@@ -126,4 +126,5 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["change_lines", "render_text", "drift_lines", "CAUSE_NOTES", "summary_line", "warning_line"]
+__all__ = ["CAUSE_NOTES", "change_lines", "drift_lines", "render_text", "summary_line",
+           "warning_line"]
