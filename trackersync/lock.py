@@ -62,6 +62,9 @@ def apply_lock(
     owner_path = path.with_name(path.name + ".owner")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():  # the folder holds local run state, never committed
+            ignore.write_text("*\n", encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path.parent}: cannot create the lock folder: {exc.strerror}") from exc
     lock = FileLock(str(path), is_singleton=False)
