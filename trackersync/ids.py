@@ -82,27 +82,10 @@ def append_github_output(line: str, environ: Mapping[str, str] | None = None) ->
     return Path(target)
 
 
-def select(names: Mapping[str, str], wanted: Sequence[str]) -> dict[str, str]:
-    """Keep only ``wanted`` names (all when empty).
-
-    Raises:
-        ConfigError: a wanted name is not a managed tracker in the account.
-    """
-    if not wanted:
-        return dict(names)
-    missing = [n for n in wanted if n not in names]
-    if missing:
-        raise ConfigError(
-            "not managed trackers in the account: " + ", ".join(repr(n) for n in missing)
-        )
-    return {n: names[n] for n in wanted}
-
-
 __all__ = [
     "FORMATS",
     "append_github_output",
     "async_fragment",
     "format_ids",
-    "select",
     "slug",
 ]

@@ -40,7 +40,7 @@ from trackersync.errors import PlanError, StalePlanError
 from trackersync.model import Problem, RemoteTracker, Tracker, tracker_digest
 from trackersync.secrets import display
 
-PLAN_FORMAT_VERSION: Literal[1] = 1
+PLAN_FORMAT_VERSION: Literal[2] = 2
 
 Action = Literal["create", "update", "rename", "delete"]
 
@@ -186,7 +186,7 @@ class Plan(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     #: Version of this JSON shape; readers refuse other versions. Bump on breaking change.
-    format_version: Literal[1] = PLAN_FORMAT_VERSION
+    format_version: Literal[2] = PLAN_FORMAT_VERSION
     #: Hashes of both sides; for the stale-plan check only.
     fingerprint: Fingerprint
     #: The writes, sorted by action order (create, update, rename, delete) then name.

@@ -22,6 +22,7 @@ from tests.plan.cli_support import run as _run
 from tests.plan.cli_support import write as _write
 from trackersync.definitions.rules import strict_refusals
 from trackersync.diff import phrase_diff
+from trackersync.model import Problem, SourceRef
 from trackersync.render.markdown import escape_text, escape_warning
 from trackersync.render.text import warning_line
 from trackersync.secrets import MASK
@@ -51,16 +52,16 @@ def test_plan_warnings_name_a_guid_slug_file_and_still_mask_tokens(project: dict
 
 
 def test_a_warning_shows_its_path_and_masks_its_message() -> None:
-    warning = f"trackers/test-tracker-{GUID}.yaml:3:5: phrase {TOKEN} looks odd"
+    where = SourceRef(file=f"trackers/test-tracker-{GUID}.yaml", line=3, column=5)
+    warning = Problem(severity="warning", message=f"phrase {TOKEN} looks odd", source=where)
     assert warning_line(warning) == (
         f"trackers/test-tracker-{GUID}.yaml:3:5: warning: phrase {MASK} looks odd")
     assert escape_warning(warning) == (
         f"trackers/test-tracker-{GUID}.yaml:3:5: phrase {escape_text(MASK)} looks odd")
-    # no location: a name quoting "x:1:2: " is not taken for one, the whole text is masked
-    quoted = f"tracker '{TOKEN}:1:2: x' is odd"
+    # no location: a name quoting "x:1:2: " is never taken for one, the whole text is masked
+    quoted = Problem(severity="warning", message=f"tracker '{TOKEN}:1:2: x' is odd")
     assert warning_line(quoted) == f"warning: tracker '{MASK}:1:2: x' is odd"
     assert TOKEN not in escape_warning(quoted)
-    assert warning_line(f"remote: {TOKEN}:1:2: x") == f"warning: remote: {MASK}:1:2: x"
 
 
 # --- 2. whitespace-only differences are no added/removed phrases ----------------------
@@ -136,14 +137,15 @@ def test_prune_without_the_envs_ids_file_warns_and_names_the_default_file(
     Path("trackers.ids.json").write_text('{"trackers": [], "names": {}, "protected": []}\n')
     result = _run(_prod(project), "plan", "--env", "prod", "--prune")
     assert result.exit_code == 0, result.output
-    assert '- delete "Hand Made"' in result.stdout  # prune semantics unchanged
+    assert "- delete" not in result.stdout  # no record: nothing is owned, nothing deleted
+    assert 'Unmanaged (no file defines them; left alone): "Hand Made"' in result.stdout
     assert (
-        "warning: no ids_file at trackers.ids.prod.json: prune counts every unmanaged "
-        "tracker as owned (1 would be deleted); run apply without --prune first to record "
-        "what this repository owns; found trackers.ids.json for the default account"
+        "warning: no state record at trackers.ids.prod.json: prune deletes nothing until an "
+        "apply records what this repository owns (a tracker made by hand is never taken as "
+        "owned); found trackers.ids.json for the default account"
     ) in result.stdout
     without_prune = _run(_prod(project), "plan", "--env", "prod")
-    assert "no ids_file" not in without_prune.output
+    assert "no state record" not in without_prune.output
 
 
 def test_prune_for_the_default_account_names_an_envs_ids_file(
@@ -154,14 +156,14 @@ def test_prune_for_the_default_account_names_an_envs_ids_file(
     Path("trackers.ids.prod.json").write_text('{"trackers": [], "names": {}}\n')
     result = _run(project, "plan", "--prune", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["warnings"] == [
-        "no ids_file at trackers.ids.json: prune counts every unmanaged tracker as owned "
-        "(0 would be deleted); run apply without --prune first to record what this "
-        "repository owns; found trackers.ids.prod.json for environment 'prod'"
+    assert [w["message"] for w in json.loads(result.stdout)["warnings"]] == [
+        "no state record at trackers.ids.json: prune deletes nothing until an apply records "
+        "what this repository owns (a tracker made by hand is never taken as owned); found "
+        "trackers.ids.prod.json for environment 'prod'"
     ]
     assert _run(project, "apply", "--auto-approve").exit_code == 0
     recorded = _run(project, "plan", "--prune")
-    assert "no ids_file" not in recorded.output
+    assert "no state record" not in recorded.output
 
 
 # --- 5. rules: lenient vs an account that enforces the strict rules -------------------

@@ -128,7 +128,8 @@ def test_apply_with_no_changes_says_where_the_ids_went(
     result = _run(project, "apply", "--auto-approve")
     assert result.exit_code == 0
     ids_path = Path("trackers.ids.json").resolve()
-    assert result.stdout == f"No changes.\nState record written to {ids_path}.\n"
+    assert result.stdout == "No changes.\n"
+    assert f"State record written to {ids_path}.\n" in result.stderr
     assert json.loads(ids_path.read_text())["names"] == {
         "Tracker 1": emulator.trackers()[0]["id"]}
 
@@ -170,10 +171,10 @@ def test_ctrl_c_prints_interrupted_once_and_exits_130(
         raise KeyboardInterrupt
 
     if where == "plan":
-        monkeypatch.setattr("trackersync.pipeline.make_plan", interrupt)
+        monkeypatch.setattr("trackersync.sync.make_plan", interrupt)
         args = ["plan"]
     elif where == "confirm":  # click.confirm turns Ctrl-C into Abort
-        monkeypatch.setattr("trackersync.cli.apply_cmd._stdin_is_tty", lambda: True)
+        monkeypatch.setattr("trackersync.cli.output._stdin_is_tty", lambda: True)
         monkeypatch.setattr("click.termui._readline_prompt", interrupt)
         args = ["apply"]
     else:  # before any command runs: click's own handler turns it into Abort
@@ -189,7 +190,7 @@ def test_end_of_input_at_the_prompt_is_aborted_not_interrupted(
     project: dict, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorServer
 ) -> None:
     _write("t.yaml", f"name: Tracker 1\nvocabulary: {FIVE}\n")
-    monkeypatch.setattr("trackersync.cli.apply_cmd._stdin_is_tty", lambda: True)
+    monkeypatch.setattr("trackersync.cli.output._stdin_is_tty", lambda: True)
     result = _run(project, "apply")  # no input: EOF
     assert result.exit_code == 1
     assert result.stderr.count("Aborted.") == 1 and "Interrupted" not in result.stderr
