@@ -147,7 +147,8 @@ def test_hostile_names_and_phrases_cannot_inject() -> None:
     changes = [create(n, phrases) for n in HOSTILE_NAMES]
     changes.append(delete("@org/admins <b>x</b>", ["y"]))
     plan = make_plan(changes, unmanaged=["@team <img src=x>", "`x`|y"],
-                     warnings=[Problem(severity="warning", message="<!-- warning @team")], env="prod @team")
+                     warnings=[Problem(severity="warning", message="<!-- warning @team")],
+                     env="prod @team")
     md = render_markdown(plan)
     prose = outside_code(md)
     # Outside code, the only tags are ours, and no user text opens a comment or mentions.
