@@ -257,9 +257,15 @@ def _record(
     ws: Workspace, session: Session, listing: Sequence[RemoteTracker], hooks: Hooks,
     on_error: Callable[[], None] | None = None,
 ) -> None:
-    """Write the state record from ``listing``; on a write error, report first, then raise."""
+    """Write the state record from ``listing``; on a write error, report first, then raise.
+
+    Owned are the trackers the files define, those planned for deletion, and those the
+    old record owned, unless that record was doubtful (edited by hand): then nothing of
+    it is carried over, so a hand edit can never make a tracker owned.
+    """
     result = session.result
-    owned = dict(result.record.names) if result.record else {}
+    trusted = result.record is not None and result.record.doubtful is None
+    owned = dict(result.record.names) if result.record and trusted else {}
     owned.update({c.name: str(c.tracker_id) for c in result.plan.changes
                   if c.action == "delete"})
     record = record_after_apply(
