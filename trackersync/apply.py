@@ -44,7 +44,7 @@ APPLY_ORDER: tuple[tuple[str, str], ...] = (
 
 Progress = Callable[[str], None]
 
-#: Status of a change that was sent and answered, but the account does not show it (C14).
+#: Status of a change that was sent and answered, but the account does not show it.
 NOT_CONVERGED = "not converged"
 #: Status of a change whose request was in flight when Ctrl-C/SIGTERM stopped the run.
 UNKNOWN = "unknown"
@@ -59,7 +59,7 @@ class OpResult:
     """What happened to one change.
 
     ``status`` is ``done`` (sent and verified), ``not converged`` (sent, but the
-    verify read shows something else, C14), ``failed``, ``unknown`` (in flight when the
+    verify read shows something else), ``failed``, ``unknown`` (in flight when the
     run was interrupted) or ``not attempted``.
     """
 
@@ -102,7 +102,7 @@ class ApplyReport:
     def counts(self) -> dict[str, int]:
         """Per status (``created``/``updated``/``renamed``/``deleted`` for ``done`` ones,
         else the status itself): how many changes ended that way. Only what happened
-        counts: a PUT the server merged is ``not converged``, not ``updated`` (C14).
+        counts: a PUT the server merged is ``not converged``, not ``updated``.
         """
         words = dict(_DONE_WORDS)
         counts = {word: 0 for _, word in _DONE_WORDS}
@@ -292,7 +292,7 @@ def _differences(
 
 
 def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker]) -> list[str]:
-    """Verify every ``done`` change; a difference turns it into ``not converged`` (C14).
+    """Verify every ``done`` change; a difference turns it into ``not converged``.
 
     Returns the verification messages (for :class:`ApplyError`).
     """

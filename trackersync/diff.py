@@ -1,11 +1,10 @@
 """The differ: desired trackers vs. the remote listing -> changes, unmanaged names, warnings.
 
-Both sides arrive as :class:`~trackersync.model.Tracker` values (STYLE 2); the
+Both sides arrive as :class:`~trackersync.model.Tracker` values; the
 differ never sees YAML or HTTP. Trackers are matched by exact, case-sensitive name
-(symbl-api.md §2.1, §6 item 7); vocabularies are compared as sets, because Symbl
-forbids duplicate phrases (symbl-api.md §2.1), so order never shows as a change (C04).
-Only trackers whose phrase sets differ get a phrase-level diff, computed with
-deepdiff; deepdiff is imported here and nowhere else (STYLE 5).
+(docs/api-contract.md, "Name uniqueness"); vocabularies are compared as sets, because
+Symbl forbids duplicate phrases, so order never shows as a change. Only trackers whose
+phrase sets differ get a phrase-level diff (set difference).
 
 Matching rules, in order, for each desired tracker (sorted by name):
 
@@ -16,13 +15,14 @@ Matching rules, in order, for each desired tracker (sorted by name):
 2. a remote tracker named in ``renamed_from`` (not itself defined) -> ``rename``
    (PUT on the same id; this includes case-only renames);
 3. a remote tracker whose name differs only in letter case, not defined, and recorded
-   in the state record under that name with that id -> ``rename`` in place (C19, "with lock");
+   in the state record under that name with that id -> ``rename`` in place;
 4. otherwise ``create``; when a case-only variant exists remotely without a record, a
-   warning says the ID will change and suggests ``renamed_from`` (C19 variant b).
+   warning says the ID will change and suggests ``renamed_from``.
 
 Remote trackers left over are skipped when ``Symbl.``-prefixed or matching an
-``ignore`` glob, deleted when pruning and owned (recorded in the state record when there is
-one; any otherwise), else listed as ``unmanaged``.
+``ignore`` glob, deleted when pruning and owned (recorded in the state record, or
+recorded there under its current name when the files renamed it), else listed as
+``unmanaged``; with no state record nothing is owned, so prune deletes nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from trackersync.errors import PlanError
 from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name, normalise_phrases
 from trackersync.plan import ACTIONS, Change
 
-#: Remote names with this prefix belong to Symbl's own namespace and are never touched (C08).
+#: Remote names with this prefix belong to Symbl's own namespace and are never touched.
 RESERVED_PREFIX = "Symbl."
 
 
@@ -49,7 +49,7 @@ class DiffOptions:
         prune: delete owned remote trackers that no file defines.
         ignore: fnmatch globs of remote names never touched nor listed as unmanaged.
         recorded: ``name -> id`` from the state record (the last apply), or ``None`` when
-            there is no state record; limits prune to recorded trackers (C08).
+            there is no state record; limits prune to recorded trackers.
         protected_ids: remote ids recorded as ``protect: true`` in the state record.
     """
 
@@ -71,11 +71,11 @@ class DiffResult:
 def comparable(phrases: Sequence[str]) -> frozenset[str]:
     """Return remote phrases in the shape desired phrases have: whitespace normalised.
 
-    The loader strips the ends of each phrase and collapses whitespace runs (case C05);
+    The loader strips the ends of each phrase and collapses whitespace runs;
     an account may store phrases with such whitespace (data from before the rules,
-    kept exactly as stored, symbl-api.md §6 item 11). Both sides are compared in the
-    same shape (STYLE 2), so ``"budget "`` remotely equals ``budget`` in a file and an
-    imported account plans empty (issue 7). The remote data itself is never rewritten
+    kept exactly as stored: docs/api-contract.md, "Duplicate phrases"). Both sides are
+    compared in the same shape, so ``"budget "`` remotely equals ``budget`` in a file and an
+    imported account plans empty. The remote data itself is never rewritten
     for this alone; ``_check_remote`` warns about it.
     """
     return normalise_phrases(phrases)
@@ -126,7 +126,7 @@ def diff_trackers(
 
     Args:
         desired: the trackers the files define (unique names; validated).
-        remote: every tracker of one ``GET /v1/manage/trackers`` (symbl-api.md §2.5).
+        remote: every tracker of one ``GET /v1/manage/trackers`` (docs/api-contract.md).
         options: prune / ignore / state record; defaults to no prune.
 
     Returns:

@@ -79,13 +79,13 @@ def make_plan(
     """Run the pipeline and return the plan; makes exactly one HTTP call (the list GET).
 
     1. Load and validate the tracker files (raises before any HTTP call).
-    2. Refuse when no definition was found (C09 A: a renamed folder is not "delete all"),
+    2. Refuse when no definition was found (a renamed folder is not "delete all"),
        or when a defined tracker matches an ``ignore`` glob (:func:`check_not_ignored`).
-    3. Read the state record (ownership for prune, protected names, C07 D guard).
+    3. Read the state record (ownership for prune, protected names guard).
     4. Read the account: one ``GET /v1/manage/trackers``.
-    5. Refuse an empty listing when the state record records managed trackers (C07 D).
+    5. Refuse an empty listing when the state record records managed trackers.
     6. Diff and assemble the :class:`Plan` (:func:`build_plan`).
-    7. Refuse a plan that would exceed the account limit (C25).
+    7. Refuse a plan that would exceed the account limit.
 
     Raises:
         DefinitionError: the files have errors. PlanError: steps 2, 5, 6 and
@@ -285,8 +285,8 @@ def strict_warnings(changes: Sequence[Change]) -> list[Problem]:
     """Warn per create/update/rename whose request an account on strict rules refuses.
 
     Under ``rules: lenient`` the files may hold phrases Symbl's 2022 (strict) rules
-    refuse (``? , ! _`` ...; symbl-api.md §6 items 9-10); an API that enforces them
-    answers the whole POST/PUT with 400 at apply. The check covers the full desired
+    refuse (``? , ! _`` ...; docs/api-contract.md, "Punctuation"); an API that enforces
+    them answers the whole POST/PUT with 400 at apply. The check covers the full desired
     vocabulary (what the request sends), not only the added phrases, and the strict
     50-phrase maximum. At most :data:`STRICT_PHRASES_NAMED` phrases are named.
 

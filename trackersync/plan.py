@@ -6,25 +6,31 @@ text / JSON / Markdown) and the applier (:mod:`trackersync.apply`) only read it.
 It round-trips through JSON (``plan --out FILE`` / ``apply FILE``) and never holds
 a secret: no app secret, no token, no Authorization value.
 
-JSON shape (``format_version`` 1)::
+JSON shape (``format_version`` 2)::
 
-    {"format_version": 1,
+    {"format_version": 2,
      "fingerprint": {"desired": "<sha256>", "remote": "<sha256>",
                      "remote_trackers": {"<id>": "<sha256>"},
                      "desired_trackers": {"<name>": "<sha256>"}},
      "changes": [{"action": "create|update|rename|delete", "name": ..., "tracker_id": ...,
                   "old_name": ..., "added": [...], "removed": [...], "vocabulary": [...],
-                  "protect": false, "source": "trackers/x.yaml:1:1"}],
-     "unmanaged": ["..."], "warnings": ["..."],
-     "summary": {"create": 0, "update": 0, "rename": 0, "delete": 0},
+                  "protect": false, "source": "trackers/x.yaml:1:1",
+                  "cause": "pending|drift|conflict",
+                  "drift": [{"field": "vocabulary", "change": "added",
+                             "snapshot": null, "account": "..."}]}],
+     "unmanaged": ["..."],
+     "warnings": [{"severity": "warning", "message": "...", "code": "...",
+                   "source": {"file": "...", "line": 1, "column": 1} | null,
+                   "tracker": "..." | null}],
+     "summary": {"create": 0, "update": 0, "rename": 0, "delete": 0,
+                 "pending": 0, "drift": 0, "conflict": 0},
      "env": null, "api_url": "https://api.symbl.ai", "prune": false,
-     "remote_count": 0, "managed_recorded": 0}
+     "remote_count": 0, "digest": "<sha256 of the rest>"}
 
-Fingerprints (case C13, Terraform's "saved plan is stale"): ``desired`` hashes the
+Fingerprints (Terraform's "saved plan is stale"): ``desired`` hashes the
 desired trackers (name + sorted phrases, sorted by name); ``remote`` hashes the whole
 listing (id + name + sorted phrases, sorted by id); ``remote_trackers`` hashes each
-remote tracker so a stale-plan message can say which one moved (:func:`check_fresh`,
-re-exported by :mod:`trackersync.apply`).
+remote tracker so a stale-plan message can say which one moved (:func:`check_fresh`).
 """
 
 from __future__ import annotations
@@ -82,7 +88,7 @@ def digest_of(items: Iterable[tuple[str, str]]) -> str:
 
 
 class Fingerprint(BaseModel):
-    """What the plan was made from, so a saved plan can be checked before apply (C13).
+    """What the plan was made from, so a saved plan can be checked before apply.
 
     For: detecting that the tracker files or the account changed since ``plan --out``.
     Not for: identifying trackers, or deciding what to change (the changes say that).
@@ -312,7 +318,7 @@ def _change_keys(plan: Plan) -> list[tuple[object, ...]]:
 
 
 def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None) -> None:
-    """Refuse a saved plan whose fingerprints no longer match (C13).
+    """Refuse a saved plan whose fingerprints no longer match.
 
     Args:
         saved: the plan loaded from ``plan --out``.

@@ -1,4 +1,4 @@
-"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C (DESIGN.md "Commands").
+"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C (README "Commands").
 
 Prints the URL and the credentials to use (``SYMBL_API_URL``, ``SYMBL_APP_ID``,
 ``SYMBL_APP_SECRET``) at start-up: the emulator's own, local-only secret, printed
@@ -60,7 +60,7 @@ def _banner(server: EmulatorServer) -> str:
 @click.option("--job-delay-ms", type=click.IntRange(min=0), default=0, show_default=True,
               help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
-              help="Async concurrent-jobs limit (trial 2, paid 50; default off, §6 item 28).")
+              help="Async concurrent-jobs limit (Symbl: trial 2, paid 50; default off).")
 @handle_errors
 def emulator_command(
     host: str,

@@ -1,6 +1,6 @@
-"""``trackersync import``: write one tracker file per remote tracker (issue 7).
+"""``trackersync import``: write one tracker file per remote tracker.
 
-Thin (STYLE 9): parse options, load the config, list the account once, call
+Thin: parse options, load the config, list the account once, call
 :func:`trackersync.importer.run.import_account`, print the report. Exit 0 when the
 import ran (skips and warnings included), 1 on any error.
 """

@@ -3,7 +3,7 @@
 Each check reports through a :class:`~.rules.Reporter` under the rule's code; the
 rule table in :mod:`.rules` gives every code's severity and source. Phrases are
 normalised (ends stripped, whitespace runs collapsed to one space) before any other
-check (case C05), and the tracker carries the normalised phrases.
+check, and the tracker carries the normalised phrases.
 """
 
 from __future__ import annotations

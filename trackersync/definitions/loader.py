@@ -118,7 +118,8 @@ def load_definitions(
 
     Returns:
         A :class:`DefinitionSet`; finding no file at all is an error problem
-        ("no tracker definitions found in <dir>", case C09 A).
+        ("no tracker definitions found in <dir>": a renamed folder must never look like
+        "delete every tracker").
 
     Raises:
         ConfigError: ``env`` names no configured environment.

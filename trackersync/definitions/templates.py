@@ -1,7 +1,7 @@
 """Rendering ``*.yaml.j2`` tracker templates: jinja2's sandbox, undefined is an error.
 
 The only module of the loader that imports jinja2, and only when a template exists
-(DESIGN.md "Files": templates are rendered first, sandboxed, undefined variables are
+(README "Tracker files": templates are rendered first, sandboxed, undefined variables are
 errors). jinja2's exceptions become :class:`TemplateProblem` naming the template's
 line.
 """

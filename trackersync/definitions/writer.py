@@ -2,7 +2,7 @@
 
 Uses ruamel.yaml's round-trip dumper (the writing half of the YAML layer; reading is
 in :mod:`.yamlnodes`). A phrase or name that any YAML 1.1 or 1.2 reader would take
-for a boolean, null, number or date is single-quoted (case C01), so the file never
+for a boolean, null, number or date is single-quoted, so the file never
 depends on which YAML version the next tool speaks; ruamel quotes everything else
 that needs it (``: ``, ``#``, leading spaces, control characters...).
 """

@@ -1,17 +1,18 @@
-"""Adopt an existing Symbl account into code: one YAML file per remote tracker (issue 7).
+"""Adopt an existing Symbl account into code: one YAML file per remote tracker.
 
 The import is made in two steps, so the decisions can be tested without I/O:
 
 1. :func:`plan_import` decides, for every remote tracker, its file name and what to do
    (write, overwrite, or skip and why), and collects the problems the project's rules
-   find in the remote data (symbl-api.md §6 items 9-12). It reads nothing but
+   find in the remote data (the API's rules changed over time; see docs/api-contract.md).
+   It reads nothing but
    ``Path.exists``.
 2. :func:`write_import` writes the chosen files, each written whole (temporary file +
    rename), phrases exactly as stored, with the problems in a header comment.
 
-Sources: symbl-api.md §2.1 (names are case-sensitive and carry no documented charset;
+Sources: docs/api-contract.md (names are case-sensitive and carry no documented charset;
 accounts made before the 2022 rules may hold ``?``, ``,``, one-phrase trackers, trailing
-spaces and repeated names), §2.5 (one list GET returns every tracker).
+spaces and repeated names); one list GET returns every tracker.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class ImportResult:
         rules: the rules profile the problems were checked against.
         entries: one per selected remote tracker.
         ignored: remote trackers left out, with why: the config's ``ignore`` globs, or
-            Symbl's own ``Symbl.`` namespace (never touched, case C08).
+            Symbl's own ``Symbl.`` namespace (never touched).
         unmatched_globs: ``--name`` globs that matched no remote tracker.
         notes: other warnings, e.g. existing files that could not be read.
     """
@@ -145,7 +146,7 @@ def plan_import(
     takes the next free name (``sales-a-2.yaml``), as for any slug clash.
 
     Args:
-        remote: the account's trackers (one list GET, symbl-api.md §2.5).
+        remote: the account's trackers (one list GET, docs/api-contract.md).
         directory: the folder files go to (need not exist yet).
         defined: tracker name -> resolved files already defining it in the repository.
         file_trackers: resolved existing definition file -> names of the trackers it holds.

@@ -61,7 +61,7 @@ def import_account(
     Args:
         root: the project root (the folder of ``trackersync.yaml``).
         config: the loaded project config (``rules``, ``ignore``, ``trackers_dir``).
-        remote: every tracker of the account (symbl-api.md §2.5).
+        remote: every tracker of the account (docs/api-contract.md).
         options: the command's options.
 
     Returns:

@@ -1,6 +1,6 @@
 """Renderers: turn an inert :class:`~trackersync.plan.Plan` into text, JSON or Markdown.
 
-Each renderer only reads the plan (STYLE 3). Markdown (jinja2) lives in
+Each renderer only reads the plan. Markdown (jinja2) lives in
 :mod:`trackersync.render.markdown` and is imported only when asked for, so ``plan``
 in text form never loads jinja2.
 """

@@ -13,7 +13,7 @@ every user string safe before the template sees it:
   is longer than any backtick run in the content, and with control characters shown
   as ``\\xNN`` so no phrase can start a line of its own;
 * token-looking strings (JWTs, long high-entropy words) are replaced by
-  :data:`MASK` first (case C15: secrets never reach a PR comment).
+  :data:`MASK` first (case secrets never reach a PR comment).
 
 The result starts with :data:`MARKER` so the plan workflow finds its own comment and
 edits it in place, and never exceeds ``max_chars`` (GitHub's comment limit is 65,536
