@@ -1,4 +1,4 @@
-"""The CLI shell: exit codes that CI can rely on (case C16)."""
+"""The CLI shell: exit codes that CI can rely on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bulk create: ambiguity-safe (C10), chunked under 1 MB with 413 splitting (C21).
+"""Bulk create: ambiguity-safe after a lost answer, chunked under 1 MB with 413 splitting.
 
 Invariant checked after every fault: each wanted tracker exists exactly once in the
 emulator, with the id the client returned.

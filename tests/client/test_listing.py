@@ -1,4 +1,4 @@
-"""Reading trackers: shapes (§6 item 2), failed reads (C07), pagination hints (C06), get/put/delete.
+"""Reading trackers: shapes, failed reads, pagination hints, put/delete.
 
 A list that cannot be trusted raises; it is never read as "no trackers".
 """
@@ -30,7 +30,7 @@ LIST = "/v1/manage/trackers"
 
 
 def page(first: int, last: int, **extra: Any) -> dict[str, Any]:
-    """A list body holding 'Topic NN' trackers first..last (C06 fixture shape)."""
+    """A list body holding 'Topic NN' trackers first..last."""
     trackers = [{"id": f"50000000000006{i:02d}", "name": f"Topic {i:02d}",
                  "vocabulary": [f"topic {i} phrase 1"]} for i in range(first, last + 1)]
     return {"trackers": trackers, **extra}
@@ -61,7 +61,7 @@ def test_single_tracker_variant_is_tolerated(client: SymblClient, emulator: Emul
 def test_odd_list_bodies_are_shape_errors_never_empty(
     body: Any, words: str, client: SymblClient, emulator: EmulatorServer, leaks: LeakScan
 ) -> None:
-    """C07 C and friends."""
+    """Answers that are not a tracker list."""
     faults(emulator, list_fault(body))
     with pytest.raises(ResponseShapeError) as caught:
         client.list_trackers()
@@ -71,7 +71,7 @@ def test_odd_list_bodies_are_shape_errors_never_empty(
 
 @pytest.fixture
 def html_server() -> Iterator[str]:
-    """A loopback server answering 200 text/html to everything (C07 B; the emulator only
+    """A loopback server answering 200 text/html to everything (the emulator only
     speaks JSON, so this one case uses a minimal Werkzeug app)."""
 
     @Request.application

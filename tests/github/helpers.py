@@ -48,7 +48,7 @@ def make_runner(tmp_path: Path, ws: Path, emulator: EmulatorServer, event_name: 
 
 
 def assert_no_secret(runner: Runner, emulator: EmulatorServer, *jobs: JobResult) -> None:
-    """Case C15: the app secret appears nowhere; a token handed to the runner with
+    """The app secret appears nowhere; a token handed to the runner with
     ::add-mask:: appears nowhere but in that command (not in summaries, outputs, files)."""
     masked = [m for job in jobs for m in re.findall(r"^::add-mask::(.+)$", job.log, re.M)]
     files = [p for p in [*runner.artifacts.rglob("*"), *runner.home.glob("*.json")]

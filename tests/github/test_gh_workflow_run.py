@@ -1,4 +1,4 @@
-"""Run the workflows' steps in order, locally, against the emulator (issue 8).
+"""Run the workflows' steps in order, locally, against the emulator.
 
 :mod:`ghsim` executes every ``run:`` step (and the composite action's steps) in bash
 with ``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``, ``GITHUB_ENV``, ``RUNNER_TEMP`` … in
@@ -49,7 +49,7 @@ def test_plan_workflow_plans_comments_once_and_updates_in_place(
     md_path = Path(step(plan, "Plan").outputs["plan-markdown"])
     md = md_path.read_text(encoding="utf-8")
     assert md.startswith(MARKER) and md in plan.summary
-    assert plan.annotations("add-mask"), "the issued token is handed to the runner (C15)"
+    assert plan.annotations("add-mask"), "the issued token is handed to the runner"
     assert "| ➕ create | 2 |" in md and "| ✏️ update | 1 |" in md
     assert "+ funding" in md and "Old Manual Tracker" in md  # phrase diff; unmanaged listed
     assert plan.annotations("notice") == [

@@ -1,5 +1,5 @@
 """The workflows and the composite action, read as YAML: triggers, permissions,
-concurrency, pinning, and no ``${{ }}`` inside any ``run:`` script (issue 8)."""
+concurrency, pinning, and no ``${{ }}`` inside any ``run:`` script."""
 
 from __future__ import annotations
 

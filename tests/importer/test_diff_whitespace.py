@@ -1,4 +1,4 @@
-"""The differ compares remote phrases whitespace-normalised, like the loader's (issue 7, C05)."""
+"""The differ compares remote phrases whitespace-normalised, like the loader's."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""THE test of issue 7: import an account, then plan against it shows no changes."""
+"""The test of the importer: import an account, then plan against it shows no changes."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Defects found by trials, each driven through the CLI against the emulator.
 
-Stale-plan message order, merge-on-PUT status table and counts (C14), ignore globs vs
+Stale-plan message order, merge-on-PUT status table and counts, ignore globs vs
 defined trackers, rename onto a name a hand-made tracker holds, ``IDs written`` on a
 no-change apply, one warning format, one "Interrupted." on Ctrl-C, project root found
 upward from the current directory.
