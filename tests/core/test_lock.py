@@ -16,7 +16,7 @@ from trackersync import sync
 from trackersync.lock import LockedError, apply_lock
 from trackersync.state import read_state
 
-from .support import FIVE, Recorder, project, write_tracker
+from .helpers import FIVE, Recorder, project, write_tracker
 
 HOLD = """
 import sys, time

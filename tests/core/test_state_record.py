@@ -25,7 +25,7 @@ from trackersync.state import (
     write_state,
 )
 
-from .support import FIVE, Recorder, project, write_tracker
+from .helpers import FIVE, Recorder, project, write_tracker
 
 CASE = Path(__file__).parent.parent / "cases" / "state" / "conflicted-state-record"
 LISTING = [RemoteTracker(id="1", name="A", vocabulary=("a",)),

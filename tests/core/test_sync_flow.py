@@ -12,7 +12,7 @@ from trackersync import sync
 from trackersync.errors import ConfigError, PlanError, StalePlanError
 from trackersync.render import render_plan
 
-from .support import FIVE, Recorder, edit_in_account, phrases_of, project, write_tracker
+from .helpers import FIVE, Recorder, edit_in_account, phrases_of, project, write_tracker
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import requests
-from import_support import Project, first_of_each_name, real_trackers
+from helpers import Project, first_of_each_name, real_trackers
 
 NO_CHANGES = "No changes."
 

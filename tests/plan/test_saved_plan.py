@@ -1,4 +1,4 @@
-"""``apply PLAN`` applies the reviewed plan or nothing (found by an adversarial trial).
+"""``apply PLAN`` applies the reviewed plan or nothing.
 
 Editing a saved plan - flipping ``prune``, emptying or adding changes - must make apply
 refuse before any write, never do something the reviewed plan did not show.

@@ -1,6 +1,6 @@
-"""Protection outlives the tracker's file (found by an adversarial trial).
+"""Protection outlives the tracker's file.
 
-A ``protect: true`` tracker whose file was removed must stay protected in ``ids_file``
+A ``protect: true`` tracker whose file was removed must stay protected in the state record
 through any number of plain applies, so a later prune is still refused.
 """
 
