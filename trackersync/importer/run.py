@@ -2,16 +2,16 @@
 
 Kept apart from :mod:`.importer` (pure decisions) so the decisions are tested without
 a server. The rules the remote data is checked against are the definitions loader's
-own (:func:`trackersync.definitions.load_definitions`): each tracker is rendered with
-:func:`~trackersync.definitions.dump_tracker_yaml`, read back by the loader in a
-scratch folder, and the problems it reports become the file's warnings. So "what the
-rules refuse" is, by construction, what ``trackersync validate`` will say.
+own: each tracker is rendered with :func:`~trackersync.definitions.dump_tracker_yaml`
+and checked by :func:`trackersync.definitions.loader.check_documents` (the reading and
+rules of every tracker file, on text in memory), and the problems it reports become the
+file's warnings. So "what the rules refuse" is, by construction, what ``trackersync
+validate`` will say.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,19 +79,18 @@ def import_account(
         if path is not None:
             by_name.setdefault(tracker.name, []).append(path)
             by_file.setdefault(path, []).append(tracker.name)
-    with tempfile.TemporaryDirectory(prefix="trackersync-import-") as scratch:
-        checker = RuleChecker(Path(scratch), config)
-        result = plan_import(
-            remote,
-            directory=directory,
-            defined=by_name,
-            file_trackers=by_file,
-            checker=checker,
-            rules=config.rules,
-            overwrite=options.overwrite,
-            name_globs=options.name_globs,
-            ignore_globs=config.ignore,
-        )
+    checker = RuleChecker(config)
+    result = plan_import(
+        remote,
+        directory=directory,
+        defined=by_name,
+        file_trackers=by_file,
+        checker=checker,
+        rules=config.rules,
+        overwrite=options.overwrite,
+        name_globs=options.name_globs,
+        ignore_globs=config.ignore,
+    )
     result.notes.extend(
         f"{path} could not be read (run `trackersync validate`); a tracker it defines may "
         "be imported again under another file name"
@@ -111,39 +110,37 @@ def dump(tracker: Tracker, comments: Sequence[str]) -> str:
 class RuleChecker:
     """The project's rules, applied to remote trackers through the real loader.
 
-    Called once per import: every tracker is rendered into a scratch folder and all
-    are loaded in one :func:`~trackersync.definitions.load_definitions` call.
+    Called once per import: every tracker is rendered and all are checked in one
+    :func:`~trackersync.definitions.loader.check_documents` call, in memory.
     Problems between files (a name defined twice, a phrase shared) are left out:
     import reports repeated names itself. The rendered YAML is kept for writing, so
     each tracker is rendered once (ruamel's emitter is the slow part: ~2 ms a tracker).
     """
 
-    def __init__(self, scratch: Path, config: Config) -> None:
-        self.scratch = scratch
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.bodies: dict[str, str] = {}
 
     def __call__(self, trackers: Sequence[RemoteTracker]) -> dict[str, list[str]]:
         """Return ``{tracker id: problems}``: errors, plus the warnings in
         :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order."""
-        from trackersync.definitions import load_definitions
+        from trackersync.definitions.loader import check_documents
 
         found: dict[str, list[str]] = {tracker.id: [] for tracker in trackers}
         if not trackers:
             return found
-        folder = self.scratch / "trackers"
-        folder.mkdir(exist_ok=True)
         ids: dict[str, str] = {}
+        documents: dict[str, str] = {}
         for index, tracker in enumerate(trackers):
-            path = folder / f"{index:05d}.yaml"
+            label = f"import/{index:05d}.yaml"
             self.bodies[tracker.id] = dump(tracker, ())
-            path.write_text(self.bodies[tracker.id], encoding="utf-8")
-            ids[f"trackers/{path.name}"] = tracker.id
-        loaded = load_definitions(self.scratch, self.config, None, [folder])
-        for problem in loaded.problems:
+            documents[label] = self.bodies[tracker.id]
+            ids[label] = tracker.id
+        checked = check_documents(documents, self.config)
+        for problem in checked.problems:
             if problem.source is None or not _recorded(problem):
                 continue
-            tracker_id = ids.get(Path(problem.source.file).as_posix())
+            tracker_id = ids.get(problem.source.file)
             if tracker_id is not None:
                 found[tracker_id].append(_describe(problem))
         return found
