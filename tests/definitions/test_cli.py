@@ -107,6 +107,17 @@ def test_validate_github(project: Path) -> None:
     assert len(out.splitlines()) == 3
 
 
+def test_validate_report_writes_the_same_problems_as_plain_lines(project: Path) -> None:
+    code, out, _err = run("validate", "--format", "github", "--report", "problems.txt")
+    assert code == 1
+    report = (project / "problems.txt").read_text().splitlines()
+    assert len(report) == len(out.splitlines()) == 3
+    assert report[0] == ('trackers/b.yaml:1:7: warning: tracker "B" has 2 phrases; Symbl '
+                         "recommends at least 5")
+    assert report[2].startswith("trackers/b.yaml:4:5: error: ")
+    assert not any(line.startswith("::") for line in report)
+
+
 def test_validate_no_definitions_and_config(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

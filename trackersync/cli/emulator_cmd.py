@@ -8,34 +8,12 @@ because the user asked to run it. See :mod:`symbl_emulator` for the API served.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 import click
 
 from trackersync.cli import main
 from trackersync.cli.common import handle_errors
 from trackersync.errors import ConfigError
-
-if TYPE_CHECKING:  # the emulator (Werkzeug) is imported only when this command runs
-    from symbl_emulator import EmulatorServer
-
-
-def _banner(server: EmulatorServer) -> str:
-    settings = server.settings
-    db = str(server.db_path) if server.db_path else "in-memory (lost on exit)"
-    return "\n".join(
-        [
-            f"Symbl emulator listening on {server.url}",
-            f"  state: {db}; rules: {settings.rules}; put mode: {settings.put_mode}; "
-            f"latency: {settings.latency_ms} ms; token TTL: {settings.token_ttl} s",
-            "  use it with:",
-            f"    export SYMBL_API_URL={server.url}",
-            f"    export SYMBL_APP_ID={server.app_id}",
-            f"    export SYMBL_APP_SECRET={server.app_secret}",
-            f"  control endpoints: {server.url}/_emulator/state (loopback only)",
-            "Press Ctrl-C to stop.",
-        ]
-    )
 
 
 @main.command("emulator")
@@ -78,6 +56,7 @@ def emulator_command(
 ) -> None:
     """Run the local Symbl emulator (Trackers Management API + Async trackers)."""
     from symbl_emulator import SettingsError, start_emulator
+    from trackersync.cli.output import emulator_banner
 
     try:
         server = start_emulator(
@@ -88,7 +67,7 @@ def emulator_command(
         )
     except (SettingsError, OSError) as exc:
         raise ConfigError(f"cannot start the emulator on {host}:{port}: {exc}") from exc
-    click.echo(_banner(server))
+    click.echo(emulator_banner(server))
     try:
         threading.Event().wait()
     finally:
