@@ -26,7 +26,7 @@ PUBLIC = {
     "trackersync.lock": ["DEFAULT_WAIT", "LOCK_PATH", "LockedError", "apply_lock"],
     "trackersync.textfile": ["CONFLICT_MARKER", "atomic_write", "read_state_text"],
     "trackersync.planfile": ["load_plan", "save_plan"],
-    "trackersync.diff": ["DiffOptions", "DiffResult", "RESERVED_PREFIX", "comparable",
+    "trackersync.diff": ["DiffOptions", "DiffResult", "comparable",
                          "diff_trackers", "phrase_diff"],
     "trackersync.safety": ["Allowances", "MIN_EXISTING_FOR_FRACTION", "check_account_limit",
                            "check_deletes", "check_listing", "delete_problems"],

@@ -37,9 +37,6 @@ from trackersync.errors import PlanError
 from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name, normalise_phrases
 from trackersync.plan import ACTIONS, Change
 
-#: Remote names with this prefix belong to Symbl's own namespace and are never touched.
-RESERVED_PREFIX = "Symbl."
-
 
 @dataclass(frozen=True)
 class DiffOptions:
@@ -356,7 +353,6 @@ class _Matcher:
 
 
 __all__ = [
-    "RESERVED_PREFIX",
     "DiffOptions",
     "DiffResult",
     "comparable",

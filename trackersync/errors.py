@@ -63,12 +63,7 @@ class ApiError(TrackersyncError):
         method: HTTP method of the failed request (``"GET"``, ``"POST"``, ...).
         path: URL path of the failed request (never the query string's secrets).
         api_message: the ``message`` field of the API's JSON error body, if any.
-        created: trackers (``RemoteTracker``) that a bulk create had made, or adopted,
-            before this error stopped it; empty for every other call. Set by
-            ``SymblClient.create_trackers`` so the applier can still report their ids.
     """
-
-    created: tuple[Any, ...] = ()
 
     def __init__(
         self,

@@ -16,6 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: The API refuses request bodies over this many bytes with 413 (docs/api-contract.md,
+#: "Body size limit"); the validator and the client's chunking both use it.
+BODY_LIMIT_BYTES = 1_048_576
+
 #: Names in Symbl's own namespace: never defined, imported or touched.
 RESERVED_PREFIX = "Symbl."
 

@@ -59,7 +59,7 @@ class PlanResult:
     Attributes:
         plan: the inert :class:`~trackersync.plan.Plan`.
         desired: the validated desired trackers.
-        remote: the listing the plan was computed from.
+        listing: the account's trackers the plan was computed from.
         state_path: where the state record lives for this environment.
         record: the state record, or ``None`` when there is none yet.
         problems: warnings from loading the definitions (errors raise instead).
@@ -67,14 +67,14 @@ class PlanResult:
 
     plan: Plan
     desired: list[DesiredTracker]
-    remote: list[RemoteTracker]
+    listing: list[RemoteTracker]
     state_path: Path
     record: StateRecord | None
     problems: list[Problem] = field(default_factory=list)
 
 
 def make_plan(
-    root: Path, config: Config, remote: TrackerApi, options: PlanOptions | None = None
+    root: Path, config: Config, api: TrackerApi, options: PlanOptions | None = None
 ) -> PlanResult:
     """Run the pipeline and return the plan; makes exactly one HTTP call (the list GET).
 
@@ -104,7 +104,7 @@ def make_plan(
     check_not_ignored(definitions.trackers, config.ignore)
     path = opts.state_path or state_path(root, config.state_file, opts.env)
     record = read_state(path, opts.account)
-    listing = remote.list_trackers()
+    listing = api.list_trackers()
     check_listing(listing, len(record.names) if record else 0, opts.allowances)
     missing = None if record is not None else missing_state_record(root, path, opts.env, config)
     warnings = [p for p in definitions.problems if p.severity == "warning"]

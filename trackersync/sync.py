@@ -320,10 +320,10 @@ def apply(
             planned(ws, request, hooks, saved) as session:
         result, client = session.result, session.target.client
         if saved is not None:
-            check_fresh(saved, result.plan, {t.id: t.name for t in result.remote})
+            check_fresh(saved, result.plan, {t.id: t.name for t in result.listing})
         hooks.show_plan(result)
         if not result.plan.has_changes:
-            _record(ws, session, result.remote, hooks)
+            _record(ws, session, result.listing, hooks)
             return ApplyOutcome(result.plan, None, result.state_path, client.request_count)
         check_deletes(result.plan, session.config.safety, request.allowances)
         check_causes(result.plan, session.config, request)

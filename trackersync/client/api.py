@@ -201,12 +201,8 @@ class SymblClient:
         chunks = chunking.plan_chunks(items, self._chunk_bytes)
         logger.info("creating %d tracker(s) in %d chunk(s)", len(items), len(chunks))
         done: dict[str, RemoteTracker] = {}
-        try:
-            for chunk in chunks:
-                self._create_chunk(chunk, done)
-        except ApiError as exc:
-            exc.created = tuple(done[n] for n in names if n in done)
-            raise
+        for chunk in chunks:
+            self._create_chunk(chunk, done)
         return [done[n] for n in names]
 
     def _create_chunk(self, chunk: list[Tracker], done: dict[str, RemoteTracker]) -> None:

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from trackersync.errors import PayloadTooLargeError
-from trackersync.model import Tracker
+from trackersync.model import BODY_LIMIT_BYTES, Tracker
 
-BODY_LIMIT_BYTES = 1_048_576  # docs/api-contract.md, "Body size limit"
 DEFAULT_CHUNK_BYTES = 1_000_000  # what we aim under: ~48 KB margin for proxies/headers
 
 

@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from trackersync.definitions.rules import (
-    BODY_LIMIT_BYTES,
     MAX_WORDS,
     MIN_RECOMMENDED_PHRASES,
     Profile,
     Reporter,
 )
-from trackersync.model import DesiredTracker, SourceRef, is_reserved_name
+from trackersync.model import BODY_LIMIT_BYTES, DesiredTracker, SourceRef, is_reserved_name
 from trackersync.model import normalise_phrase as normalise
 from trackersync.secrets import has_control, looks_secret
 

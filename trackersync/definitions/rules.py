@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 from trackersync.model import Problem, Severity, SourceRef
 
-BODY_LIMIT_BYTES = 1_048_576  # docs/api-contract.md, "Body size limit"
 MIN_RECOMMENDED_PHRASES = 5  # Symbl's docs recommend at least 5 phrases per tracker
 MAX_WORDS = 10  # Symbl's best practices: short, simple phrases
 
