@@ -48,6 +48,7 @@ retries exhausted                      RateLimitedError / ApiError / TransportEr
 
 from trackersync.client.api import SymblClient
 from trackersync.client.auth import Credentials
-from trackersync.client.chunking import BODY_LIMIT_BYTES, DEFAULT_CHUNK_BYTES
+from trackersync.client.chunking import DEFAULT_CHUNK_BYTES
+from trackersync.model import BODY_LIMIT_BYTES
 
 __all__ = ["BODY_LIMIT_BYTES", "DEFAULT_CHUNK_BYTES", "Credentials", "SymblClient"]

@@ -39,7 +39,7 @@ from trackersync.errors import (
     ResponseShapeError,
     TransportError,
 )
-from trackersync.model import RemoteTracker, Tracker
+from trackersync.model import BODY_LIMIT_BYTES, RemoteTracker, Tracker
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class SymblClient:
         self._max_retry_wait = max_retry_wait
         self._backoff_factor = backoff_factor
         self._sleep = sleep
-        self._chunk_bytes = min(chunk_bytes, chunking.BODY_LIMIT_BYTES)
+        self._chunk_bytes = min(chunk_bytes, BODY_LIMIT_BYTES)
 
     @property
     def base_url(self) -> str:

@@ -6,7 +6,8 @@ documented). An empty account read by mistake would plan every tracker as new, s
 answer that is not JSON, lacks the ``trackers`` key or holds wrong types is a
 :class:`~trackersync.errors.ResponseShapeError`, never "empty". Symbl documents no
 pagination, but if an answer carries a continuation hint it is followed (bounded), and a
-listing that cannot be completed is an error."""
+listing that cannot be completed is an error.
+"""
 
 from __future__ import annotations
 

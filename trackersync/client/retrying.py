@@ -44,8 +44,9 @@ def backoff_seconds(attempt: int, factor: float, cap: float) -> float:
         factor: base wait in seconds.
         cap: the largest wait in seconds.
     """
-    base = min(cap, factor * (2 ** max(0, attempt - 1)))
-    return base * random.uniform(0.5, 1.0)
+    base = min(cap, factor * 2.0 ** max(0, attempt - 1))
+    jitter: float = random.uniform(0.5, 1.0)
+    return base * jitter
 
 
 @dataclass

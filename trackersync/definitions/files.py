@@ -13,12 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from trackersync.definitions.checks import Entry, normalise, shown
+from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import DesiredTracker, SourceRef
+from trackersync.model import normalise_phrase as normalise
 
 _STRING_KEYS = ("name", "description")
 _STRING_LISTS = ("vocabulary", "renamed_from")

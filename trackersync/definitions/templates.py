@@ -54,7 +54,7 @@ class TemplateRenderer:
                 any other error raised while rendering, with the template's line.
         """
         import jinja2
-        from jinja2.sandbox import SecurityError
+        from jinja2.exceptions import SecurityError
 
         filename = str(path)
         try:

@@ -174,13 +174,13 @@ class Document:
 
 
 def _parser_class() -> type:
-    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined,unused-ignore]
     from ruamel.yaml.tag import Tag
 
     implicit = Tag(suffix="?")  # one shared object: no Tag built per node, identity test
     _IMPLICIT.append(implicit)
 
-    class _NodeParser(CParser):
+    class _NodeParser(CParser):  # type: ignore[misc,unused-ignore]
         """C parser composing nodes without a resolver: we resolve scalars ourselves."""
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:

@@ -123,7 +123,8 @@ class RuleChecker:
 
     def __call__(self, trackers: Sequence[RemoteTracker]) -> dict[str, list[str]]:
         """Return ``{tracker id: problems}``: errors, plus the warnings in
-        :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order."""
+        :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order.
+        """
         from trackersync.definitions.loader import check_documents
 
         found: dict[str, list[str]] = {tracker.id: [] for tracker in trackers}

@@ -18,7 +18,8 @@ def render_plan(plan: Plan, fmt: str = "text", *, color: bool = False) -> str:
 
     Args:
         plan: the plan to show.
-        fmt: ``text`` (``color`` adds ANSI colours), ``json`` or ``markdown``.
+        fmt: ``text``, ``json`` or ``markdown``.
+        color: add ANSI colours (``text`` only).
 
     Returns:
         The rendered text, ending without a trailing newline.
