@@ -20,7 +20,7 @@ PUBLIC = {
                           "read_state", "record_after_apply", "render_state", "state_path",
                           "write_state"],
     "trackersync.sync": ["ApplyOutcome", "Hooks", "IdsResult", "Request", "Session",
-                         "Workspace", "apply", "check_causes", "load_config", "plan",
+                         "Workspace", "apply", "check_causes", "load_config", "only_drift", "plan",
                          "planned", "tracker_ids"],
     "trackersync.drift": ["classify", "drift_report"],
     "trackersync.lock": ["DEFAULT_WAIT", "LOCK_PATH", "LockedError", "apply_lock"],

@@ -117,6 +117,8 @@ class Request:
         overwrite_conflicts: ``--overwrite-conflicts``: apply the files over trackers
             also changed in the account (and over drift when the config refuses it).
         lock_wait: seconds a second apply in this checkout waits for the first.
+        drift_only: ``plan --drift-only``: show and count only drift and conflicts
+            (what changed in the account outside trackersync), not pending changes.
     """
 
     env: str | None = None
@@ -124,6 +126,7 @@ class Request:
     allowances: Allowances = field(default_factory=Allowances)
     overwrite_conflicts: bool = False
     lock_wait: float = 60.0
+    drift_only: bool = False
 
 
 @dataclass
@@ -197,11 +200,25 @@ def plan(ws: Workspace, request: Request, hooks: Hooks, *, out: Path | None = No
     with planned(ws, request, hooks) as session:
         pass
     result = session.result
+    if request.drift_only:
+        result.plan = only_drift(result.plan)
     if out is not None:
         save_plan(result.plan, out)
     hooks.show_plan(result)
     check_deletes(result.plan, session.config.safety, request.allowances)
     return result.plan
+
+
+def only_drift(plan: Plan) -> Plan:
+    """The plan restricted to drift and conflicts: what changed in the account.
+
+    For the nightly drift check: a pull request's pending changes are not drift. The
+    result is for showing only (its changes no longer match what apply would do).
+    """
+    from trackersync.plan import summarise
+
+    kept = [c for c in plan.changes if c.cause != "pending"]
+    return plan.model_copy(update={"changes": kept, "summary": summarise(kept)})
 
 
 @dataclass
@@ -412,6 +429,7 @@ __all__ = [
     "apply",
     "check_causes",
     "load_config",
+    "only_drift",
     "plan",
     "planned",
     "tracker_ids",

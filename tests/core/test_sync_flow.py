@@ -74,6 +74,22 @@ def test_pending_drift_and_conflict_are_told_apart_in_every_format(
     assert data["summary"]["drift"] == 1 and data["summary"]["conflict"] == 1
 
 
+def test_drift_only_shows_what_changed_in_the_account_and_nothing_else(
+    applied: sync.Workspace, emulator: EmulatorServer
+) -> None:
+    _three_ways(applied, emulator)
+    plan = sync.plan(applied, sync.Request(drift_only=True), Recorder().hooks())
+    assert sorted((c.name, c.cause) for c in plan.changes) == [("Both", "conflict"),
+                                                               ("Drifted", "drift")]
+    assert (plan.summary.pending, plan.summary.total) == (0, 2)
+    write_tracker(applied.project_root, "Drifted", [f"drifted {p}" for p in FIVE])
+    edit_in_account(emulator, "Drifted", vocabulary=[f"drifted {p}" for p in FIVE])
+    edit_in_account(emulator, "Both", vocabulary=[f"both {p}" for p in FIVE])
+    write_tracker(applied.project_root, "Both", [f"both {p}" for p in FIVE])
+    pending_only = sync.plan(applied, sync.Request(drift_only=True), Recorder().hooks())
+    assert not pending_only.has_changes  # a pull request's change is not drift
+
+
 def test_apply_refuses_a_conflict_without_the_flag_and_sends_nothing(
     applied: sync.Workspace, emulator: EmulatorServer
 ) -> None:

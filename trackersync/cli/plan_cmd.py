@@ -24,13 +24,15 @@ from trackersync.cli.common import EXIT_CHANGES, EXIT_OK, AppContext, account_op
               help="Exit 2 when there are changes (0 none, 1 error).")
 @click.option("--prune/--no-prune", default=None,
               help="Plan deletes of owned trackers no file defines (default: config prune).")
+@click.option("--drift-only", is_flag=True,
+              help="Show and count only drift and conflicts (changes made in the account).")
 @account_options
 @click.pass_obj
 @handle_errors
 def plan_command(
     app: AppContext, out: Path | None, fmt: str, detailed_exitcode: bool,
-    prune: bool | None, env: str | None, allow_empty_remote: bool, allow_deletes: int,
-    allow_protected: bool,
+    prune: bool | None, drift_only: bool, env: str | None, allow_empty_remote: bool,
+    allow_deletes: int, allow_protected: bool,
 ) -> None:
     """Show what apply would change in the Symbl account.
 
@@ -44,6 +46,6 @@ def plan_command(
     from trackersync.safety import Allowances
 
     allowances = Allowances(allow_deletes, allow_protected, allow_empty_remote)
-    request = sync.Request(env=env, prune=prune, allowances=allowances)
+    request = sync.Request(env=env, prune=prune, allowances=allowances, drift_only=drift_only)
     plan = sync.plan(app, request, plan_printer(fmt, app.color), out=out)
     sys.exit(EXIT_CHANGES if detailed_exitcode and plan.has_changes else EXIT_OK)
