@@ -65,7 +65,7 @@ def test_pending_drift_and_conflict_are_told_apart_in_every_format(
     assert "! drift: changed in the account since the last apply; apply reverts it" in text
     assert "! conflict: changed in the account and in the files" in text
     assert "(1 pending, 1 drift, 1 conflict)" in text
-    assert "+ made in the ui" in text
+    assert 'added in the account: "made in the ui"' in text
     markdown = render_plan(plan, "markdown")
     assert markdown.count("↩️ drift") >= 2 and markdown.count("⛔ conflict") >= 2
     assert "📝 pending: 1" in markdown

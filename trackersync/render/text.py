@@ -66,8 +66,8 @@ def drift_lines(change: Change) -> list[str]:
             lines.append(f'{item.field}: "{display(item.snapshot or "")}" -> '
                          f'"{display(item.account or "")}"')
         else:
-            sign = "+" if item.change == "added" else "-"
-            lines.append(f"{sign} {display(item.account or item.snapshot or '')}")
+            phrase = display(item.account or item.snapshot or "")
+            lines.append(f'{item.change} in the account: "{phrase}"')
     return lines
 
 
