@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from symbl_emulator import EmulatorServer
+from tests.helpers import invoke
 from trackersync import sync
 from trackersync.errors import ConfigError, PlanError, StalePlanError
 from trackersync.render import render_plan
@@ -171,3 +172,22 @@ def test_an_account_changed_after_the_plan_stops_apply_before_its_first_write(
                                              "added"):
         sync.apply(ws, sync.Request(), hooks)
     assert [t["name"] for t in emulator.trackers()] == ["Theirs"]
+
+
+def test_the_cli_refuses_a_conflict_until_told_to_overwrite_it(
+    applied: sync.Workspace, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _three_ways(applied, emulator)
+    monkeypatch.chdir(applied.project_root)
+    plan = invoke(["plan", "--detailed-exitcode", "--format", "json"])
+    assert plan.exit_code == 2
+    assert json.loads(plan.stdout)["summary"]["conflict"] == 1
+    refused = invoke(["apply", "--auto-approve"])
+    assert refused.exit_code == 1
+    assert "tracker 'Both': conflict" in refused.stderr
+    assert "--overwrite-conflicts" in refused.stderr
+    assert phrases_of(emulator, "Both") == {"both alpha one", "ui side"}
+    done = invoke(["apply", "--auto-approve", "--overwrite-conflicts"])
+    assert done.exit_code == 0, done.output
+    assert "Apply complete: 0 created, 3 updated" in done.stdout
+    assert invoke(["plan", "--detailed-exitcode"]).exit_code == 0

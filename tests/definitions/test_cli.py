@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tests.definitions.helpers import write
-from trackersync.cli import main
+from tests.helpers import invoke
 
 REPO = Path(__file__).parents[2]
 GOOD = "name: {name}\nvocabulary: [alpha {name}, beta {name}, gamma {name}, delta {name}, " \
@@ -27,7 +26,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = invoke(args)
     return result.exit_code, result.stdout, result.stderr
 
 
