@@ -34,7 +34,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from trackersync.errors import PlanError
-from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name, normalise_phrases
+from trackersync.model import (
+    DesiredTracker,
+    Problem,
+    RemoteTracker,
+    is_reserved_name,
+    normalise_phrases,
+)
 from trackersync.plan import ACTIONS, Change
 
 
@@ -62,7 +68,7 @@ class DiffResult:
 
     changes: list[Change] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def comparable(phrases: Sequence[str]) -> frozenset[str]:
@@ -172,20 +178,26 @@ class _Matcher:
         for name, group in sorted(self.by_name.items()):
             if len(group) > 1:
                 ids = ", ".join(sorted(t.id for t in group))
-                self.result.warnings.append(
+                self._warn(
+                    "remote-duplicate-name", name,
                     f"remote: {len(group)} trackers share the name {name!r} (ids {ids}); "
-                    "trackersync will not change or delete them; remove the extras in Symbl"
-                )
+                    "trackersync will not change or delete them; remove the extras in Symbl")
         for tracker in remote:
             if len(tracker.vocabulary) != len(tracker.phrase_set()):
-                self.result.warnings.append(
-                    f"remote: tracker {tracker.name!r} (id {tracker.id}) has duplicate phrases"
-                )
+                self._warn("remote-duplicate-phrase", tracker.name,
+                           f"remote: tracker {tracker.name!r} (id {tracker.id}) has "
+                           "duplicate phrases")
             if _has_odd_space(tracker.vocabulary):
-                self.result.warnings.append(
-                    f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases with "
-                    "extra whitespace; compared as normalised, left as stored"
-                )
+                self._warn("remote-whitespace", tracker.name,
+                           f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases "
+                           "with extra whitespace; compared as normalised, left as stored")
+
+    def _warn(self, code: str, name: str, message: str,
+              tracker: DesiredTracker | None = None) -> None:
+        """Record a warning about one tracker (with its definition's place, if any)."""
+        self.result.warnings.append(Problem(
+            severity="warning", code=code, message=message, tracker=name,
+            source=tracker.source if tracker is not None else None))
 
     def _single(self, name: str) -> RemoteTracker | None:
         group = self.by_name.get(name, [])
@@ -225,11 +237,11 @@ class _Matcher:
             if old_name not in self.by_name or old_name in self.desired_names:
                 continue
             if found is not None and recorded == found.id:
-                self.result.warnings.append(
+                self._warn(
+                    "rename-target-exists", tracker.name,
                     f"tracker {tracker.name!r}: both it and its renamed_from {old_name!r} "
                     f"exist remotely; {tracker.name!r} (id {found.id}, recorded in the state "
-                    f"record) is kept, {old_name!r} is left alone unless pruned"
-                )
+                    f"record) is kept, {old_name!r} is left alone unless pruned", tracker)
                 continue
             ids = ", ".join(sorted(t.id for t in self.by_name[tracker.name]))
             self.errors.append(
@@ -259,10 +271,11 @@ class _Matcher:
             found = self._single(variant)
             free = variant not in self.desired_names and variant not in self.claimed
             if found is not None and free and recorded.get(variant) == found.id:
-                self.result.warnings.append(
-                    f"tracker {tracker.name!r}: case-only rename of {variant!r} "
-                    f"(id {found.id}, recorded in the state record); renamed in place, the ID stays"
-                )
+                self._warn(
+                    "case-only-rename", tracker.name,
+                    f"tracker {tracker.name!r}: case-only rename of {variant!r} (id "
+                    f"{found.id}, recorded in the state record); renamed in place, the ID "
+                    "stays", tracker)
                 return found
         return None
 
@@ -308,10 +321,10 @@ class _Matcher:
     def _add_create(self, tracker: DesiredTracker) -> None:
         variants = [v for v in self.by_fold.get(tracker.name.casefold(), []) if v != tracker.name]
         for variant in variants:
-            self.result.warnings.append(
+            self._warn(
+                "case-only-create", tracker.name,
                 f"tracker {tracker.name!r}: looks like a case-only rename of {variant!r}; "
-                f"the ID will change; add renamed_from: [{variant!r}] to keep it"
-            )
+                f"the ID will change; add renamed_from: [{variant!r}] to keep it", tracker)
         self.result.changes.append(
             Change(
                 action="create",

@@ -253,7 +253,7 @@ def build_plan(
         protected_ids=record.protected_ids if record else frozenset(),
     )
     result = diff_trackers(desired, listing, diff_options)
-    plan_warnings = [*warnings, *(_warning(w, "plan") for w in result.warnings)]
+    plan_warnings = [*warnings, *result.warnings]
     if prune and missing_record is not None:
         plan_warnings.append(missing_record.warning())
     changes = classify(result.changes, desired, listing, record)

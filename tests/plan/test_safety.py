@@ -57,7 +57,7 @@ def test_protect_added_with_renamed_from_does_not_block_the_rename() -> None:
     for record in (None, StateRecord({"Old": "1"}, frozenset())):
         plan = build_plan(want, [remote("1", "Old", "a")], Config(), PlanOptions(), record)
         assert [c.action for c in plan.changes] == ["rename"]
-        assert not any("protected" in w for w in plan.warnings)
+        assert not any("protected" in w.message for w in plan.warnings)
         check_deletes(plan, SafetyConfig(), Allowances())
 
 
