@@ -79,7 +79,7 @@ def comparable(phrases: Sequence[str]) -> frozenset[str]:
     kept exactly as stored: docs/api-contract.md, "Duplicate phrases"). Both sides are
     compared in the same shape, so ``"budget "`` remotely equals ``budget`` in a file and an
     imported account plans empty. The remote data itself is never rewritten
-    for this alone; ``_check_remote`` warns about it.
+    for this alone; ``_check_listing`` warns about it.
     """
     return normalise_phrases(phrases)
 
@@ -101,10 +101,10 @@ def _has_odd_space(vocabulary: Sequence[str]) -> bool:
     )
 
 
-def _same_phrases(remote: RemoteTracker, desired: DesiredTracker) -> bool:
-    """Set comparison, whitespace-normalising the remote side only when it differs."""
+def _same_phrases(found: RemoteTracker, desired: DesiredTracker) -> bool:
+    """Set comparison, whitespace-normalising the account's side only when it differs."""
     wanted = desired.phrase_set()
-    return remote.phrase_set() == wanted or comparable(remote.vocabulary) == wanted
+    return found.phrase_set() == wanted or comparable(found.vocabulary) == wanted
 
 
 def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -122,14 +122,14 @@ def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list
 
 def diff_trackers(
     desired: Sequence[DesiredTracker],
-    remote: Sequence[RemoteTracker],
+    listing: Sequence[RemoteTracker],
     options: DiffOptions | None = None,
 ) -> DiffResult:
     """Compare desired trackers with the remote listing.
 
     Args:
         desired: the trackers the files define (unique names; validated).
-        remote: every tracker of one ``GET /v1/manage/trackers`` (docs/api-contract.md).
+        listing: every tracker of the account (one ``GET /v1/manage/trackers``).
         options: prune / ignore / state record; defaults to no prune.
 
     Returns:
@@ -140,7 +140,7 @@ def diff_trackers(
             that several remote trackers share (which one to change is unknowable).
     """
     opts = options or DiffOptions()
-    state = _Matcher(desired, remote, opts)
+    state = _Matcher(desired, listing, opts)
     for tracker in sorted(desired, key=lambda t: t.name):
         state.match(tracker)
     state.leftovers()
@@ -155,7 +155,7 @@ class _Matcher:
     """Working state of one diff: indexes of both sides and what was claimed."""
 
     def __init__(
-        self, desired: Sequence[DesiredTracker], remote: Sequence[RemoteTracker], opts: DiffOptions
+        self, desired: Sequence[DesiredTracker], listing: Sequence[RemoteTracker], opts: DiffOptions
     ) -> None:
         self.opts = opts
         self.result = DiffResult()
@@ -163,17 +163,17 @@ class _Matcher:
         self.desired_names = {t.name for t in desired}
         if len(self.desired_names) != len(desired):
             raise PlanError("two tracker definitions share a name; run validate")
-        self.by_id = {t.id: t for t in remote}
+        self.by_id = {t.id: t for t in listing}
         self.by_name: dict[str, list[RemoteTracker]] = defaultdict(list)
-        for tracker in remote:
+        for tracker in listing:
             self.by_name[tracker.name].append(tracker)
         self.by_fold: dict[str, list[str]] = defaultdict(list)
         for name in self.by_name:
             self.by_fold[name.casefold()].append(name)
         self.claimed: set[str] = set()  # remote names matched to a desired tracker
-        self._check_remote(remote)
+        self._check_listing(listing)
 
-    def _check_remote(self, remote: Sequence[RemoteTracker]) -> None:
+    def _check_listing(self, listing: Sequence[RemoteTracker]) -> None:
         """Warn about remote data that breaks today's rules; never fix it silently."""
         for name, group in sorted(self.by_name.items()):
             if len(group) > 1:
@@ -182,7 +182,7 @@ class _Matcher:
                     "remote-duplicate-name", name,
                     f"remote: {len(group)} trackers share the name {name!r} (ids {ids}); "
                     "trackersync will not change or delete them; remove the extras in Symbl")
-        for tracker in remote:
+        for tracker in listing:
             if len(tracker.vocabulary) != len(tracker.phrase_set()):
                 self._warn("remote-duplicate-phrase", tracker.name,
                            f"remote: tracker {tracker.name!r} (id {tracker.id}) has "
@@ -294,12 +294,12 @@ class _Matcher:
             return None
         return found
 
-    def _add_put(self, action: str, tracker: DesiredTracker, remote: RemoteTracker) -> None:
+    def _add_put(self, action: str, tracker: DesiredTracker, found: RemoteTracker) -> None:
         added: list[str] = []
         removed: list[str] = []
-        if not _same_phrases(remote, tracker):
-            added, removed = phrase_diff(remote.vocabulary, tracker.vocabulary)
-        recorded = remote.id in self.opts.protected_ids
+        if not _same_phrases(found, tracker):
+            added, removed = phrase_diff(found.vocabulary, tracker.vocabulary)
+        recorded = found.id in self.opts.protected_ids
         # A rename is refused only when the tracker renamed away was recorded as
         # protected; the file's own ``protect: true`` protects the new name, and does
         # not forbid the rename that brings it there.
@@ -308,8 +308,8 @@ class _Matcher:
             Change(
                 action="rename" if action == "rename" else "update",
                 name=tracker.name,
-                tracker_id=remote.id,
-                old_name=remote.name if action == "rename" else None,
+                tracker_id=found.id,
+                old_name=found.name if action == "rename" else None,
                 added=added,
                 removed=removed,
                 vocabulary=list(tracker.vocabulary),

@@ -45,19 +45,19 @@ class Allowances:
 
 
 def check_listing(
-    remote: list[RemoteTracker], recorded: int, allowances: Allowances | None = None
+    listing: list[RemoteTracker], recorded: int, allowances: Allowances | None = None
 ) -> None:
     """Refuse an empty listing when the state record records managed trackers.
 
     Args:
-        remote: the listing just read.
+        listing: the account's trackers, just read.
         recorded: how many managed ids the state record records.
         allowances: ``allow_empty_remote`` skips the check.
 
     Raises:
         PlanError: ``remote shows 0 trackers but N managed IDs are recorded``.
     """
-    if remote or not recorded or (allowances and allowances.allow_empty_remote):
+    if listing or not recorded or (allowances and allowances.allow_empty_remote):
         return
     raise PlanError(
         f"remote shows 0 trackers but {recorded} managed IDs are recorded in the state record; "
