@@ -257,7 +257,7 @@ def build_plan(
     if prune and missing_record is not None:
         plan_warnings.append(missing_record.warning())
     changes = classify(result.changes, desired, listing, record)
-    if config.rules == "lenient":
+    if config.rules_for(options.env) == "lenient":
         plan_warnings += strict_warnings(changes)
     plan = Plan(
         fingerprint=fingerprint_of(desired, listing),

@@ -363,6 +363,50 @@ def apply(
 
 
 @dataclass(frozen=True)
+class MergeResult:
+    """What :func:`merge_state` wrote.
+
+    Attributes:
+        path: this environment's state record.
+        owned: how many trackers it records now.
+        added: how many of them only the other copies recorded.
+    """
+
+    path: Path
+    owned: int
+    added: int
+
+
+def merge_state(ws: Workspace, env: str | None, others: Sequence[Path]) -> MergeResult:
+    """``trackersync merge-ids``: merge other copies of the state record into this one.
+
+    A tracker stays owned when this record or any of ``others`` records its ID and the
+    ID still exists in the account (one list GET); it is recorded under its current name
+    (:func:`trackersync.record_merge.merge_records`). Missing files are skipped.
+
+    Raises:
+        StateRecordError: a copy cannot be trusted (then nothing is written).
+        ApiError: the list GET failed.
+    """
+    from trackersync.pipeline import PlanOptions
+    from trackersync.record_merge import merge_records
+    from trackersync.state import read_state
+
+    config = load_config(ws)
+    with open_target(ws, config, env) as target:
+        account = PlanOptions(env=env, api_url=_account_url(target)).account
+        path = _state_path(ws, config, target, env)
+        ours = read_state(path, account)
+        theirs = [read_state(other, account) for other in others]
+        listing = target.client.list_trackers()
+    merged = merge_records([ours, *theirs], listing, account)
+    write_state(path, merged)
+    before = set(ours.names.values()) if ours else set()
+    added = sum(1 for tid in merged.names.values() if tid not in before)
+    return MergeResult(path, len(merged.names), added)
+
+
+@dataclass(frozen=True)
 class IdsResult:
     """The IDs of the trackers the files define, read live.
 
@@ -423,12 +467,14 @@ __all__ = [
     "ApplyOutcome",
     "Hooks",
     "IdsResult",
+    "MergeResult",
     "Request",
     "Session",
     "Workspace",
     "apply",
     "check_causes",
     "load_config",
+    "merge_state",
     "only_drift",
     "plan",
     "planned",

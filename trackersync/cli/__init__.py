@@ -95,6 +95,7 @@ def _register() -> None:
         emulator_cmd,
         ids_cmd,
         import_cmd,
+        merge_cmd,
         plan_cmd,
         schema_cmd,
         validate_cmd,

@@ -132,7 +132,7 @@ def load_definitions(
     renderer: list[Any] = []
     for path in files:
         entries.extend(parse_trackers(path, label_for(path, root), variables, renderer, rep))
-    profile = PROFILES[config.rules]
+    profile = PROFILES[config.rules_for(env)]
     for entry in entries:
         check_tracker(entry, profile, rep)
     check_set(entries, config.account_limit, rep)
