@@ -217,8 +217,10 @@ def read_state(path: Path, account: Account | None = None) -> StateRecord | None
     ):
         raise StateRecordError(
             f"{path}: the state record belongs to {record.account}, not {account}; "
-            "it was copied from another account's file or --env is wrong. "
-            f"Pass the right --env, or {RESTORE_ADVICE}")
+            "it was copied from another account's file, or --env or the API URL is wrong. "
+            f"Pass the right --env or URL, or {RESTORE_ADVICE}. If this account's URL "
+            "changed on purpose, delete the file's \"account\" entry: the record is then "
+            "doubtful, so prune stays off until the next apply rewrites it")
     return record
 
 

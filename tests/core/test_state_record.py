@@ -97,6 +97,11 @@ def test_another_accounts_record_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StateRecordError, match=r"belongs to https://api.symbl.ai \(env "
                                                r"default\), not emulator \(env prod\)"):
         read_state(path, Account(api_url="emulator", env="prod"))
+    data = json.loads(path.read_text())
+    del data["account"]  # what the message advises when the URL changed on purpose
+    path.write_text(json.dumps(data))
+    record = read_state(path, Account(api_url="emulator", env="prod"))
+    assert record is not None and record.doubtful is not None  # prune stays off
 
 
 def test_a_name_pointed_at_another_trackers_id_is_caught(tmp_path: Path) -> None:
