@@ -20,7 +20,8 @@ these functions without click.
 8. record: write the state record from the account as read back, also after a failed
    or interrupted apply (what exists is recorded; a failed write still reports what
    was done);
-9. return the report; the IDs are in the state record (``trackersync ids`` prints them).
+9. emit the IDs: the outcome carries name -> id of every owned tracker (the state
+   record holds them too; ``trackersync ids`` prints them live).
 """
 
 from __future__ import annotations
@@ -230,12 +231,15 @@ class ApplyOutcome:
         report: the apply report, or ``None`` when there was nothing to change.
         state_path: where the state record was written.
         requests: HTTP requests the client made in the whole run.
+        ids: name -> id of every tracker this repository owns now (what the state
+            record holds; its Async API fragment is ``ids.async_fragment(ids)``).
     """
 
     plan: Plan
     report: ApplyReport | None
     state_path: Path
     requests: int
+    ids: dict[str, str] = field(default_factory=dict)
 
 
 def check_causes(plan: Plan, config: Config, request: Request) -> None:
@@ -273,7 +277,7 @@ def _check_unchanged(result: PlanResult, target: Target) -> None:
 def _record(
     ws: Workspace, session: Session, listing: Sequence[RemoteTracker], hooks: Hooks,
     on_error: Callable[[], None] | None = None,
-) -> None:
+) -> dict[str, str]:
     """Write the state record from ``listing``; on a write error, report first, then raise.
 
     Owned are the trackers the files define, those planned for deletion, and those the
@@ -296,6 +300,7 @@ def _record(
             on_error()
         raise
     hooks.notice(f"State record written to {result.state_path}.")
+    return record.names
 
 
 def apply(
@@ -340,8 +345,9 @@ def apply(
             check_fresh(saved, result.plan, {t.id: t.name for t in result.listing})
         hooks.show_plan(result)
         if not result.plan.has_changes:
-            _record(ws, session, result.listing, hooks)
-            return ApplyOutcome(result.plan, None, result.state_path, client.request_count)
+            ids = _record(ws, session, result.listing, hooks)
+            return ApplyOutcome(result.plan, None, result.state_path, client.request_count,
+                                ids)
         check_deletes(result.plan, session.config.safety, request.allowances)
         check_causes(result.plan, session.config, request)
         if saved is None and not hooks.confirm(result.plan):
@@ -357,9 +363,9 @@ def apply(
                 _record(ws, session, stopped.listing, hooks)
             raise
         assert report.listing is not None  # set by every apply_plan that returns
-        _record(ws, session, report.listing, hooks,
-                on_error=lambda: hooks.notice(report.summary()))
-        return ApplyOutcome(result.plan, report, result.state_path, client.request_count)
+        ids = _record(ws, session, report.listing, hooks,
+                      on_error=lambda: hooks.notice(report.summary()))
+        return ApplyOutcome(result.plan, report, result.state_path, client.request_count, ids)
 
 
 @dataclass(frozen=True)

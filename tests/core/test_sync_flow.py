@@ -25,6 +25,7 @@ def applied(tmp_path: Path, emulator: EmulatorServer,
         write_tracker(tmp_path, name, [f"{name.lower()} {p}" for p in FIVE])
     outcome = sync.apply(ws, sync.Request(), Recorder().hooks())
     assert outcome.report is not None and outcome.report.ok
+    assert outcome.ids == {t["name"]: t["id"] for t in emulator.trackers()}
     return ws
 
 
