@@ -81,15 +81,17 @@ def make_plan(
     1. Load and validate the tracker files (raises before any HTTP call).
     2. Refuse when no definition was found (a renamed folder is not "delete all"),
        or when a defined tracker matches an ``ignore`` glob (:func:`check_not_ignored`).
-    3. Read the state record (ownership for prune, protected names guard).
+    3. Read the state record (ownership for prune, protected names, the snapshots that
+       tell pending, drift and conflict apart); one that cannot be trusted raises.
     4. Read the account: one ``GET /v1/manage/trackers``.
-    5. Refuse an empty listing when the state record records managed trackers.
-    6. Diff and assemble the :class:`Plan` (:func:`build_plan`).
+    5. Refuse an empty listing when the state record records owned trackers (a wrong
+       account or a failed read must not become "create everything").
+    6. Diff, classify and assemble the :class:`Plan` (:func:`build_plan`).
     7. Refuse a plan that would exceed the account limit.
 
     Raises:
-        DefinitionError: the files have errors. PlanError: steps 2, 5, 6 and
-        AccountLimitError (7). ApiError: the list GET failed.
+        DefinitionError: the files have errors. StateRecordError: step 3. PlanError:
+        steps 2, 5, 6 and AccountLimitError (7). ApiError: the list GET failed.
     """
     from trackersync.definitions import load_definitions
 
