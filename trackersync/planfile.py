@@ -35,7 +35,10 @@ def load_plan(path: Path) -> Plan:
             markers, was edited after ``plan --out`` wrote it, or has another shape.
     """
     advice = "run plan --out again"
-    text = read_state_text(path, what="plan file", advice=advice, error=PlanError)
+    try:
+        text = read_state_text(path, what="plan file", advice=advice, error=PlanError)
+    except FileNotFoundError as exc:
+        raise PlanError(f"{path}: no such plan file; {advice}") from exc
     return Plan.from_json(text, origin=str(path))
 
 

@@ -115,6 +115,11 @@ def test_validate_report_writes_the_same_problems_as_plain_lines(project: Path) 
                          "recommends at least 5")
     assert report[2].startswith("trackers/b.yaml:4:5: error: ")
     assert not any(line.startswith("::") for line in report)
+    code, _out, err = run("validate", "--report", "no-such-folder/x/problems.txt")
+    assert code == 1 and "cannot write the report" not in err  # folders are created
+    (project / "blocked").write_text("a file, not a folder")
+    code, _out, err = run("validate", "--report", "blocked/problems.txt")
+    assert code == 1 and "blocked/problems.txt: cannot write the report" in err
 
 
 def test_validate_no_definitions_and_config(

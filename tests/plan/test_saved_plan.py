@@ -121,3 +121,5 @@ def test_apply_of_a_broken_plan_file_is_refused_without_a_traceback(
     assert result.exit_code == 1
     assert "plan.json:1: the plan file holds git conflict markers" in result.stderr
     assert "run plan --out again" in result.stderr and emulator.trackers() == before
+    missing = invoke(["apply", "nowhere.json"])
+    assert missing.exit_code == 1 and "nowhere.json: no such plan file" in missing.stderr

@@ -16,6 +16,7 @@ import click
 
 from trackersync.cli import main
 from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
+from trackersync.errors import ConfigError
 from trackersync.render.problems import FORMATS
 
 
@@ -46,7 +47,10 @@ def validate(
     if fmt == "text":
         click.echo(result.summary())
     if report is not None:
-        atomic_write(report, "".join(f"{line}\n" for line in
-                                     render_problems(result.problems, "text")))
+        lines = "".join(f"{line}\n" for line in render_problems(result.problems, "text"))
+        try:
+            atomic_write(report, lines)
+        except OSError as exc:
+            raise ConfigError(f"{report}: cannot write the report: {exc.strerror}") from exc
     if result.has_errors or (strict and result.problems):
         sys.exit(EXIT_ERROR)
