@@ -34,6 +34,7 @@ from typing import Protocol
 
 from trackersync.apply import ApplyReport, apply_plan
 from trackersync.config import Config
+from trackersync.lock import DEFAULT_WAIT, apply_lock
 from trackersync.errors import ApplyError, ConfigError, DefinitionError, PlanError
 from trackersync.model import Problem, RemoteTracker, single_by_name
 from trackersync.pipeline import PlanOptions, PlanResult, make_plan
@@ -126,7 +127,7 @@ class Request:
     prune: bool | None = None
     allowances: Allowances = field(default_factory=Allowances)
     overwrite_conflicts: bool = False
-    lock_wait: float = 60.0
+    lock_wait: float = DEFAULT_WAIT
     drift_only: bool = False
 
 
@@ -326,7 +327,6 @@ def apply(
         ApplyError: the apply stopped or did not converge (``hooks.failure`` has seen
             the report; the state record records what exists).
     """
-    from trackersync.lock import apply_lock
     from trackersync.planfile import load_plan
 
     saved = load_plan(plan_file) if plan_file is not None else None
