@@ -34,8 +34,8 @@ from typing import Protocol
 
 from trackersync.apply import ApplyReport, apply_plan
 from trackersync.config import Config
-from trackersync.lock import DEFAULT_WAIT, apply_lock
 from trackersync.errors import ApplyError, ConfigError, DefinitionError, PlanError
+from trackersync.lock import DEFAULT_WAIT, apply_lock
 from trackersync.model import Problem, RemoteTracker, single_by_name
 from trackersync.pipeline import PlanOptions, PlanResult, make_plan
 from trackersync.plan import Plan, check_fresh, fingerprint_of
