@@ -43,7 +43,7 @@ PUBLIC = {
     "trackersync.protocol": ["TrackerApi"],
     "trackersync.pipeline": ["MissingStateRecord", "PlanOptions", "PlanResult",
                              "build_plan", "check_not_ignored", "make_plan",
-                             "missing_state_record", "strict_warnings"],
+                             "missing_state_record", "strict_warnings", "accepted_warnings"],
 }
 
 

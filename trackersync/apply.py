@@ -42,7 +42,8 @@ APPLY_ORDER: tuple[tuple[str, str], ...] = (
     ("delete", "each"),
 )
 
-Progress = Callable[[str], None]
+#: Called after each step: ``(line, changes done, changes in the plan)``.
+Progress = Callable[[str, int, int], None]
 
 #: Status of a change that was sent and answered, but the account does not show it.
 NOT_CONVERGED = "not converged"
@@ -153,7 +154,9 @@ def apply_plan(
         plan: the plan to carry out (already checked for safety, conflicts and
             freshness by the caller, :func:`trackersync.sync.apply`).
         api: the account (:class:`~trackersync.protocol.TrackerApi`).
-        progress: called with one line per step (``[2/5] create "X" ... done``).
+        progress: called after each step with its line (``[2/5] create "X" ... done``)
+            and the count of changes done and planned (the CLI passes a
+            :class:`~trackersync.progress.ProgressReporter`).
 
     Returns:
         The :class:`ApplyReport` (``ok`` is True; ``listing`` is the verify read).
@@ -210,14 +213,14 @@ def _run_steps(
                                            "to see whether it took effect") if interrupted
                                           else ("failed", str(exc)))
                 if progress:
-                    progress(f"[{step}/{total}] {label} ... {r.status}")
+                    progress(f"[{step}/{total}] {label} ... {r.status}", step, total)
                 if isinstance(exc, KeyboardInterrupt):
                     raise _Interrupted(f"{label}: interrupted", exc) from exc
                 return f"{label}: {exc}"
             for r in group:
                 r.status = "done"
             if progress:
-                progress(f"[{step}/{total}] {label} ... done")
+                progress(f"[{step}/{total}] {label} ... done", step, total)
     return None
 
 

@@ -102,12 +102,17 @@ class DesiredTracker(Tracker):
             in place (PUT, same id) instead of recreated.
         protect: never deleted, or renamed away, without an explicit flag.
         source: where the tracker's ``name`` key is, for error messages.
+        accepted_as_imported: True when the file records this tracker as accepted as
+            imported and its content still matches that record (see
+            :mod:`trackersync.definitions.accepted`): stored data the rules refuse is
+            kept as it is, and a change that sends it again is warned about.
     """
 
     description: str | None = None
     renamed_from: tuple[str, ...] = ()
     protect: bool = False
     source: SourceRef | None = None
+    accepted_as_imported: bool = False
 
 
 def tracker_digest(tracker: Tracker) -> str:

@@ -259,8 +259,10 @@ def build_plan(
     if prune and missing_record is not None:
         plan_warnings.append(missing_record.warning())
     changes = classify(result.changes, desired, listing, record)
-    if config.rules_for(options.env) == "lenient":
+    rules = config.rules_for(options.env)
+    if rules == "lenient":
         plan_warnings += strict_warnings(changes)
+    plan_warnings += accepted_warnings(changes, desired, rules)
     plan = Plan(
         fingerprint=fingerprint_of(desired, listing),
         changes=changes,
@@ -277,6 +279,31 @@ def build_plan(
         extra = [_warning(f"apply will refuse: {reason}", "unsafe") for reason in unsafe]
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *extra]})
     return plan
+
+
+def accepted_warnings(
+    changes: Sequence[Change], desired: Sequence[DesiredTracker], rules: str
+) -> list[Problem]:
+    """Warn per create/update/rename that sends a tracker accepted as imported.
+
+    Such a tracker may hold data the rules refuse (see ``docs/adopting.md``); it is
+    safe while nothing is sent for it. A change made in Symbl since the import makes
+    the plan send it again, and an account that enforces the rules refuses it.
+
+    Returns:
+        One warning per such change, naming the tracker and the action.
+    """
+    accepted = {t.name: t for t in desired if t.accepted_as_imported}
+    return [
+        Problem(severity="warning", code="accepted-resent", tracker=change.name,
+                source=accepted[change.name].source, message=(
+                    f"tracker {change.name!r} is accepted as imported and may hold phrases "
+                    f"the rules ({rules}) refuse; this {change.action} sends them again, "
+                    "and an account that enforces the rules refuses it; fix its phrases "
+                    "and remove accepted_as_imported"))
+        for change in changes
+        if change.action != "delete" and change.name in accepted
+    ]
 
 
 #: At most this many phrases are named per tracker in a strict-rules warning.
@@ -330,5 +357,6 @@ __all__ = [
     "check_not_ignored",
     "make_plan",
     "missing_state_record",
+    "accepted_warnings",
     "strict_warnings",
 ]

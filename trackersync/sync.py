@@ -96,7 +96,8 @@ class Hooks:
             raises :class:`~trackersync.errors.DefinitionError`).
         notice: one line for the user's attention (stderr): waiting for the lock,
             where the state record was written, a write that failed.
-        progress: one line per apply step, or ``None`` for none.
+        progress: called after each apply step with its line and the count of changes
+            done and planned, or ``None`` for none.
         failure: the report of an apply that stopped, before its error is raised.
     """
 
@@ -104,7 +105,7 @@ class Hooks:
     confirm: Callable[[Plan], bool] = _refuse
     problems: Callable[[Sequence[Problem]], None] = _ignore_problems
     notice: Callable[[str], None] = _nothing
-    progress: Callable[[str], None] | None = None
+    progress: Callable[[str, int, int], None] | None = None
     failure: Callable[[ApplyReport], None] | None = None
 
 

@@ -54,7 +54,7 @@ def test_apply_order_is_renames_updates_one_bulk_create_then_deletes(tmp_path: P
     fake = FakeRemote(HAVE)
     lines: list[str] = []
     plan = _plan(record=ALL_OWNED)
-    report = apply_plan(plan, fake, progress=lines.append)
+    report = apply_plan(plan, fake, progress=lambda line, done, total: lines.append(line))
     assert fake.calls == [("update", "Renamed"), ("update", "Updated"),
                           ("create", "Create A,Create B"), ("delete", "Gone"), ("list", "")]
     assert report.ok and fake.request_count == 5

@@ -58,7 +58,7 @@ def test_public_api_is_pinned() -> None:
     import trackersync.pipeline as pipeline_module
 
     assert sorted(pipeline_module.__all__) == [
-        "MissingStateRecord", "PlanOptions", "PlanResult",  "build_plan",
+        "MissingStateRecord", "PlanOptions", "PlanResult", "accepted_warnings", "build_plan",
         "check_not_ignored", "make_plan", "missing_state_record", "strict_warnings"]
     assert sorted(apply_module.__all__) == [
         "APPLY_ORDER", "ApplyReport", "OpResult", "apply_plan", "describe", "ordered_changes"]

@@ -44,7 +44,10 @@ def _stdin_is_tty() -> bool:
 
 
 def apply_printer(color: bool, auto_approve: bool) -> Hooks:
-    """Hooks for ``apply``: the text plan, a confirmation prompt, progress on a terminal."""
+    """Hooks for ``apply``: the text plan, a confirmation prompt, progress lines (every
+    step on a terminal; in a CI log, every few changes or seconds).
+    """
+    from trackersync.progress import ProgressReporter
     from trackersync.render import render_plan
 
     def show(result: PlanResult) -> None:
@@ -66,7 +69,8 @@ def apply_printer(color: bool, auto_approve: bool) -> Hooks:
 
     return Hooks(show_plan=show, confirm=confirm, problems=echo_problems,
                  notice=lambda line: click.echo(line, err=True),
-                 progress=click.echo if sys.stdout.isatty() else None, failure=failure)
+                 progress=ProgressReporter(click.echo, tty=sys.stdout.isatty()),
+                 failure=failure)
 
 
 def emulator_banner(server: EmulatorServer) -> str:

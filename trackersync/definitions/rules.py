@@ -106,6 +106,9 @@ _TABLE = (
          'docs/api-contract.md "Match semantics" (matching ignores case)', adjustable=True),
     Rule("phrase-secret", "warning", "a phrase that looks like a token or key (masked)",
          "output safety: a pasted token must never reach a plan or a PR comment", adjustable=True),
+    Rule("accepted-edited", "warning", "a tracker marked accepted_as_imported was edited "
+         "since: the rules it was excused from apply again", "docs/adopting.md",
+         adjustable=True),
     # --- limits ---
     Rule("body-size", "error", "one tracker's request body over 1 MB",
          'docs/api-contract.md "Body size limit"'),
