@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 #: The API refuses request bodies over this many bytes with 413 (docs/api-contract.md,
-#: "Body size limit"); the validator and the client's chunking both use it.
+#: "Body size"); the validator and the client's chunking both use it.
 BODY_LIMIT_BYTES = 1_048_576
 
 #: Names in Symbl's own namespace: never defined, imported or touched.
@@ -87,7 +87,7 @@ class RemoteTracker(Tracker):
     """A tracker as stored in a Symbl account.
 
     Attributes:
-        id: the account's 16-digit numeric string id (docs/api-contract.md, "ID format").
+        id: the account's 16-digit numeric string id (docs/api-contract.md, "ID formats").
     """
 
     id: str

@@ -314,7 +314,7 @@ def strict_warnings(changes: Sequence[Change]) -> list[Problem]:
     """Warn per create/update/rename whose request an account on strict rules refuses.
 
     Under ``rules: lenient`` the files may hold phrases Symbl's 2022 (strict) rules
-    refuse (``? , ! _`` ...; docs/api-contract.md, "Punctuation"); an API that enforces
+    refuse (``? , ! _`` ...; docs/api-contract.md, "Punctuation in phrases"); an API that enforces
     them answers the whole POST/PUT with 400 at apply. The check covers the full desired
     vocabulary (what the request sends), not only the added phrases, and the strict
     50-phrase maximum. At most :data:`STRICT_PHRASES_NAMED` phrases are named.

@@ -1,4 +1,4 @@
-"""Chunk planning under the 1 MB limit (docs/api-contract.md, "Body size limit")."""
+"""Chunk planning under the 1 MB limit (docs/api-contract.md, "Body size")."""
 
 from __future__ import annotations
 

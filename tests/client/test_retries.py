@@ -1,6 +1,6 @@
 """Retries: 429 storms, 5xx, timeouts, dropped connections, Retry-After, serial requests.
 
-Sources: docs/api-contract.md, "Write concurrency" (one write at a time, else 429).
+Sources: docs/api-contract.md, "Concurrency of writes" (one write at a time, else 429).
 Waits go through a fake sleep, so the values are checked without waiting.
 """
 

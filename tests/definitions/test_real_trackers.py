@@ -2,8 +2,9 @@
 
 The file records, per tracker, the characters outside the 2022 rules: the field
 ``chars_outside_relaxed_rule`` is the rule with the dash (``. ' -``), which is our
-``strict`` profile (docs/api-contract.md, "Punctuation"); ``chars_outside_strict_rule`` is the older
-``. '`` rule and is always a superset. ``lenient`` refuses only ``( ) [ ]``.
+``strict`` profile (docs/api-contract.md, "Punctuation in phrases");
+``chars_outside_strict_rule`` is the older ``. '`` rule and is always a superset.
+``lenient`` refuses only ``( ) [ ]``.
 """
 
 from __future__ import annotations

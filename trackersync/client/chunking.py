@@ -1,6 +1,6 @@
 """Bulk-create bodies under the 1 MB request limit.
 
-Source: docs/api-contract.md, "Body size limit" (413 when the body exceeds 1,048,576
+Source: docs/api-contract.md, "Body size" (413 when the body exceeds 1,048,576
 bytes). Sizes are measured on the exact
 bytes that are sent: compact JSON, UTF-8, non-ASCII kept as is.
 """

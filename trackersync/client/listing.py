@@ -1,8 +1,8 @@
 """Reading tracker lists defensively: shape checks and continuation hints.
 
-Sources: docs/api-contract.md, "List shape" (``{"trackers": [...]}``; the doc sample's
-single ``{"tracker": {...}}`` is tolerated) and "Pagination and order" (none
-documented). An empty account read by mistake would plan every tracker as new, so a list
+Sources: docs/api-contract.md, "Shape of the tracker list" (``{"trackers": [...]}``;
+the doc sample's single ``{"tracker": {...}}`` is tolerated) and "Pagination and order"
+(none documented). An empty account read by mistake would plan every tracker as new, so a list
 answer that is not JSON, lacks the ``trackers`` key or holds wrong types is a
 :class:`~trackersync.errors.ResponseShapeError`, never "empty". Symbl documents no
 pagination, but if an answer carries a continuation hint it is followed (bounded), and a
@@ -62,7 +62,7 @@ def parse_trackers(reply: Reply, body: Any) -> list[RemoteTracker]:
         raise shape_error(reply, f"the body is a JSON {type(body).__name__}, not an object")
     if "trackers" in body:
         items = body["trackers"]
-    elif "tracker" in body:  # the documented (wrong) sample, docs/api-contract.md, "List shape"
+    elif "tracker" in body:  # the doc's own (wrong) sample: "Shape of the tracker list"
         items = body["tracker"] if isinstance(body["tracker"], list) else [body["tracker"]]
     else:
         keys = ", ".join(sorted(map(str, body))) or "none"

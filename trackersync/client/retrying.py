@@ -1,7 +1,7 @@
 """Retry policy for Symbl calls, built on urllib3's :class:`~urllib3.util.Retry`.
 
-The only module that imports urllib3. The policy (docs/api-contract.md, "Body size
-limit" and "Write concurrency"):
+The only module that imports urllib3. The policy (docs/api-contract.md, "Body size"
+and "Concurrency of writes"):
 
 * retried: 429, 500, 502, 503, 504, connect failures and timeouts; for idempotent
   methods (GET, PUT, DELETE) also read timeouts and dropped connections;

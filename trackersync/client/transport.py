@@ -7,7 +7,7 @@ one INFO line per HTTP call (method, path, status, milliseconds; never headers o
 bodies), and counts every attempt.
 
 Serial by design: the Management API allows one request at a time per account
-(docs/api-contract.md, "Write concurrency"), so every send holds a lock shared by
+(docs/api-contract.md, "Concurrency of writes"), so every send holds a lock shared by
 all transports of that account in this process.
 """
 

@@ -5,7 +5,7 @@ API refuses), a README section (the file format), or the reason itself. The chec
 :mod:`.checks`; the file-format rules (syntax, keys, types) are reported by the
 loader under the codes listed here too, so this table is the complete list.
 
-Profiles (docs/api-contract.md, "Vocabulary count" and "Punctuation"; config key ``rules:``):
+Profiles (docs/api-contract.md, "Phrase count" and "Punctuation in phrases"; config key ``rules:``):
 
 - ``strict`` (default): 1 to 50 phrases; a phrase holds only Unicode letters (with
   their combining marks), digits, whitespace, ``.``, ``'``, ``’`` (U+2019) and ``-``.
@@ -53,7 +53,7 @@ _TABLE = (
     Rule("unknown-key", "error", "a key that is not part of the format (value never echoed)",
          'README "Tracker files"'),
     Rule("schema", "error", "a required key is missing or a value has the wrong type",
-         'README "Tracker files"; docs/api-contract.md "Type validation"'),
+         'README "Tracker files"; docs/api-contract.md "Types and extra keys"'),
     Rule("quote-it", "error", "unquoted yes/no/on/off/null/number/date where a string is "
          "expected; never coerced",
          'README "Tracker files": YAML 1.1 tools read yes/no/on/off as booleans'),
@@ -63,7 +63,7 @@ _TABLE = (
          "a renamed or empty folder must not plan the deletion of every tracker"),
     # --- names ---
     Rule("name-empty", "error", "empty or whitespace-only name",
-         'docs/api-contract.md "Type validation"'),
+         'docs/api-contract.md "Types and extra keys"'),
     Rule("name-reserved", "error", "name in the platform's 'Symbl.' namespace (any case, "
          "leading spaces ignored)",
          "Symbl's own trackers use the Symbl. prefix; they are never defined or touched"),
@@ -85,25 +85,25 @@ _TABLE = (
          'docs/api-contract.md "Rename clash"'),
     # --- phrases ---
     Rule("phrase-empty", "error", "empty or whitespace-only phrase",
-         'docs/api-contract.md "Vocabulary count" and "Type validation"'),
+         'docs/api-contract.md "Phrase count" and "Types and extra keys"'),
     Rule("phrase-duplicate", "error", "the same phrase twice in one tracker (after whitespace "
          "normalisation)",
          'docs/api-contract.md "Duplicate phrases"'),
     Rule("phrase-case-variant", "warning", "phrases in one tracker differing only in case",
          'docs/api-contract.md "Duplicate phrases"', adjustable=True),
     Rule("phrase-charset", "error", "a character the profile refuses",
-         'docs/api-contract.md "Punctuation"'),
+         'docs/api-contract.md "Punctuation in phrases"'),
     Rule("phrase-count", "error", "no phrase, or more than the profile allows (strict: 50)",
-         'docs/api-contract.md "Vocabulary count"'),
+         'docs/api-contract.md "Phrase count"'),
     Rule("phrase-few", "warning", "fewer than 5 phrases (Symbl's recommendation)",
-         'docs/api-contract.md "Vocabulary count" (5 is recommended)', adjustable=True),
+         'docs/api-contract.md "Phrase count" (5 is recommended)', adjustable=True),
     Rule("phrase-whitespace", "warning", "leading, trailing or repeated whitespace; the phrase "
          "is sent normalised",
          'docs/api-contract.md "Duplicate phrases" (stored as sent)', adjustable=True),
     Rule("phrase-long", "warning", "a phrase over 10 words",
          "Symbl's best practices: short, simple phrases", adjustable=True),
     Rule("phrase-shared", "warning", "the same phrase (ignoring case) in two trackers",
-         'docs/api-contract.md "Match semantics" (matching ignores case)', adjustable=True),
+         'docs/api-contract.md "Matching" (matching ignores case)', adjustable=True),
     Rule("phrase-secret", "warning", "a phrase that looks like a token or key (masked)",
          "output safety: a pasted token must never reach a plan or a PR comment", adjustable=True),
     Rule("accepted-edited", "warning", "a tracker marked accepted_as_imported was edited "
@@ -111,7 +111,7 @@ _TABLE = (
          adjustable=True),
     # --- limits ---
     Rule("body-size", "error", "one tracker's request body over 1 MB",
-         'docs/api-contract.md "Body size limit"'),
+         'docs/api-contract.md "Body size"'),
     Rule("account-limit", "error", "more trackers than the account limit (500)",
          'docs/api-contract.md "Tracker limit"'),
 )
@@ -121,7 +121,7 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _TABLE}
 
 @dataclass(frozen=True)
 class Profile:
-    """A rules profile (docs/api-contract.md, "Vocabulary count" and "Punctuation").
+    """A rules profile (docs/api-contract.md, "Phrase count" and "Punctuation in phrases").
 
     Attributes:
         name: ``"strict"`` or ``"lenient"``.
@@ -169,8 +169,8 @@ def strict_refusals(phrase: str) -> list[str]:
 
     The same check as the ``phrase-charset`` rule under ``rules: strict`` (Symbl's 2022
     rules: letters, digits, spaces and ``. ' ’ -`` only; docs/api-contract.md,
-    "Punctuation"), for callers that must know what an account enforcing those rules would
-    refuse while the project uses ``rules: lenient``.
+    "Punctuation in phrases"), for callers that must know what an account enforcing
+    those rules would refuse while the project uses ``rules: lenient``.
 
     Args:
         phrase: one phrase as it would be sent.
