@@ -43,3 +43,16 @@ def test_every_module_of_the_package_is_named() -> None:
                          ARCHITECTURE or f"{sub}/*_cmd.py" in ARCHITECTURE
                          and module.name.endswith("_cmd.py"))
             assert mentioned, f"{sub}/{module.name} is not described"
+
+
+def test_every_pointer_into_the_api_contract_names_one_of_its_sections() -> None:
+    contract = (ROOT / "docs" / "api-contract.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^## (.+)$", contract, re.MULTILINE))
+    pointer = re.compile(r'docs/api-contract\.md,?\s+((?:"[^"]+"(?:\s+and\s+)?)+)')
+    named: set[str] = set()
+    for path in sorted(PACKAGE.rglob("*.py")) + [ROOT / "README.md", ROOT / "docs" /
+                                                 "architecture.md"]:
+        for match in pointer.finditer(path.read_text(encoding="utf-8")):
+            named.update(" ".join(t.split()) for t in re.findall(r'"([^"]+)"', match[1]))
+    assert named, "no pointer found: the pattern no longer matches the code"
+    assert sorted(named - headings) == []
