@@ -239,7 +239,8 @@ def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatRep
 
 def _label(path: Path, root: Path) -> str:
     """The file's name in a diff header: relative to the project root when inside it,
-    so two files with the same name in different folders are told apart."""
+    so two files with the same name in different folders are told apart.
+    """
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
