@@ -273,6 +273,7 @@ def build_plan(
         api_url=options.api_url,
         prune=prune,
         remote_count=len(listing),
+        drift_policy=config.safety.drift,
     )
     unsafe = delete_problems(plan, config.safety, options.allowances)
     if unsafe:

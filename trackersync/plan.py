@@ -25,7 +25,7 @@ JSON shape (``format_version`` 2)::
      "summary": {"create": 0, "update": 0, "rename": 0, "delete": 0,
                  "pending": 0, "drift": 0, "conflict": 0},
      "env": null, "api_url": "https://api.symbl.ai", "prune": false,
-     "remote_count": 0, "digest": "<sha256 of the rest>"}
+     "remote_count": 0, "drift_policy": "revert", "digest": "<sha256 of the rest>"}
 
 Fingerprints (Terraform's "saved plan is stale"): ``desired`` hashes the
 desired trackers (name + sorted phrases, sorted by name); ``remote`` hashes the whole
@@ -217,6 +217,9 @@ class Plan(BaseModel):
     #: Number of trackers the listing returned; for the delete-fraction and account-limit
     #: checks. Not a substitute for the fingerprint.
     remote_count: int = 0
+    #: What apply does with drift (the config's ``safety.drift``): ``revert`` it to the
+    #: files, or ``refuse`` it without ``--overwrite-conflicts``. Only what the plan says.
+    drift_policy: Literal["revert", "refuse"] = "revert"
 
     @property
     def has_changes(self) -> bool:

@@ -192,3 +192,20 @@ def test_the_cli_refuses_a_conflict_until_told_to_overwrite_it(
     assert done.exit_code == 0, done.output
     assert "Apply complete: 0 created, 3 updated" in done.stdout
     assert invoke(["plan", "--detailed-exitcode"]).exit_code == 0
+
+
+def test_a_plan_under_drift_refuse_says_apply_refuses_drift_not_that_it_reverts_it(
+    tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path, emulator, monkeypatch, "trackers_dir: trackers\nsafety:\n  drift: refuse\n")
+    write_tracker(tmp_path, "Drifted", FIVE)
+    monkeypatch.chdir(tmp_path)
+    assert invoke(["apply", "--auto-approve"]).exit_code == 0
+    edit_in_account(emulator, "Drifted", vocabulary=[*FIVE, "made in the ui"])
+    text = invoke(["plan"]).stdout
+    assert "! drift: changed in the account since the last apply; apply refuses it" in text
+    assert "reverts" not in text
+    markdown = invoke(["plan", "--format", "markdown"]).stdout
+    assert "apply refuses it without --overwrite-conflicts" in markdown
+    assert "reverted" not in markdown and "reverts" not in markdown
+    assert json.loads(invoke(["plan", "--format", "json"]).stdout)["drift_policy"] == "refuse"

@@ -34,7 +34,7 @@ from trackersync import __version__
 from trackersync.errors import PlanError
 from trackersync.model import Problem
 from trackersync.plan import ACTIONS, Change, Plan
-from trackersync.render.text import CAUSE_NOTES, drift_lines
+from trackersync.render.text import cause_note, drift_lines
 from trackersync.secrets import MASK, mask_secrets
 
 T = TypeVar("T")
@@ -184,7 +184,7 @@ def _counts(change: Change) -> str:
     return f"+{added} / -{removed}"
 
 
-def _section(change: Change) -> _Section:
+def _section(change: Change, drift_policy: str = "revert") -> _Section:
     return _Section(
         icon=ICONS[change.action],
         action=change.action,
@@ -196,7 +196,7 @@ def _section(change: Change) -> _Section:
         tracker_id=change.tracker_id,
         diff=diff_lines(change),
         cause=change.cause,
-        cause_note=CAUSE_NOTES.get(change.cause, ""),
+        cause_note=cause_note(change, drift_policy),
         drift=code_block("\n".join(_phrase(line) for line in drift_lines(change)))
         if change.drift else "",
     )
@@ -327,7 +327,7 @@ def render_markdown(
     """
     template = _template()
     context = _context(plan, full_plan_hint or DEFAULT_FULL_PLAN_HINT)
-    sections = [_section(c) for c in plan.changes]
+    sections = [_section(c, plan.drift_policy) for c in plan.changes]
     try:
         text = _render(template, context, sections, len(sections))
         if len(text) <= max_chars:

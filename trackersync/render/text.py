@@ -48,12 +48,27 @@ def warning_line(warning: Problem) -> str:
     return f"{warning.source}: warning: {display(warning.message)}"
 
 
-#: What each cause means, as the plan says it next to a change.
+#: What each cause means, as the plan says it next to a change (drift as reverted).
 CAUSE_NOTES = {
     "drift": "drift: changed in the account since the last apply; apply reverts it",
     "conflict": ("conflict: changed in the account and in the files since the last apply; "
                  "apply refuses it without --overwrite-conflicts"),
 }
+#: The drift note when the config says ``safety.drift: refuse``.
+REFUSED_DRIFT_NOTE = ("drift: changed in the account since the last apply; "
+                      "apply refuses it without --overwrite-conflicts")
+
+
+def cause_note(change: Change, drift_policy: str = "revert") -> str:
+    """What the change's cause means for apply, or ``""`` for a pending change.
+
+    Args:
+        change: one change of the plan.
+        drift_policy: the plan's ``drift_policy`` (``revert`` or ``refuse``).
+    """
+    if change.cause == "drift" and drift_policy == "refuse":
+        return REFUSED_DRIFT_NOTE
+    return CAUSE_NOTES.get(change.cause, "")
 
 
 def drift_lines(change: Change) -> list[str]:
@@ -75,8 +90,12 @@ def _paint(sign: str, text: str, color: bool) -> str:
     return f"{_COLORS[sign]}{text}{_RESET}" if color else text
 
 
-def change_lines(change: Change, *, color: bool = False) -> list[str]:
-    """Return the lines of one change: a header and its phrase-level lines."""
+def change_lines(change: Change, *, color: bool = False,
+                 drift_policy: str = "revert") -> list[str]:
+    """Return the lines of one change: a header and its phrase-level lines.
+
+    ``drift_policy`` is the plan's (``revert`` or ``refuse``): what the drift note says.
+    """
     sign = _SIGN[change.action]
     name = display(change.name)
     if change.action == "rename":
@@ -89,8 +108,9 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
     elif change.tracker_id:
         head += f" (id {change.tracker_id})"
     lines = [_paint(sign, f"{sign} {head}", color)]
-    if change.cause in CAUSE_NOTES:
-        lines.append(_paint("!", f"    ! {CAUSE_NOTES[change.cause]}:", color))
+    note = cause_note(change, drift_policy)
+    if note:
+        lines.append(_paint("!", f"    ! {note}:", color))
         lines += [f"        {line}" for line in drift_lines(change)]
     if change.action != "delete":
         lines += [_paint("+", f"    + {display(p)}", color) for p in change.added]
@@ -114,7 +134,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     """Render the whole plan as text (deterministic: the plan's own order)."""
     lines: list[str] = []
     for change in plan.changes:
-        lines += change_lines(change, color=color)
+        lines += change_lines(change, color=color, drift_policy=plan.drift_policy)
     tail: list[str] = []
     if plan.unmanaged:
         names = ", ".join(f'"{display(n)}"' for n in plan.unmanaged)
@@ -126,5 +146,5 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["CAUSE_NOTES", "change_lines", "drift_lines", "render_text", "summary_line",
-           "warning_line"]
+__all__ = ["CAUSE_NOTES", "REFUSED_DRIFT_NOTE", "cause_note", "change_lines", "drift_lines",
+           "render_text", "summary_line", "warning_line"]
