@@ -392,12 +392,13 @@ def merge_state(ws: Workspace, env: str | None, others: Sequence[Path]) -> Merge
     (:func:`trackersync.record_merge.merge_records`). Missing files are skipped.
 
     Raises:
-        StateRecordError: a copy cannot be trusted (then nothing is written).
+        StateRecordError: a copy cannot be trusted, or one was edited by hand (a
+            hand-edited copy could claim a tracker made by hand); nothing is written.
         ApiError: the list GET failed.
     """
     from trackersync.pipeline import PlanOptions
     from trackersync.record_merge import merge_records
-    from trackersync.state import read_state
+    from trackersync.state import StateRecordError, read_state
 
     config = load_config(ws)
     with open_target(ws, config, env) as target:
@@ -413,6 +414,16 @@ def merge_state(ws: Workspace, env: str | None, others: Sequence[Path]) -> Merge
                      else " and no copy given")
             raise ConfigError(f"nothing to merge: no state record at {path}{given}; "
                               "nothing was written (apply writes the first one)")
+        doubtful = [r.doubtful for r in (ours, *theirs) if r is not None and r.doubtful]
+        if doubtful:
+            # A hand-edited copy may claim a tracker made by hand; the merged record
+            # gets a fresh digest, so prune would then trust that claim and delete it.
+            raise StateRecordError(
+                f"refusing to merge: {doubtful[0]}, and the merged record would make "
+                "what it claims owned (prune would then delete it); nothing was written. "
+                "Restore that file from git (git log -- FILE, then git checkout COMMIT -- "
+                "FILE) or from the CI artifact of the last apply; this checkout's own "
+                "record is also rewritten from the account by an apply without --prune")
         listing = target.client.list_trackers()
     merged = merge_records([ours, *theirs], listing, account)
     write_state(path, merged)

@@ -79,3 +79,27 @@ def test_merge_ids_with_nothing_to_merge_writes_no_empty_record(
         assert "nothing to merge: no state record at" in result.output
         assert not Path("trackers.ids.json").exists()
     assert emulator.requests() == []  # refused before any request
+
+
+def test_merge_ids_refuses_a_hand_edited_copy_so_prune_never_deletes_a_tracker_made_by_hand(
+    project: dict, emulator: EmulatorServer
+) -> None:
+    write("a.yaml", f"name: Alpha\nvocabulary: {FIVE}\n")
+    assert run(project, "apply", "--auto-approve").exit_code == 0
+    by_hand = emulator.seed([{"name": "By hand", "vocabulary": ["c"]}])[0]["id"]
+    ours = Path("trackers.ids.json").read_text()
+    edited = json.loads(ours)
+    edited["names"]["By hand"] = by_hand  # the digest no longer matches
+    Path("tip.json").write_text(json.dumps(edited))
+    result = run(project, "merge-ids", "tip.json")
+    assert result.exit_code == 1, result.output
+    assert "tip.json was edited after trackersync wrote it" in result.output
+    assert "nothing was written" in result.output
+    assert Path("trackers.ids.json").read_text() == ours
+    Path("trackers.ids.json").write_text(json.dumps(edited))  # our own copy edited
+    Path("tip.json").write_text(ours)
+    assert run(project, "merge-ids", "tip.json").exit_code == 1
+    Path("trackers.ids.json").write_text(ours)
+    pruned = run(project, "apply", "--auto-approve", "--prune")
+    assert pruned.exit_code == 0, pruned.output
+    assert "By hand" in [t["name"] for t in emulator.trackers()]
