@@ -258,6 +258,10 @@ def build_plan(
     plan_warnings = [*warnings, *result.warnings]
     if prune and missing_record is not None:
         plan_warnings.append(missing_record.warning())
+    if record is not None and record.doubtful:
+        plan_warnings.append(_warning(
+            f"{record.doubtful}: prune refuses to run on it until an apply without "
+            f"--prune rewrites it from the account, or {RESTORE_ADVICE}", "doubtful-record"))
     changes = classify(result.changes, desired, listing, record)
     rules = config.rules_for(options.env)
     if rules == "lenient":

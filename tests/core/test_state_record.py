@@ -200,3 +200,23 @@ def test_a_failed_state_write_still_reports_what_was_done(
     assert recorder.notices == ["Apply complete: 1 created, 0 updated, 0 renamed, 0 deleted; "
                                 "verified."]
     assert [t["name"] for t in emulator.trackers()] == ["Mine"]
+
+
+def test_plan_warns_when_the_state_record_was_edited_by_hand(
+    tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = project(tmp_path, emulator, monkeypatch)
+    write_tracker(tmp_path, "Alpha", FIVE)
+    sync.apply(ws, sync.Request(), Recorder().hooks())
+    path = tmp_path / "trackers.ids.json"
+    data = json.loads(path.read_text())
+    data["protected"] = ["Alpha"]
+    path.write_text(json.dumps(data))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["plan"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "warning: the state record" in result.stdout
+    assert "edited after trackersync wrote it" in result.stdout
+    assert "prune refuses to run on it until an apply without --prune" in result.stdout
+    markdown = CliRunner().invoke(main, ["plan", "--format", "markdown"])
+    assert "edited after trackersync wrote it" in markdown.stdout
