@@ -244,16 +244,24 @@ class ApplyOutcome:
     ids: dict[str, str] = field(default_factory=dict)
 
 
-def check_causes(plan: Plan, config: Config, request: Request) -> None:
+def check_causes(plan: Plan, config: Config, request: Request,
+                 saved: Plan | None = None) -> None:
     """Refuse conflicts (and drift, with ``safety.drift: refuse``) without the flag.
+
+    Drift is refused when the config says so now or, for a ``saved`` plan, said so
+    when that plan was made.
 
     Raises:
         PlanError: naming each tracker, what changed in the account, and the flag.
     """
     if request.overwrite_conflicts:
         return
+    # A saved plan that said "apply refuses drift" is held to it even if the config
+    # changed since: apply does what the reviewed plan showed, or nothing.
+    refuse_drift = "refuse" in (config.safety.drift, plan.drift_policy,
+                                saved.drift_policy if saved else None)
     refused = [c for c in plan.changes if c.cause == "conflict"
-               or (c.cause == "drift" and config.safety.drift == "refuse")]
+               or (c.cause == "drift" and refuse_drift)]
     if not refused:
         return
     lines = [f"tracker {c.name!r}: {c.cause} (changed in the account since the last apply"
@@ -350,7 +358,7 @@ def apply(
             return ApplyOutcome(result.plan, None, result.state_path, client.request_count,
                                 ids)
         check_deletes(result.plan, session.config.safety, request.allowances)
-        check_causes(result.plan, session.config, request)
+        check_causes(result.plan, session.config, request, saved)
         if saved is None and not hooks.confirm(result.plan):
             raise ConfigError("apply cancelled; nothing was changed")
         _check_unchanged(result, session.target)

@@ -209,3 +209,21 @@ def test_a_plan_under_drift_refuse_says_apply_refuses_drift_not_that_it_reverts_
     assert "apply refuses it without --overwrite-conflicts" in markdown
     assert "reverted" not in markdown and "reverts" not in markdown
     assert json.loads(invoke(["plan", "--format", "json"]).stdout)["drift_policy"] == "refuse"
+
+
+def test_a_saved_plan_made_under_drift_refuse_is_not_applied_as_a_revert(
+    tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path, emulator, monkeypatch, "trackers_dir: trackers\nsafety:\n  drift: refuse\n")
+    write_tracker(tmp_path, "Drifted", FIVE)
+    monkeypatch.chdir(tmp_path)
+    assert invoke(["apply", "--auto-approve"]).exit_code == 0
+    edit_in_account(emulator, "Drifted", vocabulary=[*FIVE, "made in the ui"])
+    assert invoke(["plan", "--out", "plan.json"]).exit_code == 0
+    (tmp_path / "trackersync.yaml").write_text("trackers_dir: trackers\n")
+    refused = invoke(["apply", "plan.json"])
+    assert refused.exit_code == 1
+    assert "tracker 'Drifted': drift" in refused.stderr
+    assert "made in the ui" in phrases_of(emulator, "Drifted")
+    assert invoke(["apply", "--overwrite-conflicts", "plan.json"]).exit_code == 0
+    assert "made in the ui" not in phrases_of(emulator, "Drifted")
