@@ -385,11 +385,15 @@ class MergeResult:
         path: this environment's state record.
         owned: how many trackers it records now.
         added: how many of them only the other copies recorded.
+        merged: the other copies that were read, in the order given.
+        skipped: the other copies that do not exist (skipped).
     """
 
     path: Path
     owned: int
     added: int
+    merged: tuple[Path, ...] = ()
+    skipped: tuple[Path, ...] = ()
 
 
 def merge_state(ws: Workspace, env: str | None, others: Sequence[Path]) -> MergeResult:
@@ -437,7 +441,9 @@ def merge_state(ws: Workspace, env: str | None, others: Sequence[Path]) -> Merge
     write_state(path, merged)
     before = set(ours.names.values()) if ours else set()
     added = sum(1 for tid in merged.names.values() if tid not in before)
-    return MergeResult(path, len(merged.names), added)
+    read = tuple(o for o, r in zip(others, theirs, strict=True) if r is not None)
+    skipped = tuple(o for o, r in zip(others, theirs, strict=True) if r is None)
+    return MergeResult(path, len(merged.names), added, read, skipped)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,12 @@ def test_merge_ids_command_writes_the_merged_record(
     alpha = next(t["id"] for t in emulator.trackers() if t["name"] == "Alpha")
     assert written["names"] == {"Alpha": alpha, "Beta": beta}
     assert written["protected"] == ["Beta"]
-    assert "2 trackers owned (1 recorded only in tip.json, missing.json)" in result.output
+    assert "2 trackers owned (1 recorded only in tip.json)" in result.output
+    assert "skipped missing.json: no such file" in result.output
+    alone = run(project, "merge-ids", "missing.json")
+    assert alone.exit_code == 0, alone.output
+    assert "(0 recorded only in no other file)" not in alone.output
+    assert "2 trackers owned; skipped missing.json: no such file" in alone.output
 
 
 def test_a_strict_environment_refuses_at_plan_time_and_sends_nothing(

@@ -30,6 +30,10 @@ def merge_ids_command(app: AppContext, others: tuple[Path, ...], env: str | None
     from trackersync import sync
 
     merged = sync.merge_state(app, env, others)
-    named = ", ".join(str(other) for other in others) or "no other file"
-    click.echo(f"{merged.path}: {merged.owned} trackers owned "
-               f"({merged.added} recorded only in {named}).")
+    line = f"{merged.path}: {merged.owned} trackers owned"
+    if merged.merged:
+        line += (f" ({merged.added} recorded only in "
+                 f"{', '.join(map(str, merged.merged))})")
+    if merged.skipped:
+        line += f"; skipped {', '.join(map(str, merged.skipped))}: no such file"
+    click.echo(line + ".")
