@@ -196,10 +196,17 @@ def plan(ws: Workspace, request: Request, hooks: Hooks, *, out: Path | None = No
     Raises:
         UnsafePlanError: apply would refuse the plan (raised after it was shown, so an
             unsafe plan is never mistaken for "changes pending"). Any error of
-            :func:`planned`. ConfigError: ``out`` cannot be written.
+            :func:`planned`. ConfigError: ``out`` cannot be written, or is asked
+            for a ``drift_only`` plan.
     """
     from trackersync.planfile import save_plan
 
+    if request.drift_only and out is not None:
+        # apply PLANFILE applies the whole plan (pending changes too), so a saved plan
+        # that showed only drift would not be what was reviewed.
+        raise ConfigError("plan --drift-only cannot be saved with --out: apply applies "
+                          "the whole plan, pending changes included; run plan --out "
+                          "without --drift-only; nothing was sent")
     with planned(ws, request, hooks) as session:
         pass
     result = session.result

@@ -227,3 +227,16 @@ def test_a_saved_plan_made_under_drift_refuse_is_not_applied_as_a_revert(
     assert "made in the ui" in phrases_of(emulator, "Drifted")
     assert invoke(["apply", "--overwrite-conflicts", "plan.json"]).exit_code == 0
     assert "made in the ui" not in phrases_of(emulator, "Drifted")
+
+
+def test_a_drift_only_plan_cannot_be_saved_for_apply(
+    applied: sync.Workspace, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _three_ways(applied, emulator)
+    monkeypatch.chdir(applied.project_root)
+    before = len(emulator.requests())
+    result = invoke(["plan", "--drift-only", "--out", "plan.json"])
+    assert result.exit_code == 1
+    assert "--drift-only" in result.stderr and "without --drift-only" in result.stderr
+    assert not (applied.project_root / "plan.json").exists()
+    assert len(emulator.requests()) == before  # nothing sent
