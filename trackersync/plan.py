@@ -25,7 +25,8 @@ JSON shape (``format_version`` 2)::
      "summary": {"create": 0, "update": 0, "rename": 0, "delete": 0,
                  "pending": 0, "drift": 0, "conflict": 0},
      "env": null, "api_url": "https://api.symbl.ai", "prune": false,
-     "remote_count": 0, "drift_policy": "revert", "digest": "<sha256 of the rest>"}
+     "remote_count": 0, "drift_policy": "revert", "drift_only": false,
+     "digest": "<sha256 of the rest>"}
 
 Fingerprints (Terraform's "saved plan is stale"): ``desired`` hashes the
 desired trackers (name + sorted phrases, sorted by name); ``remote`` hashes the whole
@@ -220,6 +221,9 @@ class Plan(BaseModel):
     #: What apply does with drift (the config's ``safety.drift``): ``revert`` it to the
     #: files, or ``refuse`` it without ``--overwrite-conflicts``. Only what the plan says.
     drift_policy: Literal["revert", "refuse"] = "revert"
+    #: Made with ``plan --drift-only``: ``changes`` holds only drift and conflicts, so
+    #: apply refuses it as a saved plan (apply would send the pending changes too).
+    drift_only: bool = False
 
     @property
     def has_changes(self) -> bool:

@@ -196,17 +196,10 @@ def plan(ws: Workspace, request: Request, hooks: Hooks, *, out: Path | None = No
     Raises:
         UnsafePlanError: apply would refuse the plan (raised after it was shown, so an
             unsafe plan is never mistaken for "changes pending"). Any error of
-            :func:`planned`. ConfigError: ``out`` cannot be written, or is asked
-            for a ``drift_only`` plan.
+            :func:`planned`. ConfigError: ``out`` cannot be written.
     """
     from trackersync.planfile import save_plan
 
-    if request.drift_only and out is not None:
-        # apply PLANFILE applies the whole plan (pending changes too), so a saved plan
-        # that showed only drift would not be what was reviewed.
-        raise ConfigError("plan --drift-only cannot be saved with --out: apply applies "
-                          "the whole plan, pending changes included; run plan --out "
-                          "without --drift-only; nothing was sent")
     with planned(ws, request, hooks) as session:
         pass
     result = session.result
@@ -228,7 +221,8 @@ def only_drift(plan: Plan) -> Plan:
     from trackersync.plan import summarise
 
     kept = [c for c in plan.changes if c.cause != "pending"]
-    return plan.model_copy(update={"changes": kept, "summary": summarise(kept)})
+    return plan.model_copy(update={"changes": kept, "summary": summarise(kept),
+                                   "drift_only": True})
 
 
 @dataclass
@@ -346,6 +340,12 @@ def apply(
     from trackersync.planfile import load_plan
 
     saved = load_plan(plan_file) if plan_file is not None else None
+    if saved is not None and saved.drift_only:
+        # It showed only drift and conflicts; apply would apply the whole plan.
+        raise PlanError(f"{plan_file} was made with plan --drift-only and shows only "
+                        "what changed in the account, not the pending changes apply "
+                        "would send too; run plan --out without --drift-only; nothing "
+                        "was sent")
     if saved is not None:
         if request.prune is not None and request.prune != saved.prune:
             raise ConfigError(f"{plan_file} was planned with prune={saved.prune}; "

@@ -229,14 +229,17 @@ def test_a_saved_plan_made_under_drift_refuse_is_not_applied_as_a_revert(
     assert "made in the ui" not in phrases_of(emulator, "Drifted")
 
 
-def test_a_drift_only_plan_cannot_be_saved_for_apply(
+def test_a_saved_drift_only_plan_is_refused_by_apply_with_the_reason(
     applied: sync.Workspace, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _three_ways(applied, emulator)
     monkeypatch.chdir(applied.project_root)
+    saved = invoke(["plan", "--drift-only", "--detailed-exitcode", "--out", "plan.json"])
+    assert saved.exit_code == 2  # the nightly drift check saves it for reading
     before = len(emulator.requests())
-    result = invoke(["plan", "--drift-only", "--out", "plan.json"])
+    result = invoke(["apply", "plan.json"])
     assert result.exit_code == 1
-    assert "--drift-only" in result.stderr and "without --drift-only" in result.stderr
-    assert not (applied.project_root / "plan.json").exists()
+    assert "was made with plan --drift-only" in result.stderr
+    assert "without --drift-only" in result.stderr
     assert len(emulator.requests()) == before  # nothing sent
+    assert phrases_of(emulator, "Drifted") == {"drifted alpha one", "made in the ui"}
