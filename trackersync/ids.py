@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
 from trackersync.errors import ConfigError
+from trackersync.textfold import fold_to_ascii
 
 FORMATS = ("async", "map", "github", "env")
 
@@ -26,12 +26,12 @@ FORMATS = ("async", "map", "github", "env")
 def slug(name: str) -> str:
     """Return ``name`` as an env-variable suffix: ``Promotion Mention`` -> ``PROMOTION_MENTION``.
 
-    Accents are folded (``Así`` -> ``ASI``); a name with no Latin letters or digits at all
-    (``日本``) becomes ``X`` plus the hex of its UTF-8 bytes, so it never collapses into a
-    shared placeholder.
+    Letters of every script are transliterated (:func:`~trackersync.textfold.fold_to_ascii`:
+    ``Así`` -> ``ASI``, ``Ελληνικά 2`` -> ``ELLINIKA_2``); a name with no letter or digit
+    at all (``😀``) becomes ``X`` plus the hex of its UTF-8 bytes, so it never collapses
+    into a shared placeholder.
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_").upper()
+    text = re.sub(r"[^A-Za-z0-9]+", "_", fold_to_ascii(name)).strip("_").upper()
     return text or "X" + name.encode("utf-8").hex().upper()
 
 

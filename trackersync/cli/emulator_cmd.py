@@ -1,20 +1,20 @@
-"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C (README "Commands").
+"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C.
 
 Prints the URL and the credentials to use (``SYMBL_API_URL``, ``SYMBL_APP_ID``,
 ``SYMBL_APP_SECRET``) at start-up: the emulator's own, local-only secret, printed
-because the user asked to run it. See :mod:`symbl_emulator` for the API served and
-``python -m symbl_emulator`` for the same server with its HTTP-layer options.
+because the user asked to run it. The same server and options as
+``python -m symbl_emulator`` (:mod:`symbl_emulator.cli`), HTTP-layer limits included;
+the emulator (Werkzeug, Waitress) is imported only when this command runs.
 """
 
 from __future__ import annotations
 
-import threading
+from typing import Any
 
 import click
 
 from trackersync.cli import main
 from trackersync.cli.common import handle_errors
-from trackersync.errors import ConfigError
 
 
 @main.command("emulator")
@@ -40,37 +40,18 @@ from trackersync.errors import ConfigError
               help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
               help="Async concurrent-jobs limit (Symbl: trial 2, paid 50; default off).")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Worker threads (requests handled at once)  [default: the emulator's].")
+@click.option("--connection-limit", type=click.IntRange(min=1), default=None,
+              help="Open connections; more wait in the listen backlog  [default: the "
+                   "emulator's].")
+@click.option("--request-deadline", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds a request may take to arrive in full before a 408  [default: "
+                   "the emulator's].")
 @handle_errors
-def emulator_command(
-    host: str,
-    port: int,
-    db_path: str | None,
-    rules: str,
-    latency_ms: int,
-    put_mode: str,
-    app_id: str | None,
-    app_secret: str | None,
-    token_ttl: int,
-    tracker_limit: int,
-    job_delay_ms: int,
-    max_concurrent_jobs: int | None,
-) -> None:
+def emulator_command(**options: Any) -> None:
     """Run the local Symbl emulator (Trackers Management API + Async trackers)."""
-    from symbl_emulator import SettingsError, start_emulator
-    from trackersync.cli.output import emulator_banner
+    from trackersync.target import serve_emulator
 
-    try:
-        server = start_emulator(
-            host=host, port=port, db_path=db_path, rules=rules, latency_ms=latency_ms,
-            put_mode=put_mode, app_id=app_id, app_secret=app_secret, token_ttl=token_ttl,
-            tracker_limit=tracker_limit, job_delay_ms=job_delay_ms,
-            max_concurrent_jobs=max_concurrent_jobs,
-        )
-    except (SettingsError, OSError) as exc:
-        raise ConfigError(f"cannot start the emulator on {host}:{port}: {exc}") from exc
-    click.echo(emulator_banner(server))
-    try:
-        threading.Event().wait()
-    finally:
-        server.stop()
-        click.echo("Symbl emulator stopped.", err=True)
+    serve_emulator(options, announce=click.echo,
+                   stopped=lambda: click.echo("Symbl emulator stopped.", err=True))

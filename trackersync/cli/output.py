@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import click
 
@@ -14,9 +13,6 @@ from trackersync.model import Problem
 from trackersync.pipeline import PlanResult
 from trackersync.plan import Plan
 from trackersync.sync import Hooks
-
-if TYPE_CHECKING:  # the emulator is imported only when its command runs
-    from symbl_emulator import EmulatorServer
 
 
 def echo_problems(problems: Sequence[Problem]) -> None:
@@ -73,23 +69,4 @@ def apply_printer(color: bool, auto_approve: bool) -> Hooks:
                  failure=failure)
 
 
-def emulator_banner(server: EmulatorServer) -> str:
-    """What ``trackersync emulator`` prints at start-up: URL, settings, credentials."""
-    settings = server.settings
-    db = str(server.db_path) if server.db_path else "in-memory (lost on exit)"
-    return "\n".join(
-        [
-            f"Symbl emulator listening on {server.url}",
-            f"  state: {db}; rules: {settings.rules}; put mode: {settings.put_mode}; "
-            f"latency: {settings.latency_ms} ms; token TTL: {settings.token_ttl} s",
-            "  use it with:",
-            f"    export SYMBL_API_URL={server.url}",
-            f"    export SYMBL_APP_ID={server.app_id}",
-            f"    export SYMBL_APP_SECRET={server.app_secret}",
-            f"  control endpoints: {server.url}/_emulator/state (loopback only)",
-            "Press Ctrl-C to stop.",
-        ]
-    )
-
-
-__all__ = ["apply_printer", "echo_problems", "emulator_banner", "plan_printer"]
+__all__ = ["apply_printer", "echo_problems", "plan_printer"]
