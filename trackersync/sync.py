@@ -414,6 +414,14 @@ def merge_state(ws: Workspace, env: str | None, others: Sequence[Path]) -> Merge
         account = PlanOptions(env=env, api_url=_account_url(target)).account
         ours = read_state(path, account)
         theirs = [read_state(other, account) for other in others]
+        if ours is None and all(record is None for record in theirs):
+            # An empty record would silently end the "no state record yet" state (in
+            # which plan warns that prune counts every unmanaged tracker as owned)
+            # without recording anything: the first record is made by apply.
+            given = (f" and none of {', '.join(map(str, others))} exists" if others
+                     else " and no copy given")
+            raise ConfigError(f"nothing to merge: no state record at {path}{given}; "
+                              "nothing was written (apply writes the first one)")
         listing = target.client.list_trackers()
     merged = merge_records([ours, *theirs], listing, account)
     write_state(path, merged)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,47 +147,3 @@ def _start_emulator(db_path: Path, config: Config) -> EmulatorServer:
                               tracker_limit=config.account_limit)
     except (OSError, SettingsError) as exc:
         raise ConfigError(f"cannot start the embedded emulator at {db_path}: {exc}") from exc
-
-
-def serve_emulator(
-    options: Mapping[str, Any],
-    *,
-    announce: Callable[[str], object],
-    stopped: Callable[[], object],
-) -> None:
-    """Run the emulator in the foreground until Ctrl-C (``trackersync emulator``).
-
-    Args:
-        options: the command's options: ``host``, ``port``, ``db_path``, ``rules``,
-            ``latency_ms``, ``put_mode``, ``app_id``, ``app_secret``, ``token_ttl``,
-            ``tracker_limit``, ``job_delay_ms``, ``max_concurrent_jobs`` (passed to
-            :func:`symbl_emulator.start_emulator`) and the HTTP-layer limits
-            ``threads``, ``connection_limit``, ``request_deadline`` (``None`` = the
-            emulator's defaults).
-        announce: shows the start-up banner (URL, settings, the local credentials).
-        stopped: called once the server has stopped.
-
-    Raises:
-        ConfigError: the emulator cannot start (bad settings, port in use).
-    """
-    from symbl_emulator import HttpLimits, SettingsError, start_emulator
-    from symbl_emulator.cli import banner
-
-    settings = dict(options)
-    default = HttpLimits()
-    limits = HttpLimits(
-        threads=settings.pop("threads", None) or default.threads,
-        connection_limit=settings.pop("connection_limit", None) or default.connection_limit,
-        request_deadline_s=settings.pop("request_deadline", None) or default.request_deadline_s,
-    )
-    where = f"{settings.get('host')}:{settings.get('port')}"
-    try:
-        server = start_emulator(**settings, limits=limits)
-    except (SettingsError, OSError) as exc:
-        raise ConfigError(f"cannot start the emulator on {where}: {exc}") from exc
-    announce(banner(server))
-    try:
-        threading.Event().wait()
-    finally:
-        server.stop()
-        stopped()
