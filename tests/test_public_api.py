@@ -17,7 +17,7 @@ PUBLIC = {
                         "format_ids", "ids_file_path", "protected_names", "read_ids_file",
                         "render_ids_file", "select", "slug", "write_ids_file"],
     "trackersync.diff": ["DiffOptions", "DiffResult", "RESERVED_PREFIX", "comparable",
-                         "diff_trackers", "phrase_diff"],
+                         "diff_trackers", "ignored", "phrase_diff", "unused_ignore_warning"],
     "trackersync.safety": ["Allowances", "MIN_EXISTING_FOR_FRACTION", "check_account_limit",
                            "check_deletes", "check_listing", "delete_problems"],
     "trackersync.secrets": ["MASK", "display", "has_control", "looks_secret", "mask_secrets"],

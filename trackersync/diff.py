@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from trackersync.errors import PlanError
 from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name
 from trackersync.plan import ACTIONS, Change
+from trackersync.text import nfc
 
 #: Remote names with this prefix belong to Symbl's own namespace and are never touched (C08).
 RESERVED_PREFIX = "Symbl."
@@ -163,6 +164,35 @@ def diff_trackers(
     return state.result
 
 
+def ignored(name: str, patterns: Sequence[str]) -> bool:
+    """True when a remote tracker name is covered by one of the config's ``ignore`` entries.
+
+    An entry matches a name it equals exactly (compared in Unicode NFC), so a literal name
+    with glob characters (``Deals [EU]``) always ignores itself; otherwise it is an
+    fnmatch glob (``*``, ``?``, ``[...]``), case-sensitive like tracker names.
+    """
+    return any(name == nfc(p) or fnmatch.fnmatchcase(name, nfc(p)) for p in patterns)
+
+
+def unused_ignore_warning(pattern: str, remote_names: Mapping[str, object]) -> str | None:
+    """A warning when an ``ignore`` entry matches no tracker in the account, else ``None``.
+
+    Names that look close (same letters ignoring case, or close by difflib) are
+    suggested, since a mistyped pattern silently protects nothing.
+    """
+    import difflib
+
+    names = list(remote_names)
+    if any(ignored(name, [pattern]) for name in names):
+        return None
+    folded = {n.casefold(): n for n in names}
+    close = [folded[pattern.casefold()]] if pattern.casefold() in folded else []
+    close = close or difflib.get_close_matches(pattern, names, n=2, cutoff=0.75)
+    hint = f" (similar: {', '.join(repr(n) for n in close)})" if close else ""
+    return (f"ignore pattern {pattern!r} matches no tracker in the account{hint}; "
+            "check its spelling: it protects nothing")
+
+
 class _Matcher:
     """Working state of one diff: indexes of both sides and what was claimed."""
 
@@ -182,6 +212,10 @@ class _Matcher:
         for name in self.by_name:
             self.by_fold[name.casefold()].append(name)
         self.claimed: set[str] = set()  # remote names matched to a desired tracker
+        self.claimed_ids: set[str] = set()  # remote ids pinned by a desired tracker's id:
+        self.by_id = {t.id: t for t in remote}
+        pinned = {t.id for t in desired if t.id is not None}
+        self.pinned_names = {self.by_id[i].name for i in pinned if i in self.by_id}
         self._check_remote(remote)
 
     def _check_remote(self, remote: Sequence[RemoteTracker]) -> None:
@@ -210,16 +244,21 @@ class _Matcher:
 
     def match(self, tracker: DesiredTracker) -> None:
         """Find the remote counterpart of one desired tracker and record the change."""
+        if tracker.id is not None:
+            self._match_pinned(tracker)
+            return
         if tracker.name in self.by_name:
             self.claimed.add(tracker.name)
             found = self._single(tracker.name)
             self._check_rename_target(tracker, found)
             if found is None:
+                ids = ", ".join(sorted(t.id for t in self.by_name[tracker.name]))
                 self.errors.append(
-                    f"tracker {tracker.name!r}: several remote trackers have this name; "
-                    "delete the extras in Symbl before applying"
+                    f"tracker {tracker.name!r}: {len(self.by_name[tracker.name])} remote "
+                    f"trackers have this name (ids {ids}); delete the extras in Symbl, or "
+                    "pin the one this file manages with id: '<one of these ids>'"
                 )
-            elif not _same_phrases(found, tracker):
+            elif not _same_phrases(found, tracker) or found.stored_other_form:
                 self._add_put("update", tracker, found)
             return
         old = self._rename_source(tracker)
@@ -228,6 +267,34 @@ class _Matcher:
             self._add_put("rename", tracker, old)
             return
         self._add_create(tracker)
+
+    def _match_pinned(self, tracker: DesiredTracker) -> None:
+        """A definition with ``id:``: its tracker is that remote tracker, whatever its name.
+
+        The same name -> update; another name -> rename (PUT on the same id). An id the
+        account does not hold is an error: creating would give another id.
+        """
+        found = self.by_id.get(str(tracker.id))
+        if found is None:
+            self.errors.append(
+                f"tracker {tracker.name!r} pins id {tracker.id}, which is not in the account; "
+                "remove the id: line to create it, or correct the id"
+            )
+            return
+        if found.name != tracker.name and tracker.name in self.by_name:
+            others = [t for t in self.by_name[tracker.name] if t.id != found.id]
+            if others:
+                ids = ", ".join(sorted(t.id for t in others))
+                self.errors.append(
+                    f"cannot rename id {found.id} ({found.name!r}) to {tracker.name!r}: "
+                    f"another tracker has that name (id {ids}); delete or rename it first"
+                )
+                return
+        self.claimed_ids.add(found.id)
+        if found.name != tracker.name:
+            self._add_put("rename", tracker, found)
+        elif not _same_phrases(found, tracker) or found.stored_other_form:
+            self._add_put("update", tracker, found)
 
     def _check_rename_target(self, tracker: DesiredTracker, found: RemoteTracker | None) -> None:
         """Both ``renamed_from`` and the new name exist remotely: whose ID is kept?
@@ -281,6 +348,12 @@ class _Matcher:
         return None
 
     def _add_put(self, action: str, tracker: DesiredTracker, remote: RemoteTracker) -> None:
+        if remote.stored_other_form:
+            self.result.warnings.append(
+                f"remote: tracker {remote.name!r} (id {remote.id}) is stored in another "
+                "Unicode normal form (looks the same, differs in bytes); it is this file's "
+                f"tracker, and the {action} sends it in NFC"
+            )
         added: list[str] = []
         removed: list[str] = []
         if not _same_phrases(remote, tracker):
@@ -325,10 +398,17 @@ class _Matcher:
     def leftovers(self) -> None:
         """Classify remote trackers no desired tracker claimed: skip, delete or unmanaged."""
         recorded_ids = None if self.opts.recorded is None else set(self.opts.recorded.values())
+        for glob in self.opts.ignore:
+            warning = unused_ignore_warning(glob, self.by_name)
+            if warning:
+                self.result.warnings.append(warning)
         for name, group in sorted(self.by_name.items()):
             if name in self.claimed or is_reserved_name(name):
                 continue
-            if any(fnmatch.fnmatchcase(name, glob) for glob in self.opts.ignore):
+            if ignored(name, self.opts.ignore):
+                continue
+            group = [t for t in group if t.id not in self.claimed_ids]
+            if not group:
                 continue
             tracker = group[0]
             owned = recorded_ids is None or tracker.id in recorded_ids
@@ -357,5 +437,7 @@ __all__ = [
     "DiffResult",
     "comparable",
     "diff_trackers",
+    "ignored",
     "phrase_diff",
+    "unused_ignore_warning",
 ]

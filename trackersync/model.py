@@ -10,7 +10,7 @@ Source: symbl-api.md §2.1 (the tracker entity ``{id, name, vocabulary}``).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,13 +78,20 @@ class Tracker(BaseModel):
 
 
 class RemoteTracker(Tracker):
-    """A tracker as stored in a Symbl account.
+    """A tracker as stored in a Symbl account, its name and phrases in Unicode NFC.
 
     Attributes:
-        id: the account's 16-digit numeric string id (symbl-api.md §2.1, §6 item 20).
+        id: the account's numeric string id (16 digits in practice).
+        stored_other_form: the account stores the name or a phrase in another Unicode
+            normal form (e.g. NFD); the text here is NFC, and the differ plans an update
+            that rewrites it, so every tool sees one form.
+        extra: fields the account holds besides ``id``, ``name`` and ``vocabulary``
+            (description, categories, fields added later); sent back unchanged on PUT.
     """
 
     id: str
+    stored_other_form: bool = False
+    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
 class DesiredTracker(Tracker):
@@ -96,9 +103,12 @@ class DesiredTracker(Tracker):
             in place (PUT, same id) instead of recreated.
         protect: never deleted, or renamed away, without an explicit flag.
         source: where the tracker's ``name`` key is, for error messages.
+        id: the remote tracker this definition pins (optional ``id:`` key); plan matches
+            it by this ID instead of by name.
     """
 
     description: str | None = None
+    id: str | None = None
     renamed_from: tuple[str, ...] = ()
     protect: bool = False
     source: SourceRef | None = None

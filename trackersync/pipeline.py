@@ -8,14 +8,13 @@ tests fake in memory.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from trackersync.config import Config
-from trackersync.diff import DiffOptions, diff_trackers
+from trackersync.diff import DiffOptions, diff_trackers, ignored
 from trackersync.errors import PlanError
 from trackersync.ids import IdsRecord, ids_file_path, read_ids_file
 from trackersync.model import DesiredTracker, Problem, RemoteTracker, Tracker
@@ -145,7 +144,7 @@ def check_not_ignored(desired: Sequence[DesiredTracker], globs: Sequence[str]) -
 
     Args:
         desired: the validated desired trackers.
-        globs: ``config.ignore`` (fnmatch, case-sensitive).
+        globs: ``config.ignore`` (exact names or fnmatch globs, case-sensitive).
 
     Raises:
         PlanError: naming each such tracker, its file and the glob; raised before any
@@ -153,7 +152,7 @@ def check_not_ignored(desired: Sequence[DesiredTracker], globs: Sequence[str]) -
     """
     clashes = []
     for tracker in sorted(desired, key=lambda t: t.name):
-        glob = next((g for g in globs if fnmatch.fnmatchcase(tracker.name, g)), None)
+        glob = next((g for g in globs if ignored(tracker.name, [g])), None)
         if glob is not None:
             where = tracker.source.file if tracker.source else "the tracker files"
             clashes.append(f"tracker {tracker.name!r} is defined in {where} but matches "

@@ -206,7 +206,10 @@ class Plan(BaseModel):
         """
         data = self.model_dump(mode="json")
         data["digest"] = _content_digest(data)
-        return json.dumps(data, indent=indent, ensure_ascii=False)
+        from trackersync.text import json_visible
+
+        # invisible characters and unusual spaces as \uXXXX: exact data, visible text
+        return json_visible(json.dumps(data, indent=indent, ensure_ascii=False))
 
     @classmethod
     def from_json(cls, text: str, *, origin: str = "plan file") -> Plan:

@@ -87,9 +87,13 @@ def display(text: str) -> str:
     Control characters (newline, carriage return, escape, bidi overrides…) are shown as
     ``\\n``, ``\\u001b`` and so on, so a tracker name from a file or from the account
     can neither start a new log line (a GitHub workflow command such as ``::add-mask::``)
-    nor drive the terminal; token-looking parts are masked (:func:`mask_secrets`).
+    nor drive the terminal; token-looking parts are masked (:func:`mask_secrets`), and
+    invisible characters and unusual spaces are shown as ``<U+200B>``
+    (:func:`trackersync.text.visible`), so two look-alike names never print the same.
     """
-    return mask_secrets(_CONTROL.sub(_escape_control, text))
+    from trackersync.text import visible
+
+    return visible(mask_secrets(_CONTROL.sub(_escape_control, text)))
 
 
 def looks_secret(text: str) -> bool:

@@ -147,7 +147,7 @@ def test_schema_command(tmp_path: Path) -> None:
     assert "$defs" not in out  # draft-07 keeps definitions under "definitions"
     tracker = schema["definitions"]["TrackerSpec"]
     assert tracker["additionalProperties"] is False
-    assert sorted(tracker["properties"]) == ["description", "name", "protect", "renamed_from",
+    assert sorted(tracker["properties"]) == ["description", "id", "name", "protect", "renamed_from",
                                              "vocabulary"]
     assert tracker["required"] == ["name", "vocabulary"]
     code, out, _ = run("schema", "--for", "config")

@@ -13,6 +13,7 @@ from typing import Any
 
 from trackersync.errors import PayloadTooLargeError
 from trackersync.model import Tracker
+from trackersync.text import nfc
 
 BODY_LIMIT_BYTES = 1_048_576  # symbl-api.md §6 item 14
 DEFAULT_CHUNK_BYTES = 1_000_000  # what we aim under: ~48 KB margin for proxies/headers
@@ -24,8 +25,12 @@ def serialize(payload: Any) -> bytes:
 
 
 def tracker_payload(tracker: Tracker) -> dict[str, Any]:
-    """The API body of one tracker: ``{"name", "vocabulary"}`` (symbl-api.md §2.3, §2.4)."""
-    return {"name": tracker.name, "vocabulary": list(tracker.vocabulary)}
+    """The API body of one tracker: ``{"name", "vocabulary"}``, always in Unicode NFC.
+
+    NFC here too (the loader already normalises) so nothing reaches the API in another
+    normal form, whoever built the tracker.
+    """
+    return {"name": nfc(tracker.name), "vocabulary": [nfc(p) for p in tracker.vocabulary]}
 
 
 def bulk_body(trackers: Sequence[Tracker]) -> bytes:

@@ -19,8 +19,9 @@ from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import DesiredTracker, SourceRef
+from trackersync.text import nfc
 
-_STRING_KEYS = ("name", "description")
+_STRING_KEYS = ("name", "description", "id")
 _STRING_LISTS = ("vocabulary", "renamed_from")
 _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "a boolean", int: "a number",
                float: "a number", type(None): "empty (null)"}
@@ -148,11 +149,12 @@ class _FileReader:
         values = self.doc.values
         name_pos = values[(*path, "name")]
         tracker = DesiredTracker(
-            name=spec.name,
+            name=nfc(spec.name),
             vocabulary=tuple(normalise(p) for p in spec.vocabulary),
             description=spec.description,
-            renamed_from=tuple(spec.renamed_from),
+            renamed_from=tuple(nfc(old) for old in spec.renamed_from),
             protect=spec.protect,
+            id=spec.id,
             source=SourceRef(file=self.label, line=name_pos[0], column=name_pos[1]),
         )
         vocab, renamed = (*path, "vocabulary"), (*path, "renamed_from")
@@ -160,6 +162,7 @@ class _FileReader:
             tracker=tracker,
             file=self.label,
             name_pos=name_pos,
+            raw_name=spec.name,
             raw_phrases=spec.vocabulary,
             phrase_pos=[values[(*vocab, i)] for i in range(len(spec.vocabulary))],
             renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],

@@ -64,13 +64,17 @@ _TABLE = (
     Rule("name-reserved", "error", "name in the platform's 'Symbl.' namespace (any case, "
          "leading spaces ignored)",
          "cases C08, C22"),
-    Rule("name-duplicate", "error", "the same exact name defined twice",
+    Rule("name-duplicate", "error", "the same name defined twice (compared in Unicode NFC)",
          "symbl-api.md §2.1, §6 item 7"),
     Rule("name-case-variant", "warning", "names differing only in case (Symbl keeps two "
          "trackers)", "symbl-api.md §2.1, §6 item 7; case C19", adjustable=True),
     Rule("name-control", "error", "a control character (newline, tab, escape, bidi "
          "override…) in a name: it could forge log lines such as GitHub workflow commands",
          "case C15 (output safety); symbl-api.md §2.1 (a name is one identifier)"),
+    Rule("name-invisible", "error", "an invisible character (zero-width space or joiner, "
+         "soft hyphen, byte order mark, bidi control…) or an unusual space (no-break, thin, "
+         "ideographic…) in a name: two names would look the same; the code point is named",
+         "text identity (README \"Text identity\")"),
     Rule("name-whitespace", "warning", "leading, trailing or repeated spaces in a name "
          "(kept as written)", "symbl-api.md §6 item 7 (no trimming)", adjustable=True),
     Rule("name-ephemeral", "warning", "name ends in a GUID: looks like a leaked test tracker",
@@ -81,7 +85,7 @@ _TABLE = (
     Rule("phrase-empty", "error", "empty or whitespace-only phrase",
          "symbl-api.md §6 items 9, 12"),
     Rule("phrase-duplicate", "error", "the same phrase twice in one tracker (after "
-         "whitespace normalisation)", "symbl-api.md §2.1, §6 item 11; case C05"),
+         "whitespace and Unicode NFC normalisation)", "symbl-api.md §2.1, §6 item 11; case C05"),
     Rule("phrase-case-variant", "warning", "phrases in one tracker differing only in case",
          "symbl-api.md §6 item 11; case C05", adjustable=True),
     Rule("phrase-charset", "error", "a character the profile refuses",
@@ -92,6 +96,13 @@ _TABLE = (
          "symbl-api.md §2.2 vocabulary count, §6 item 9", adjustable=True),
     Rule("phrase-whitespace", "warning", "leading, trailing or repeated whitespace; the "
          "phrase is sent normalised", "case C05; symbl-api.md §6 item 11", adjustable=True),
+    Rule("phrase-odd-space", "warning", "an unusual space (no-break, thin, ideographic…) in "
+         "a phrase; normalised: sent as a plain space (the code point is named)",
+         "text identity (README \"Text identity\")", adjustable=True),
+    Rule("phrase-invisible", "error", "an invisible character (zero-width space or joiner, "
+         "soft hyphen, byte order mark, bidi control…) in a phrase: refused, since it would "
+         "make a look-alike of another phrase (the code point is named)",
+         "text identity (README \"Text identity\")"),
     Rule("phrase-long", "warning", "a phrase over 10 words",
          "symbl-api.md §2.2 best practices", adjustable=True),
     Rule("phrase-shared", "warning", "the same phrase (ignoring case) in two trackers",

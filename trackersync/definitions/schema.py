@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect")
+TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect", "id")
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
 #: turns them into their draft-07 equivalents, so the declared dialect is the real one.
@@ -51,6 +51,13 @@ class TrackerSpec(BaseModel):
     protect: bool = Field(
         default=False,
         description="Never deleted, or renamed away, without an explicit flag.",
+    )
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,32}$",
+        description="Optional: the ID of the account's tracker this file manages (digits, "
+        "quoted). Plan then matches by ID, not by name: needed when several trackers "
+        "in the account share the name.",
     )
 
 
