@@ -99,8 +99,10 @@ def make_plan(
     """Run the pipeline and return the plan; makes exactly one HTTP call (the list GET).
 
     1. Load and validate the tracker files (raises before any HTTP call).
-    2. Refuse when no definition was found (C09 A: a renamed folder is not "delete all"),
-       or when a defined tracker matches an ``ignore`` glob (:func:`check_not_ignored`).
+    2. Refuse when no definition was found (a renamed folder is not "delete all"),
+       when a defined tracker matches an ``ignore`` entry (:func:`check_not_ignored`),
+       or, with prune on, when a file in the trackers folder was skipped (its trackers
+       would look removed).
     3. Read ``ids_file`` (ownership for prune, protected names, C07 D guard).
     4. Read the account: one ``GET /v1/manage/trackers``.
     5. Refuse an empty listing when ``ids_file`` records managed trackers (C07 D).
@@ -122,6 +124,15 @@ def make_plan(
             "(every remote tracker would look removed)"
         )
     check_not_ignored(definitions.trackers, config.ignore)
+    prune = config.prune if opts.prune is None else opts.prune
+    if prune and definitions.skipped:
+        raise PlanError(
+            "refusing to plan with prune on: these files in the trackers folder were not "
+            "read, so trackers they may define would be planned for deletion:\n  "
+            + "\n  ".join(definitions.skipped)
+            + "\nrename each to .yaml (or .yml, .yaml.j2) if it defines trackers, or move it "
+            "out of the trackers folder (documentation files such as .md are fine)"
+        )
     ids_path = opts.ids_path or ids_file_path(root, config.ids_file, opts.env)
     record = read_ids_file(ids_path)
     listing = remote.list_trackers()

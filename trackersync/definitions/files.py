@@ -49,11 +49,12 @@ def parse_trackers(
     """
     try:
         text = read_text(path)
-        if path.name.endswith(TEMPLATE_SUFFIX):
+        if path.name.lower().endswith(TEMPLATE_SUFFIX):
             text = _render(path, text, variables, renderer)
         doc = compose(text)
     except YamlProblem as exc:
-        code = "encoding" if exc.code in ("encoding", "io") else "yaml-syntax"
+        code = {"encoding": "encoding", "io": "encoding", "limit": "limit"}.get(exc.code,
+                                                                           "yaml-syntax")
         rep.add(code, exc.message, SourceRef(file=label, line=exc.line, column=exc.column))
         return []
     except TemplateProblem as exc:

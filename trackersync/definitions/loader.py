@@ -3,7 +3,9 @@
 Steps, in order:
 
 1. find the files: ``config.trackers_dir`` (relative to the root) or the given paths;
-   ``*.yaml``, ``*.yml`` and ``*.yaml.j2`` templates (hidden files skipped);
+   ``*.yaml``, ``*.yml`` and ``*.yaml.j2`` templates in any letter case (hidden files
+   skipped; every other file named in a warning; FIFOs, devices, sockets and symbolic
+   links leaving the project refused, never opened);
 2. per file: decode (UTF-8, BOM, CRLF), render templates (:mod:`.templates`), compose
    the YAML with positions (:mod:`.yamlnodes`), refuse unquoted non-strings, and
    validate each tracker's shape (:mod:`.schema`, strict, unknown keys refused);
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +31,7 @@ from trackersync.definitions.checks import Entry, check_set, check_tracker
 from trackersync.definitions.files import label_for, parse_trackers
 from trackersync.definitions.rules import PROFILES, Reporter
 from trackersync.errors import ConfigError, DefinitionError
-from trackersync.model import DesiredTracker, Problem
+from trackersync.model import DesiredTracker, Problem, SourceRef
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +48,15 @@ class DefinitionSet:
         problems: errors and warnings sorted by file, line, column; problems about the
             whole set (e.g. the account limit) come last.
         files: every file read, in the order read.
+        skipped: files under the trackers folder that were not read (not a tracker
+            file name, and not documentation); prune refuses while there are any, since
+            their trackers would look removed.
     """
 
     trackers: list[DesiredTracker] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -126,7 +133,8 @@ def load_definitions(
     variables = template_vars(config, env)
     rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
     root = Path(os.path.abspath(root))
-    files = _discover(root, config, paths, rep)
+    skipped: list[str] = []
+    files = _discover(root, config, paths, rep, skipped)
     entries: list[Entry] = []
     renderer: list[Any] = []
     for path in files:
@@ -137,7 +145,8 @@ def load_definitions(
     check_set(entries, config.account_limit, rep)
     problems = sorted(rep.problems, key=_order)
     log.debug("loaded %s trackers from %s files", len(entries), len(files))
-    return DefinitionSet(trackers=[e.tracker for e in entries], problems=problems, files=files)
+    return DefinitionSet(trackers=[e.tracker for e in entries], problems=problems, files=files,
+                         skipped=skipped)
 
 
 def _order(problem: Problem) -> tuple[Any, ...]:
@@ -148,7 +157,8 @@ def _order(problem: Problem) -> tuple[Any, ...]:
 
 
 def _discover(
-    root: Path, config: Config, paths: Sequence[Path] | None, rep: Reporter
+    root: Path, config: Config, paths: Sequence[Path] | None, rep: Reporter,
+    skipped: list[str],
 ) -> list[Path]:
     found: list[Path] = []
     if paths is None:
@@ -158,28 +168,113 @@ def _discover(
             rep.add("no-definitions", f"no tracker definitions found in {where} (no such "
                     "directory; set trackers_dir in trackersync.yaml)")
             return found
-        found = _walk(base)
+        found = _walk(base, root, rep, skipped)
     else:
         for given in paths:
             path = Path(os.path.abspath(given))
-            if path.is_dir():
-                found.extend(_walk(path))
-            elif path.is_file():
-                found.append(path)
+            label = label_for(path, root)
+            if path.is_dir() and _allowed(path, root, label, rep):
+                found.extend(_walk(path, root, rep, skipped))
+            elif path.is_dir():
+                continue
+            elif os.path.lexists(path):
+                if _allowed(path, root, label, rep) and _regular(path, label, rep):
+                    found.append(path)
             else:
                 rep.add("no-definitions", f"{given}: no such file or directory")
         where = ", ".join(str(p) for p in paths)
     if not found and not rep.problems:
         rep.add("no-definitions", f"no tracker definitions found in {where} "
-                f"(looked for {', '.join('*' + s for s in SUFFIXES)})")
+                f"(looked for {', '.join('*' + s for s in SUFFIXES)}, in any letter case)")
     return list(dict.fromkeys(found))
 
 
-def _walk(base: Path) -> list[Path]:
-    result = []
+def is_tracker_file(name: str) -> bool:
+    """True for ``*.yaml``, ``*.yml``, ``*.yaml.j2`` and ``*.yml.j2``, in any letter case."""
+    return name.lower().endswith(SUFFIXES)
+
+
+#: Files in the trackers folder that are documentation: skipped with a warning only.
+DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+
+
+def _walk(
+    base: Path, root: Path, rep: Reporter, skipped: list[str], seen: set[Path] | None = None
+) -> list[Path]:
+    """Every tracker file under ``base``; every other file reported (never silently lost).
+
+    Hidden files and folders (``.name``) are skipped silently. Other files that are not
+    tracker files are named in a warning, and those that are not documentation are
+    also recorded in ``skipped`` (prune then refuses). Symbolic links are followed only
+    when they stay inside the project root; FIFOs, devices and sockets are refused and
+    never opened.
+    """
+    result: list[Path] = []
+    seen = set() if seen is None else seen
+    if base.resolve() in seen:  # a symbolic link back to a folder already walked
+        return result
+    seen.add(base.resolve())
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(d for d in dirnames if not d.startswith(".")):
+            path = here / name
+            if not path.is_symlink():
+                kept.append(name)
+            elif _allowed(path, root, label_for(path, root), rep):
+                result.extend(_walk(path, root, rep, skipped, seen))
+        dirnames[:] = kept
         for name in sorted(filenames):
-            if not name.startswith(".") and name.endswith(SUFFIXES):
-                result.append(Path(dirpath) / name)
+            if name.startswith("."):
+                continue
+            path = here / name
+            label = label_for(path, root)
+            if not _allowed(path, root, label, rep) or not _regular(path, label, rep):
+                continue
+            if is_tracker_file(name):
+                result.append(path)
+                continue
+            doc = name.lower().endswith(DOC_SUFFIXES)
+            if not doc:
+                skipped.append(label)
+            rep.add("file-skipped", f"{label} is not a tracker file (tracker files end in "
+                    f"{', '.join(SUFFIXES)}, any letter case); skipped"
+                    + ("" if doc else "; rename it if it defines trackers (with prune on, "
+                       "plan refuses while it is here)"),
+                    SourceRef(file=label, line=1, column=1))
     return result
+
+
+def _allowed(path: Path, root: Path, label: str, rep: Reporter) -> bool:
+    """False (and an error) for a symbolic link that resolves outside the project root."""
+    if not path.is_symlink():
+        return True
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        rep.add("file-special", f"{label} is a broken or looping symbolic link; refused "
+                "(not read)", SourceRef(file=label, line=1, column=1))
+        return False
+    if target == root or root in target.parents:
+        return True
+    rep.add("file-special", f"{label} is a symbolic link leaving the project folder; "
+            "refused (not read): copy the file into the repository instead",
+            SourceRef(file=label, line=1, column=1))
+    return False
+
+
+def _regular(path: Path, label: str, rep: Reporter) -> bool:
+    """False (and an error) for a FIFO, device or socket: such files are never opened."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        rep.add("encoding", f"cannot read file: {exc.strerror}",
+                SourceRef(file=label, line=1, column=1))
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    rep.add("file-special", f"{label} is {kind}, not a regular file; refused (not read)",
+            SourceRef(file=label, line=1, column=1))
+    return False

@@ -46,6 +46,9 @@ _TABLE = (
          "issue 4; DESIGN.md Files"),
     Rule("yaml-syntax", "error", "YAML syntax error, tab indentation, several documents",
          "DESIGN.md Files (YAML 1.2)"),
+    Rule("limit", "error", "a file past a safety limit: size, nesting depth, aliases, "
+         "values after alias expansion, template render time or output size",
+         "bounded parsing (README \"Limits\")"),
     Rule("duplicate-key", "error", "a key appears twice in one mapping", "DESIGN.md Files"),
     Rule("file-shape", "error", "empty file, a list or a scalar instead of a mapping, "
          "or a file that defines no tracker", "issue 4; case C09"),
@@ -57,6 +60,12 @@ _TABLE = (
          "expected; never coerced", "DESIGN.md Files; case C01"),
     Rule("template", "error", "a .yaml.j2 template fails to render (names template and line)",
          "DESIGN.md Files"),
+    Rule("file-skipped", "warning", "a file in the trackers folder that is not a tracker "
+         "file (not .yaml/.yml/.yaml.j2 in any case): named, never silently lost",
+         "discovery rules (README \"Tracker files\")"),
+    Rule("file-special", "error", "a FIFO, device, socket, or a symbolic link leaving the "
+         "project folder: refused and never opened", "discovery rules (README \"Tracker "
+         "files\")"),
     Rule("no-definitions", "error", "no tracker files found in the trackers directory",
          "case C09 A"),
     # --- names ---

@@ -24,7 +24,12 @@ from typing import Any
 Path_ = tuple[Any, ...]
 Pos = tuple[int, int]
 
-_MAX_DEPTH = 64
+#: Limits that keep any file from hanging the tool or exhausting memory (README "Limits").
+MAX_FILE_BYTES = 8 * 1024 * 1024  # one tracker file or trackersync.yaml
+MAX_DEPTH = 64  # nested collections (a tracker file needs 4)
+MAX_NODES = 100_000  # YAML values in one file, counting every alias as what it repeats
+MAX_ALIASES = 1_000  # alias uses (*name) in one file
+_MAX_DEPTH = MAX_DEPTH
 _STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = ("!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
@@ -133,12 +138,21 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def read_text(path: Path) -> str:
-    """Read and :func:`decode` a file. Raises YamlProblem (also for I/O errors)."""
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """Read and :func:`decode` a file of at most ``limit`` bytes.
+
+    Raises:
+        YamlProblem: I/O errors (code ``io``), a file over ``limit`` (code ``limit``,
+            never read past the limit), or a decoding problem.
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise YamlProblem(f"cannot read file: {exc.strerror}", code="io") from exc
+    if len(data) > limit:
+        raise YamlProblem(f"file is larger than {limit // (1024 * 1024)} MB, the limit for a "
+                          "tracker or config file; split it into several files", code="limit")
     return decode(data)
 
 
@@ -210,6 +224,10 @@ def compose(text: str) -> Document:
         _PARSER.append(_parser_class())
     from ruamel.yaml.error import YAMLError
 
+    if len(text) > MAX_FILE_BYTES:  # rendered templates come here without read_text
+        raise YamlProblem(f"text is longer than {MAX_FILE_BYTES // (1024 * 1024)} MB, the "
+                          "limit for one file; split it into several files", code="limit")
+    _check_bounds(text)
     try:
         node = _PARSER[0](text).get_single_node()
     except YAMLError as exc:
@@ -218,6 +236,68 @@ def compose(text: str) -> Document:
     if node is not None:
         doc.data = _Walker(doc).walk(node, (), 0)
     return doc
+
+
+def _check_bounds(text: str) -> None:
+    """Refuse a document too deep or too big once aliases are expanded, before composing.
+
+    Streams the C parser's events (no nodes are built, no recursion): nesting deeper
+    than :data:`MAX_DEPTH` (the composer recurses per level, and 30,000 nested ``[``
+    would overflow the C stack), more than :data:`MAX_ALIASES` alias uses, or more than
+    :data:`MAX_NODES` values counting each alias as the values it repeats ("billion
+    laughs"). Syntax errors are left to the composer, which reports them in full.
+
+    Raises:
+        YamlProblem: code ``limit``, at the event that passed the limit.
+    """
+    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        NodeEvent,
+        StreamEndEvent,
+    )
+
+    parser = CParser(text)
+    sizes: dict[str, int] = {}
+    open_anchors: list[tuple[str | None, int]] = []
+    expanded = aliases = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, StreamEndEvent):
+                return
+            if isinstance(event, AliasEvent):
+                aliases += 1
+                expanded += sizes.get(str(event.anchor), 1)
+                if aliases > MAX_ALIASES:
+                    _limit(event, f"more than {MAX_ALIASES:,} aliases (*name) in one file")
+            elif isinstance(event, CollectionStartEvent):
+                expanded += 1
+                open_anchors.append((event.anchor, expanded))
+                if len(open_anchors) > MAX_DEPTH:
+                    _limit(event, f"nesting deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, CollectionEndEvent):
+                anchor, start = open_anchors.pop()
+                if anchor is not None:
+                    sizes[str(anchor)] = expanded - start + 1
+            elif isinstance(event, NodeEvent):  # a scalar
+                expanded += 1
+                if event.anchor is not None:
+                    sizes[str(event.anchor)] = 1
+            if expanded > MAX_NODES:
+                _limit(event, f"more than {MAX_NODES:,} values once aliases are expanded "
+                       "(nested aliases repeat their values: a \"billion laughs\" file)")
+    except YAMLError:
+        return  # the composer reports syntax errors with their context
+
+
+def _limit(event: Any, what: str) -> None:
+    mark = event.start_mark
+    raise YamlProblem(f"{what}; refused, nothing was built (a tracker file needs far less)",
+                      mark.line + 1, mark.column + 1, code="limit")
 
 
 def _syntax_problem(exc: Any, text: str) -> YamlProblem:
