@@ -183,7 +183,7 @@ def _discover(
             else:
                 rep.add("no-definitions", f"{given}: no such file or directory")
         where = ", ".join(str(p) for p in paths)
-    if not found and not rep.problems:
+    if not found and not any(p.severity == "error" for p in rep.problems):
         rep.add("no-definitions", f"no tracker definitions found in {where} "
                 f"(looked for {', '.join('*' + s for s in SUFFIXES)}, in any letter case)")
     return list(dict.fromkeys(found))

@@ -62,7 +62,7 @@ _TABLE = (
          "DESIGN.md Files"),
     Rule("file-skipped", "warning", "a file in the trackers folder that is not a tracker "
          "file (not .yaml/.yml/.yaml.j2 in any case): named, never silently lost",
-         "discovery rules (README \"Tracker files\")"),
+         "discovery rules (README \"Tracker files\")", adjustable=True),
     Rule("file-special", "error", "a FIFO, device, socket, or a symbolic link leaving the "
          "project folder: refused and never opened", "discovery rules (README \"Tracker "
          "files\")"),
