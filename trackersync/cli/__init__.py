@@ -96,6 +96,7 @@ def _register() -> None:
         ids_cmd,
         import_cmd,
         plan_cmd,
+        render_cmd,
         schema_cmd,
         validate_cmd,
     )

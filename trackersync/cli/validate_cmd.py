@@ -73,12 +73,18 @@ _FORMATS = {"text": _text, "github": _github, "json": _json}
 def validate(
     app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool, env: str | None
 ) -> None:
-    """Check tracker files (default: the config's trackers_dir); nothing is sent to any API."""
-    from trackersync.definitions import load_config, load_definitions
+    """Check tracker files (default: the config's trackers_dir); nothing is sent to any API.
+
+    Without --env, templates are checked with the default variables and with each
+    environment's; a problem only one environment causes names that environment.
+    """
+    from trackersync.definitions import load_config, load_definitions, load_for_every_environment
 
     root = app.project_root
     config = load_config(app.config_path, root)
-    result = load_definitions(root, config, env=env, paths=list(paths) or None)
+    chosen = list(paths) or None
+    result = (load_definitions(root, config, env=env, paths=chosen) if env is not None
+              else load_for_every_environment(root, config, paths=chosen))
     for line in _FORMATS[fmt](result.problems):
         click.echo(line)
     if fmt == "text":

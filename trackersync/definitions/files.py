@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from trackersync.definitions.checks import Entry, normalise, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
+from trackersync.definitions.template_lines import LineMap
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import DesiredTracker, SourceRef
@@ -36,7 +37,8 @@ def label_for(path: Path, root: Path) -> str:
 
 
 def parse_trackers(
-    path: Path, label: str, variables: Mapping[str, Any], renderer: list[Any], rep: Reporter
+    path: Path, label: str, variables: Mapping[str, Any], renderer: list[Any], rep: Reporter,
+    maps: dict[str, LineMap] | None = None,
 ) -> list[Entry]:
     """Read one file and return its trackers; report every fault to ``rep``.
 
@@ -46,11 +48,15 @@ def parse_trackers(
         variables: template variables, used when ``path`` ends in ``.j2``.
         renderer: a one-slot cache for the template renderer (created on first use).
         rep: where problems go.
+        maps: receives, for a template, the :class:`LineMap` from its output back to it
+            (the caller relocates the problems and sources of ``label`` with it).
     """
     try:
         text = read_text(path)
         if path.name.lower().endswith(TEMPLATE_SUFFIX):
-            text = _render(path, text, variables, renderer)
+            source, text = text, _render(path, text, variables, renderer)
+            if maps is not None:
+                maps[label] = LineMap(label, source, text)
         doc = compose(text)
     except YamlProblem as exc:
         code = {"encoding": "encoding", "io": "encoding", "limit": "limit"}.get(exc.code,

@@ -30,6 +30,7 @@ from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
 from trackersync.definitions.files import label_for, parse_trackers
 from trackersync.definitions.rules import PROFILES, Reporter
+from trackersync.definitions.template_lines import LineMap
 from trackersync.errors import ConfigError, DefinitionError
 from trackersync.model import DesiredTracker, Problem, SourceRef
 
@@ -137,16 +138,111 @@ def load_definitions(
     files = _discover(root, config, paths, rep, skipped)
     entries: list[Entry] = []
     renderer: list[Any] = []
+    maps: dict[str, LineMap] = {}
     for path in files:
-        entries.extend(parse_trackers(path, label_for(path, root), variables, renderer, rep))
+        entries.extend(parse_trackers(path, label_for(path, root), variables, renderer, rep,
+                                      maps))
     profile = PROFILES[config.rules]
     for entry in entries:
         check_tracker(entry, profile, rep)
     check_set(entries, config.account_limit, rep)
-    problems = sorted(rep.problems, key=_order)
+    problems = rep.problems
+    if maps:  # positions in a template's output -> the template's own lines
+        problems = [_relocated(p, maps) for p in problems]
+        for entry in entries:
+            line_map = maps.get(entry.file)
+            if line_map is not None:
+                entry.tracker = entry.tracker.model_copy(
+                    update={"source": line_map.source(entry.tracker.source)})
+    problems = sorted(problems, key=_order)
     log.debug("loaded %s trackers from %s files", len(entries), len(files))
     return DefinitionSet(trackers=[e.tracker for e in entries], problems=problems, files=files,
                          skipped=skipped)
+
+
+def load_for_every_environment(
+    root: Path, config: Config, paths: Sequence[Path] | None = None
+) -> DefinitionSet:
+    """Load as :func:`load_definitions` does without ``--env``, then once per environment.
+
+    Templates may render differently per environment (``environments.<env>.vars``), so
+    a break that only one environment's variables cause must still fail ``validate``
+    in a pull request. Problems that only an environment's run finds are added, their
+    message starting with ``environment "NAME": ``. Without templates or environments
+    this is one plain load.
+
+    Raises:
+        ConfigError: as :func:`load_definitions`.
+    """
+    base = load_definitions(root, config, None, paths)
+    if not config.environments or not any(
+        f.name.lower().endswith(".j2") for f in base.files
+    ):
+        return base
+    seen = {_key(p) for p in base.problems}
+    extra: list[Problem] = []
+    for env in sorted(config.environments):
+        for problem in load_definitions(root, config, env, paths).problems:
+            if _key(problem) in seen:
+                continue
+            seen.add(_key(problem))
+            extra.append(problem.model_copy(
+                update={"message": f'environment "{env}": {problem.message}'}))
+    base.problems = sorted([*base.problems, *extra], key=_order)
+    return base
+
+
+def _key(problem: Problem) -> tuple[Any, ...]:
+    return (problem.code, str(problem.source), problem.message)
+
+
+def render_templates(
+    root: Path, config: Config, env: str | None = None, paths: Sequence[Path] | None = None
+) -> list[tuple[str, str | None, list[Problem]]]:
+    """Render every template among the tracker files, for ``trackersync render``.
+
+    Args:
+        root: the project root. config: the loaded configuration.
+        env: the environment whose ``vars`` overlay the config's (``None``: default).
+        paths: files or folders instead of ``trackers_dir``.
+
+    Returns:
+        ``(label, rendered text or None, problems)`` per template, in file order; the
+        text is ``None`` when rendering failed (the problems say why). Discovery
+        problems (no files, refused files) come as one entry with label ``""``.
+
+    Raises:
+        ConfigError: ``env`` names no configured environment.
+    """
+    from trackersync.definitions.templates import TemplateProblem, TemplateRenderer
+    from trackersync.definitions.yamlnodes import YamlProblem, read_text
+
+    variables = template_vars(config, env)
+    rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
+    root = Path(os.path.abspath(root))
+    files = _discover(root, config, paths, rep, [])
+    result: list[tuple[str, str | None, list[Problem]]] = []
+    errors = [p for p in rep.problems if p.severity == "error"]
+    if errors:
+        result.append(("", None, errors))
+    renderer = TemplateRenderer(variables)
+    for path in files:
+        if not path.name.lower().endswith(".j2"):
+            continue
+        label = label_for(path, root)
+        try:
+            result.append((label, renderer.render(path, read_text(path)), []))
+        except (TemplateProblem, YamlProblem) as exc:
+            problem = Problem(severity="error", code="template", message=exc.message,
+                              source=SourceRef(file=label, line=exc.line,
+                                               column=getattr(exc, "column", 1)))
+            result.append((label, None, [problem]))
+    return result
+
+
+def _relocated(problem: Problem, maps: dict[str, LineMap]) -> Problem:
+    line_map = maps.get(problem.source.file) if problem.source else None
+    return line_map.relocate(problem) if line_map else problem
 
 
 def _order(problem: Problem) -> tuple[Any, ...]:
