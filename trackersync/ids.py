@@ -64,7 +64,16 @@ def protected_names(desired: Iterable[DesiredTracker], record: IdsRecord | None)
 
 
 def ids_file_path(root: Path, ids_file: str, env: str | None) -> Path:
-    """Return where ``ids_file`` lives for an environment (``None`` = default account)."""
+    """Return where ``ids_file`` lives for an environment (``None`` = default account).
+
+    Raises:
+        ConfigError: ``env`` is not a safe file-name part (trackersync.yaml is checked
+            for this when loaded; this guards every other caller).
+    """
+    from trackersync.definitions.config_loader import environment_name_problem
+
+    if env and environment_name_problem(env):
+        raise ConfigError(str(environment_name_problem(env)))
     path = Path(ids_file)
     if not path.is_absolute():
         path = root / path
@@ -139,6 +148,39 @@ def slug(name: str) -> str:
     return text or "X" + name.encode("utf-8").hex().upper()
 
 
+def env_variables(names: Mapping[str, str]) -> dict[str, str]:
+    """``TRACKER_ID_<SLUG>`` -> id for ``ids --format env``, never losing an ID.
+
+    Names whose slugs collide (``Deal-Won`` and ``Deal Won`` both give ``DEAL_WON``)
+    each get their tracker ID appended (``TRACKER_ID_DEAL_WON_5000000000000101``): the
+    choice depends only on the names and IDs, so it is the same on every run, and no
+    name keeps the bare variable that could silently point at the other tracker.
+    :func:`env_collisions` names them for a warning.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names):
+        groups.setdefault(slug(name), []).append(name)
+    result: dict[str, str] = {}
+    for key, members in sorted(groups.items()):
+        for name in members:
+            suffix = f"_{names[name]}" if len(members) > 1 else ""
+            result[f"TRACKER_ID_{key}{suffix}"] = names[name]
+    return result
+
+
+def env_collisions(names: Mapping[str, str]) -> list[str]:
+    """One message per group of names whose ``--format env`` variables would collide."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names):
+        groups.setdefault(slug(name), []).append(name)
+    return [
+        f"tracker names {', '.join(repr(n) for n in members)} all map to TRACKER_ID_{key}; "
+        "each gets its tracker ID appended: "
+        + ", ".join(f"TRACKER_ID_{key}_{names[n]}" for n in members)
+        for key, members in sorted(groups.items()) if len(members) > 1
+    ]
+
+
 def async_fragment(names: Mapping[str, str]) -> str:
     """Return exactly ``{"trackers":[{"id":"…"},…]}`` (sorted by name, compact)."""
     items = [{"id": names[n]} for n in sorted(names)]
@@ -149,7 +191,7 @@ def format_ids(names: Mapping[str, str], fmt: str) -> str:
     """Render ``name -> id`` in one of :data:`FORMATS` (``github`` renders its output line).
 
     Raises:
-        ConfigError: unknown format, or two names whose env slugs collide (``env``).
+        ConfigError: unknown format. (Colliding ``env`` names: see :func:`env_variables`.)
     """
     ordered = dict(sorted(names.items()))
     if fmt == "async":
@@ -159,13 +201,7 @@ def format_ids(names: Mapping[str, str], fmt: str) -> str:
     if fmt == "github":
         return f"tracker-ids={async_fragment(ordered)}"
     if fmt == "env":
-        lines: dict[str, str] = {}
-        for name, tid in ordered.items():
-            key = f"TRACKER_ID_{slug(name)}"
-            if key in lines:
-                raise ConfigError(f"tracker names collide as environment variable {key}")
-            lines[key] = tid
-        return "\n".join(f"{k}={v}" for k, v in lines.items())
+        return "\n".join(f"{k}={v}" for k, v in env_variables(ordered).items())
     raise ConfigError(f"unknown ids format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -207,6 +243,8 @@ __all__ = [
     "IdsRecord",
     "append_github_output",
     "async_fragment",
+    "env_collisions",
+    "env_variables",
     "format_ids",
     "ids_file_path",
     "protected_names",

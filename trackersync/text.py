@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final, Literal
 
 #: The normal form every name and phrase is brought to.
-NORMAL_FORM = "NFC"
+NORMAL_FORM: Final[Literal["NFC"]] = "NFC"
 
 #: Invisible characters: every format character (Unicode category Cf) and the
 #: default-ignorable fillers (Hangul fillers, combining grapheme joiner, variation selectors).

@@ -90,4 +90,4 @@ def test_decode_position_of_bad_byte() -> None:
 def test_public_api_is_pinned() -> None:
     assert sorted(definitions.__all__) == sorted([
         "PROFILES", "RULES", "DefinitionSet", "Rule", "dump_tracker_yaml", "load_config",
-        "load_definitions"])
+        "load_definitions", "load_for_every_environment", "render_templates"])

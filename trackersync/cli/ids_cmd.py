@@ -30,7 +30,7 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
     drop trackers from Async API submissions.
     """
     from trackersync.definitions import load_config, load_definitions
-    from trackersync.ids import append_github_output, format_ids, select
+    from trackersync.ids import append_github_output, env_collisions, format_ids, select
     from trackersync.secrets import display
     from trackersync.session import open_target
 
@@ -62,6 +62,9 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
         raise PlanError(f"{len(missing)} tracker(s) the files define have no single ID in "
                         "the account; run apply first")
     chosen = select(managed, list(names))
+    if fmt == "env":
+        for message in env_collisions(chosen):
+            click.echo(f"warning: {display(message)}", err=True)
     text = format_ids(chosen, fmt)
     if fmt == "github":
         path = append_github_output(text)
