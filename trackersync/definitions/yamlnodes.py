@@ -39,20 +39,21 @@ _BOOL = re.compile(
     r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
 )
 _NULL = re.compile(r"~|null|Null|NULL|")
-_INT = re.compile(
-    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
-    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9_]+|0o[0-7]+"
-)
-_FLOAT = re.compile(
-    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?[0-9]+[eE][-+]?[0-9]+"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+#: The one rule for numbers (README "Tracker files"): after an optional sign, a radix
+#: form (0b/0o/0x and hex digits or '_'), or text made only of digits, '_', '.' and ':'
+#: holding at least one digit or '_' (optionally followed by an exponent), or .inf/.nan
+#: in any case. This covers every integer and float form of YAML 1.1 and 1.2
+#: (underscores, signs, exponents, sexagesimal, hex, octal, binary), plus a few more
+#: (``1.2.3``): quoting such a word is always safe.
+_NUMBER = re.compile(
+    r"[-+]?(?:0[bBoOxX][0-9a-fA-F_]*|(?=[0-9_.:]*[0-9_])[0-9_.:]+(?:[eE][-+]?[0-9_]+)?"
+    r"|\.(?i:inf|nan))"
 )
 _DATE = re.compile(
     r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
     r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
 )
-_FIRST_CHARS = frozenset("yYnNtTfFoO~0123456789+-.")
+_FIRST_CHARS = frozenset("yYnNtTfFoO~0123456789+-._")
 # YAML 1.2 core schema, used for the value of plain scalars (spec 1.2.2 §10.3.2).
 _CORE_BOOL = {"true": True, "True": True, "TRUE": True,
               "false": False, "False": False, "FALSE": False}
@@ -92,7 +93,7 @@ def plain_kind(text: str) -> str | None:
         return "boolean"
     if _NULL.fullmatch(text):
         return "null"
-    if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+    if _NUMBER.fullmatch(text):
         return "number"
     if _DATE.fullmatch(text):
         return "date"
