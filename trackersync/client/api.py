@@ -352,6 +352,8 @@ class SymblClient:
             text += f": {api_message}"
         if reply.attempts > 1:
             text += f" (after {reply.attempts} attempts)"
+        if reply.note:
+            text += f"; {reply.note}"
         if hint:
             text += f" ({hint})"
         red = self._redactor.redact
