@@ -49,6 +49,11 @@ NOT_CONVERGED = "not converged"
 #: Status of a change whose request was in flight when Ctrl-C/SIGTERM stopped the run.
 UNKNOWN = "unknown"
 
+#: Detail of a create another run made meanwhile (same name and phrases): adopted.
+ADOPTED = "adopted"
+#: Detail of a delete the server answered 404: someone deleted it meanwhile.
+ALREADY_GONE = "already gone (404): deleted meanwhile, counted as done"
+
 #: Past-tense verbs of the summary counts, in summary order.
 _DONE_WORDS = (("create", "created"), ("update", "updated"), ("rename", "renamed"),
                ("delete", "deleted"))
@@ -66,6 +71,7 @@ class OpResult:
     change: Change
     status: str = "not attempted"
     detail: str = ""
+    made_id: str | None = None
 
 
 class _Interrupted(Exception):
@@ -109,6 +115,8 @@ class ApplyReport:
         counts = {word: 0 for _, word in _DONE_WORDS}
         for result in self.results:
             key = words[result.change.action] if result.status == "done" else result.status
+            if result.status == "done" and result.detail.startswith(ADOPTED):
+                key = "adopted"
             counts[key] = counts.get(key, 0) + 1
         return counts
 
@@ -118,6 +126,9 @@ class ApplyReport:
         """
         counts = self.counts()
         done = ", ".join(f"{counts.pop(word)} {word}" for _, word in _DONE_WORDS)
+        adopted = counts.pop("adopted", 0)
+        if adopted:  # made by another run meanwhile: not counted as created by this one
+            done += f", {adopted} adopted"
         if self.ok:
             return f"Apply complete: {done}; verified."
         rest = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
@@ -176,16 +187,25 @@ def apply_plan(
     """
     start = getattr(remote, "request_count", None)
     report = ApplyReport(results=[OpResult(c) for c in ordered_changes(plan)])
+    kept = _held_fields(remote, report.results)
     interrupt: KeyboardInterrupt | None = None
     try:
         failure = _run_steps(report.results, remote, progress)
     except _Interrupted as stop:
         failure, interrupt = str(stop), stop.signal
-    listing = _final_listing(remote, failure)
+    try:
+        listing = _final_listing(remote, failure)
+    except KeyboardInterrupt as stop:  # during the verify read: report what is known
+        interrupt = interrupt or stop
+        failure = failure or "interrupted during the verify read (nothing was left to send)"
+        listing = None
+        report.ids = _known_ids(report.results, managed, record)
+        if ids_path is not None:
+            write_ids_file(ids_path, IdsRecord(report.ids, frozenset(protected)))
     if listing is not None:
         _settle_statuses(report.results, listing)
         if failure is None:
-            report.mismatches = _mark_unconverged(report.results, listing)
+            report.mismatches = _mark_unconverged(report.results, listing, kept)
             report.verified = True
         owned = dict(record.names) if record else {}
         owned.update({c.name: str(c.tracker_id) for c in plan.changes if c.action == "delete"})
@@ -220,7 +240,7 @@ def _run_steps(
             if len(group) > 1:
                 label = f"create {len(group)} trackers"
             try:
-                _send(action, [r.change for r in group], remote)
+                made = _send(action, [r.change for r in group], remote)
             except (ApiError, KeyboardInterrupt) as exc:
                 interrupted = isinstance(exc, KeyboardInterrupt)
                 for r in group:  # an interrupted request may still complete on the server
@@ -232,23 +252,75 @@ def _run_steps(
                 if isinstance(exc, KeyboardInterrupt):
                     raise _Interrupted(f"{label}: interrupted", exc) from exc
                 return f"{label}: {exc}"
+            adopted: set[str] = getattr(remote, "adopted", set())
+            gone: set[str] = getattr(remote, "gone", set())
             for r in group:
                 r.status = "done"
+                r.made_id = made.get(r.change.name) or r.change.tracker_id
+                if action == "create" and r.change.name in adopted:
+                    r.detail = f"{ADOPTED}: another run created it meanwhile (same phrases)"
+                elif action == "delete" and str(r.change.tracker_id) in gone:
+                    r.detail = ALREADY_GONE
             if progress:
                 progress(f"[{step}/{total}] {label} ... done")
     return None
 
 
-def _send(action: str, changes: Sequence[Change], remote: TrackerRemote) -> None:
-    """Make the API call(s) for one step."""
+def _send(action: str, changes: Sequence[Change], remote: TrackerRemote) -> dict[str, str]:
+    """Make the API call(s) for one step; return name -> id of the trackers created."""
     if action == "create":
-        remote.create_trackers([c.desired_tracker for c in changes])
-    elif action == "delete":
+        made = remote.create_trackers([c.desired_tracker for c in changes])
+        return {t.name: t.id for t in made or ()}
+    if action == "delete":
         for change in changes:
             remote.delete_tracker(str(change.tracker_id))
     else:
         for change in changes:
             remote.update_tracker(str(change.tracker_id), change.desired_tracker)
+    return {}
+
+
+def _held_fields(
+    remote: TrackerRemote, results: Sequence[OpResult]
+) -> dict[str, dict[str, object]]:
+    """Fields besides name/vocabulary the account holds on each tracker to be PUT.
+
+    Read from the client's last listing when it offers ``held_fields(id)``; verify
+    checks they are still there after apply (a PUT replaces the whole object).
+    """
+    held = getattr(remote, "held_fields", None)
+    if held is None:
+        return {}
+    kept: dict[str, dict[str, object]] = {}
+    for result in results:
+        if result.change.action in ("update", "rename") and result.change.tracker_id:
+            fields = held(str(result.change.tracker_id))
+            if fields:
+                kept[str(result.change.tracker_id)] = fields
+    return kept
+
+
+def _known_ids(
+    results: Sequence[OpResult], managed: Iterable[str], record: IdsRecord | None
+) -> dict[str, str]:
+    """Name -> id from what this run knows, when the verify read could not finish.
+
+    The previous ids_file, minus what was deleted or renamed away, plus what was
+    created, renamed or updated (their ids came back from the API).
+    """
+    ids = dict(record.names) if record else {}
+    for result in results:
+        change = result.change
+        if result.status != "done":
+            continue
+        if change.action == "delete":
+            ids = {n: i for n, i in ids.items() if i != str(change.tracker_id)}
+        elif change.action == "rename" and change.old_name:
+            ids.pop(change.old_name, None)
+        if change.action != "delete" and result.made_id:
+            ids[change.name] = str(result.made_id)
+    wanted = set(managed) | set(record.names if record else ())
+    return dict(sorted((n, i) for n, i in ids.items() if n in wanted))
 
 
 def _final_listing(remote: TrackerRemote, failure: str | None) -> list[RemoteTracker] | None:
@@ -328,9 +400,14 @@ def _differences(
     return problems
 
 
-def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker]) -> list[str]:
-    """Verify every ``done`` change; a difference turns it into ``not converged`` (C14).
+def _mark_unconverged(
+    results: list[OpResult], listing: Sequence[RemoteTracker],
+    kept: Mapping[str, Mapping[str, object]] | None = None,
+) -> list[str]:
+    """Verify every ``done`` change; a difference turns it into ``not converged``.
 
+    ``kept`` maps tracker id -> the extra fields the account held before a PUT; a field
+    gone or changed afterwards is a difference too (the server dropped it).
     Returns the verification messages (for :class:`ApplyError`).
     """
     by_id = {t.id: t for t in listing}
@@ -339,6 +416,14 @@ def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker])
         if result.status != "done":
             continue
         found = _differences(result.change, listing, by_id)
+        fields = (kept or {}).get(str(result.change.tracker_id))
+        now = by_id.get(str(result.change.tracker_id))
+        if fields and now is not None and result.change.action in ("update", "rename"):
+            lost = sorted(k for k, v in fields.items() if now.extra.get(k) != v)
+            if lost:
+                detail = f"fields the account held were lost or changed: {', '.join(lost)}"
+                found = [*found, (f"tracker {result.change.name!r} (id {now.id}): {detail}",
+                                  detail)]
         if found:
             result.status = NOT_CONVERGED
             result.detail = "; ".join(detail for _, detail in found)
