@@ -175,15 +175,23 @@ def ignored(name: str, patterns: Sequence[str]) -> bool:
 
 
 def unused_ignore_warning(pattern: str, remote_names: Mapping[str, object]) -> str | None:
-    """A warning when an ``ignore`` entry matches no tracker in the account, else ``None``.
+    """A warning about an ``ignore`` entry, else ``None``.
 
-    Names that look close (same letters ignoring case, or close by difflib) are
-    suggested, since a mistyped pattern silently protects nothing.
+    Warned: an entry that matches no tracker in the account (names that look close,
+    same letters ignoring case or close by difflib, are suggested: a mistyped pattern
+    silently protects nothing), and an entry that is a tracker's exact name but, read as
+    a glob, also matches others (``Deals [EU]`` also matches ``Deals E``).
     """
     import difflib
 
     names = list(remote_names)
-    if any(ignored(name, [pattern]) for name in names):
+    matched = [name for name in names if ignored(name, [pattern])]
+    if nfc(pattern) in matched and len(matched) > 1:
+        others = ", ".join(repr(n) for n in matched if n != nfc(pattern))
+        literal = re.sub(r"([*?\[])", r"[\1]", pattern)
+        return (f"ignore entry {pattern!r} matches that tracker and, as a glob, also "
+                f"{others}; write {literal!r} to match only the name")
+    if matched:
         return None
     folded = {n.casefold(): n for n in names}
     close = [folded[pattern.casefold()]] if pattern.casefold() in folded else []

@@ -24,6 +24,8 @@ from trackersync.model import Problem, SourceRef
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 #: Larger templates/outputs are not traced (the problem then quotes the output line).
 MAX_WORK = 2_000_000
+#: Problems that come from how YAML read the output (a variable's value may cause them).
+_YAML_READING = frozenset({"yaml-syntax", "schema", "quote-it", "duplicate-key"})
 #: Text in a value that YAML reads as syntax rather than as part of a plain scalar.
 _YAML_SPECIAL = re.compile(r": |:$| #|^[-?:,\[\]{}#&*!|>'\"%@`]|^- |\t")
 
@@ -150,7 +152,7 @@ class LineMap:
         place = self.locate(src.line, src.column)
         message = problem.message
         if place is not None:
-            if problem.code == "yaml-syntax":
+            if problem.code in _YAML_READING:
                 message += _variable_hint(self.culprits(src.line, src.column),
                                           self.template[place[0] - 1])
             return problem.model_copy(update={
