@@ -23,7 +23,7 @@ from trackersync.definitions.rules import (
 )
 from trackersync.model import DesiredTracker, SourceRef, is_reserved_name
 from trackersync.secrets import has_control, looks_secret
-from trackersync.text import describe_chars, invisible_chars, nfc, odd_spaces
+from trackersync.text import describe_chars, invisible_chars, nfc, odd_spaces, visible
 
 Pos = tuple[int, int]
 
@@ -41,12 +41,13 @@ def normalise(phrase: str) -> str:
 
 
 def shown(text: str, limit: int = 60) -> str:
-    """Quote a phrase or name for a message: masked if secret-looking, cut if long."""
+    """Quote a phrase or name for a message: masked if secret-looking, cut if long,
+    invisible characters and unusual spaces shown as ``<U+200B>``."""
     if looks_secret(text):
         return f'"{text[:4]}…" ({len(text)} characters, masked)'
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(visible(text), ensure_ascii=False)
 
 
 @dataclass
