@@ -94,6 +94,9 @@ def read_ids_file(path: Path) -> IdsRecord | None:
         return None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ids_file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a trackersync ids_file (not UTF-8 text); restore it "
+                          "from git or the CI artifact of the last apply") from exc
     try:
         data = json.loads(text)
         names = data["names"]
@@ -103,6 +106,9 @@ def read_ids_file(path: Path) -> IdsRecord | None:
         )
         if not ok or not isinstance(protected, list):
             raise TypeError("names must map strings to strings")
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: not a trackersync ids_file (nested too deeply); restore "
+                          "it from git or the CI artifact of the last apply") from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(
             f"{path}: not a trackersync ids_file ({exc}); fix or delete it (apply rewrites it)"

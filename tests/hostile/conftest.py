@@ -39,6 +39,7 @@ class Project:
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise AssertionError(f"traceback from {args}") from result.exception
         assert "Traceback" not in result.output
+        assert "internal error" not in result.output, (args, result.output)
         return result
 
     def seed(self, items: list[dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from trackersync.entry import Terminated
 from trackersync.errors import TrackersyncError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,10 +25,6 @@ EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (e.g. a cancelled CI job), raised like Ctrl-C so apply can report and stop."""
 
 
 def _raise_terminated(signum: int, frame: object) -> None:

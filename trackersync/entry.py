@@ -1,0 +1,54 @@
+"""The program's entry point: signals are handled before anything heavy is imported.
+
+``trackersync`` (the console script) and ``python -m trackersync`` start here. SIGTERM
+becomes :class:`Terminated` (a ``KeyboardInterrupt``) as the very first step, so a
+Ctrl-C or a cancelled CI job at any moment of start-up, while click, pydantic and the
+rest are still being imported, ends with one ``Interrupted.`` / ``Terminated.`` line
+and exit code 130 / 143, never a traceback. Only the standard library is imported here.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from typing import NoReturn
+
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (e.g. a cancelled CI job), raised like Ctrl-C so a run stops cleanly."""
+
+
+def raise_terminated(signum: int, frame: object) -> None:
+    """Signal handler: turn SIGTERM into :class:`Terminated`."""
+    raise Terminated()
+
+
+def stop(interrupt: KeyboardInterrupt) -> NoReturn:
+    """Print ``Interrupted.`` (``Terminated.`` for SIGTERM) on stderr; exit 130 / 143."""
+    terminated = isinstance(interrupt, Terminated)
+    try:
+        sys.stderr.write("Terminated.\n" if terminated else "Interrupted.\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+
+
+def run() -> None:
+    """Install the SIGTERM handler, import the CLI and run it (signals handled throughout)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        from trackersync.cli import main
+
+        main()
+    except KeyboardInterrupt as interrupt:  # during imports or before click took over
+        stop(interrupt)
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through subprocess tests
+    run()
