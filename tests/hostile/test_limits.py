@@ -21,7 +21,8 @@ import pytest
 SAFETY_TIMEOUT_S = 60  # a hang shows as a failure; never a speed assertion
 RSS_BOUND_KB = 200 * 1024
 _ALIASES = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{b}: &{b} [{', '.join([f'*{a}'] * 10)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 10)}]\n"
+    for a, b in zip("abcdefgh", "bcdefghi", strict=True))
 
 CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
     # name: (file name, content, expected "file:line:col: error: ..." fragment)

@@ -17,14 +17,16 @@ from .conftest import Project
 
 GOOD = "name: Budget\nvocabulary: [our budget, spending cap, cash flow, funding, costs]\n"
 
+CONFIG_BOMB = "vars:\n  a: &a [x,x,x,x,x,x]\n" + "".join(
+    f"  {c}: &{c} [{', '.join(['*' + b] * 9)}]\n"
+    for b, c in zip("abcdefg", "bcdefgh", strict=True))
+
 #: name -> function that breaks a fresh project (the current directory)
 BROKEN: dict[str, Callable[[Project], None]] = {
     "config-not-utf8": lambda p: p.root.joinpath("trackersync.yaml").write_bytes(b"\xff\xfe\x00"),
     "config-syntax": lambda p: p.write("trackersync.yaml", "prune: [\n"),
     "config-deep": lambda p: p.write("trackersync.yaml", "vars: " + "[" * 5000 + "\n"),
-    "config-alias-bomb": lambda p: p.write("trackersync.yaml", "vars:\n  a: &a [x,x,x,x,x,x]\n"
-                                           + "".join(f"  {c}: &{c} [{', '.join(['*' + p_] * 9)}]\n"
-                                                     for p_, c in zip("abcdefg", "bcdefgh", strict=True))),
+    "config-alias-bomb": lambda p: p.write("trackersync.yaml", CONFIG_BOMB),
     "config-wrong-types": lambda p: p.write("trackersync.yaml",
                                             "environments: 5\nignore: {a: 1}\nids_file: [x]\n"),
     "config-bad-env-name": lambda p: p.write("trackersync.yaml",
