@@ -126,7 +126,7 @@ def test_signal_during_start_up_is_one_line_and_the_right_exit_code(
     (tmp_path / "trackers").mkdir()
     (tmp_path / "trackers" / "b.yaml").write_text(f"name: Budget\nvocabulary: {FIVE}\n")
     expected = {signal.SIGINT: (130, "Interrupted."), signal.SIGTERM: (143, "Terminated.")}
-    for delay in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4):  # moments spread over start-up
+    for delay in (0.15, 0.25, 0.35, 0.5, 0.7):  # moments spread over start-up
         proc = subprocess.Popen([sys.executable, "-m", "trackersync", "validate"],
                                 cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env={**os.environ, "NO_COLOR": "1"})

@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from trackersync.entry import Terminated
+from trackersync.entry import Terminated, ignore_further_signals
 from trackersync.errors import TrackersyncError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,6 +131,7 @@ def exit_interrupted(interrupt: KeyboardInterrupt) -> NoReturn:
     The only place that prints it: :func:`handle_errors` and the command group call it
     for every path a Ctrl-C can take, and it ends the process.
     """
+    ignore_further_signals()
     if isinstance(interrupt, Terminated):
         click.echo("Terminated.", err=True)
         sys.exit(EXIT_TERMINATED)
