@@ -302,6 +302,15 @@ class _Matcher:
         if found.name != tracker.name:
             self._add_put("rename", tracker, found)
         elif not _same_phrases(found, tracker) or found.stored_other_form:
+            twins = [t.id for t in self.by_name[found.name] if t.id != found.id]
+            if twins:  # the API refuses a PUT whose name another tracker holds (409)
+                self.errors.append(
+                    f"tracker {tracker.name!r} (id {found.id}): its name is shared with id "
+                    f"{', '.join(sorted(twins))}, and the API refuses to change a tracker "
+                    "whose name another one holds; give this file another name (the id: "
+                    "keeps the tracker, a rename), or delete the other tracker in Symbl"
+                )
+                return
             self._add_put("update", tracker, found)
 
     def _check_rename_target(self, tracker: DesiredTracker, found: RemoteTracker | None) -> None:

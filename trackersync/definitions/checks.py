@@ -233,7 +233,15 @@ def check_set(entries: Sequence[Entry], limit: int, rep: Reporter) -> None:
 def _check_names(entries: Sequence[Entry], rep: Reporter) -> None:
     exact: dict[str, Entry] = {}
     folded: dict[str, Entry] = {}
+    pinned: dict[str, Entry] = {}
     for entry in entries:
+        tid = entry.tracker.id
+        if tid is not None and tid in pinned:
+            rep.add("id-duplicate", f"{entry.label} pins id {tid}, which {pinned[tid].label} "
+                    f"({pinned[tid].where}) pins too; one tracker, one file", entry.where,
+                    entry.tracker.name)
+        elif tid is not None:
+            pinned[tid] = entry
         name = entry.tracker.name
         if name in exact:
             first = exact[name]

@@ -75,6 +75,8 @@ _TABLE = (
          "cases C08, C22"),
     Rule("name-duplicate", "error", "the same name defined twice (compared in Unicode NFC)",
          "symbl-api.md §2.1, §6 item 7"),
+    Rule("id-duplicate", "error", "two definitions pin the same tracker id (id:)",
+         "one tracker per definition: an id names exactly one tracker in the account"),
     Rule("name-case-variant", "warning", "names differing only in case (Symbl keeps two "
          "trackers)", "symbl-api.md §2.1, §6 item 7; case C19", adjustable=True),
     Rule("name-control", "error", "a control character (newline, tab, escape, bidi "
