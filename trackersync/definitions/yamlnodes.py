@@ -228,7 +228,8 @@ def compose(text: str) -> Document:
     if len(text) > MAX_FILE_BYTES:  # rendered templates come here without read_text
         raise YamlProblem(f"text is longer than {MAX_FILE_BYTES // (1024 * 1024)} MB, the "
                           "limit for one file; split it into several files", code="limit")
-    _check_bounds(text)
+    if not _obviously_bounded(text):
+        _check_bounds(text)
     try:
         node = _PARSER[0](text).get_single_node()
     except YAMLError as exc:
@@ -237,6 +238,29 @@ def compose(text: str) -> Document:
     if node is not None:
         doc.data = _Walker(doc).walk(node, (), 0)
     return doc
+
+
+def _obviously_bounded(text: str) -> bool:
+    """True when ``text`` cannot pass any limit of :func:`_check_bounds` (a cheap look).
+
+    No alias (no ``*``), at most :data:`MAX_NODES` characters (a value takes at least
+    one), and a nesting depth that cannot reach :data:`MAX_DEPTH`: each level of block
+    nesting needs more indentation or a ``- ``/``? `` indicator (a mapping adds at most
+    one more per line), and each level of flow nesting a ``[`` or ``{``. With indentation
+    under 24 spaces, fewer than 8 indicators in a row and at most 12 brackets, the depth
+    stays under 24 + 2 * 8 + 12 < 64. Typical tracker files pass and skip the event scan.
+    """
+    if len(text) > MAX_NODES or "*" in text:
+        return False
+    if text.count("[") + text.count("{") > 12:
+        return False
+    if "\n" + " " * 24 in text or text.startswith(" " * 24):
+        return False
+    return _COMPACT_RUN.search(text) is None
+
+
+#: Eight block indicators in a row (``- - - …``): nesting without indentation.
+_COMPACT_RUN = re.compile(r"(?:[-?][ \t]+){8}")
 
 
 def _check_bounds(text: str) -> None:
