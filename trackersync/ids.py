@@ -113,7 +113,10 @@ def read_ids_file(path: Path) -> IdsRecord | None:
         raise ConfigError(
             f"{path}: not a trackersync ids_file ({exc}); fix or delete it (apply rewrites it)"
         ) from exc
-    return IdsRecord(names=dict(names), protected=frozenset(str(p) for p in protected))
+    from trackersync.text import nfc  # names compare in NFC everywhere, hand edits too
+
+    return IdsRecord(names={nfc(k): v for k, v in names.items()},
+                     protected=frozenset(nfc(str(p)) for p in protected))
 
 
 def render_ids_file(record: IdsRecord) -> str:

@@ -33,7 +33,9 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
     from trackersync.ids import append_github_output, env_collisions, format_ids, select
     from trackersync.secrets import display
     from trackersync.session import open_target
+    from trackersync.text import nfc
 
+    names = tuple(nfc(n) for n in names)  # compared in Unicode NFC, like every name
     config = load_config(app.config_path, app.project_root)
     definitions = load_definitions(app.project_root, config, env)
     try:

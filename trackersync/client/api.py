@@ -40,6 +40,7 @@ from trackersync.errors import (
     TransportError,
 )
 from trackersync.model import RemoteTracker, Tracker
+from trackersync.text import nfc
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ class SymblClient:
         The answer is filtered again client-side (exact, case-sensitive), so a server that
         ignores the parameter cannot return the wrong trackers.
         """
+        name = nfc(name)
         found = listing.collect(self._fetch_page, LIST_PATH, {"name": name})
         return [t for t in found if t.name == name]
 
