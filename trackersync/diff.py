@@ -15,8 +15,11 @@ Matching rules, in order, for each desired tracker (sorted by name):
    that id (the rename was applied before, the old name was reused by hand since);
 2. a remote tracker named in ``renamed_from`` (not itself defined) -> ``rename``
    (PUT on the same id; this includes case-only renames);
-3. a remote tracker whose name differs only in letter case, not defined, and recorded
-   in ``ids_file`` under that name with that id -> ``rename`` in place (C19, "with lock");
+3. a remote tracker whose name looks the same (differs only in invisible characters or
+   spaces, :func:`trackersync.text.look_alike_key`), not defined -> ``rename`` in place
+   with a warning: a look-alike is never created beside it;
+   a remote tracker whose name differs only in letter case, not defined, and recorded
+   in ``ids_file`` under that name with that id -> ``rename`` in place;
 4. otherwise ``create``; when a case-only variant exists remotely without a record, a
    warning says the ID will change and suggests ``renamed_from`` (C19 variant b).
 
@@ -36,7 +39,7 @@ from dataclasses import dataclass, field
 from trackersync.errors import PlanError
 from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name
 from trackersync.plan import ACTIONS, Change
-from trackersync.text import nfc
+from trackersync.text import look_alike_key, nfc
 
 #: Remote names with this prefix belong to Symbl's own namespace and are never touched (C08).
 RESERVED_PREFIX = "Symbl."
@@ -217,8 +220,10 @@ class _Matcher:
         for tracker in remote:
             self.by_name[tracker.name].append(tracker)
         self.by_fold: dict[str, list[str]] = defaultdict(list)
+        self.by_look: dict[str, list[str]] = defaultdict(list)
         for name in self.by_name:
             self.by_fold[name.casefold()].append(name)
+            self.by_look[look_alike_key(name)].append(name)
         self.claimed: set[str] = set()  # remote names matched to a desired tracker
         self.claimed_ids: set[str] = set()  # remote ids pinned by a desired tracker's id:
         self.by_id = {t.id: t for t in remote}
@@ -352,6 +357,16 @@ class _Matcher:
                     f"tracker {tracker.name!r}: renamed_from {old_name!r} matches several "
                     "remote trackers; delete the extras in Symbl first"
                 )
+        for variant in self.by_look.get(look_alike_key(tracker.name), []):
+            found = self._single(variant)
+            free = variant not in self.desired_names and variant not in self.claimed
+            if found is not None and free and variant != tracker.name:
+                self.result.warnings.append(
+                    f"tracker {tracker.name!r}: the account's {variant!r} (id {found.id}) "
+                    "looks the same (it differs only in invisible characters or spaces); "
+                    "it is renamed in place to the file's name, never doubled"
+                )
+                return found
         recorded = self.opts.recorded or {}
         for variant in self.by_fold.get(tracker.name.casefold(), []):
             found = self._single(variant)

@@ -58,6 +58,16 @@ def is_nfc(text: str) -> bool:
     return text.isascii() or unicodedata.is_normalized(NORMAL_FORM, text)
 
 
+def look_alike_key(text: str) -> str:
+    """The text a person sees: NFC, invisible characters removed, every run of spaces
+    (unusual ones too) one plain space, ends stripped. Two names with the same key look
+    the same; letter case still counts.
+    """
+    if text.isascii():
+        return " ".join(text.split())
+    return " ".join(INVISIBLE.sub("", nfc(text)).split())
+
+
 def char_name(char: str) -> str:
     """``U+200B ZERO WIDTH SPACE``: the code point and its Unicode name."""
     return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
@@ -128,6 +138,7 @@ __all__ = [
     "invisible_chars",
     "is_nfc",
     "json_visible",
+    "look_alike_key",
     "nfc",
     "odd_spaces",
     "visible",

@@ -4,8 +4,8 @@ look-alike duplicate is ever created.
 Names and phrases are drawn from an alphabet of look-alikes: composed and decomposed
 accents (``é`` / ``e`` + U+0301, ``Å`` / ``A`` + U+030A / U+212B ANGSTROM SIGN), letter
 case variants, invisible characters (U+200B, U+200D, U+FEFF, U+00AD, U+2066) and unusual
-spaces (U+00A0, U+2009, U+3000). The account may already hold a look-alike (another
-normal form) of a tracker the files define. The real loader, differ, client and
+spaces (U+00A0, U+2009, U+3000). The account may already hold a look-alike of a tracker
+the files define (another normal form, an invisible character, an odd or extra space). The real loader, differ, client and
 applier run against the emulator over HTTP.
 """
 
@@ -27,6 +27,7 @@ from trackersync.client import Credentials, SymblClient
 from trackersync.config import Config
 from trackersync.errors import DefinitionError
 from trackersync.pipeline import PlanOptions, make_plan
+from trackersync.text import look_alike_key
 
 LETTERS = ["e", "é", "e\u0301", "E", "É", "a", "A", "Å", "A\u030a", "\u212b", "n", "ñ",
            "n\u0303", "o", "O"]
@@ -56,10 +57,10 @@ def server() -> Iterator[EmulatorServer]:
 @given(
     names=st.lists(_text, min_size=1, max_size=4),
     phrases=st.lists(_text, min_size=1, max_size=3),
-    remote_look_alike=st.booleans(),
+    remote_look_alike=st.sampled_from([None, "NFD", "\u200b", " ", "\u00a0"]),
 )
 def test_plan_after_apply_is_empty_and_no_look_alike_is_created(
-    server: EmulatorServer, names: list[str], phrases: list[str], remote_look_alike: bool
+    server: EmulatorServer, names: list[str], phrases: list[str], remote_look_alike: str | None
 ) -> None:
     server.reset()
     root = Path(tempfile.mkdtemp())
@@ -69,8 +70,12 @@ def test_plan_after_apply_is_empty_and_no_look_alike_is_created(
             vocabulary = "".join(f"  - {quoted(p)}\n" for p in phrases)
             (root / "trackers" / f"t{index}.yaml").write_text(
                 f"name: {quoted(name)}\nvocabulary:\n{vocabulary}", encoding="utf-8")
-        if remote_look_alike:  # the account holds the first name in decomposed form
-            server.seed([{"name": unicodedata.normalize("NFD", names[0]),
+        if remote_look_alike:  # the account holds a look-alike of the first name
+            name = unicodedata.normalize("NFD", names[0])
+            if remote_look_alike != "NFD":  # an invisible character or an odd/extra space
+                name = name.replace(" ", remote_look_alike, 1) if " " in name and \
+                    remote_look_alike == "\u00a0" else name + remote_look_alike
+            server.seed([{"name": name,
                           "vocabulary": [unicodedata.normalize("NFD", p) for p in phrases]}])
         before = server.trackers()
         config = Config(rules="lenient", severity={"phrase-few": "off"})
@@ -88,11 +93,10 @@ def test_plan_after_apply_is_empty_and_no_look_alike_is_created(
             again = make_plan(root, config, client, PlanOptions(api_url=server.url))
         assert again.plan.changes == [], again.plan.changes
         stored = server.trackers()
-        folded = [nfc(t["name"]) for t in stored]
-        assert len(folded) == len(set(folded)), f"look-alike names created: {folded}"
+        seen = [look_alike_key(t["name"]) for t in stored]
+        assert len(seen) == len(set(seen)), f"look-alike names created: {seen}"
         assert all(t["name"] == nfc(t["name"]) for t in stored)
-        assert sorted(folded) == sorted({nfc(n) for n in names} | set(folded))
-        assert len(stored) == len({nfc(n) for n in names})
+        assert {t["name"] for t in stored} == {nfc(n) for n in names}
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -123,3 +127,15 @@ def test_invisible_character_in_a_name_is_refused_naming_the_code_point(project)
     assert ("trackers/a.yaml:2:34: warning: tracker \"Budget<U+200B>\": phrase 5 has U+00A0 "
             "NO-BREAK SPACE at column 2; normalised: sent with a plain space as \"i j\""
             ) in result.stdout
+
+
+def test_remote_name_with_an_invisible_character_is_renamed_not_doubled(project) -> None:
+    p = project()
+    p.seed([{"id": "5000000000000802", "name": "Budget\u200b",
+             "vocabulary": ["a b", "c d", "e f", "g h", "i j"]}])
+    p.write("trackers/a.yaml", "name: Budget\nvocabulary: [a b, c d, e f, g h, i j]\n")
+    plan = p.run("plan").stdout
+    assert '~ rename "Budget<U+200B>" -> "Budget" (id 5000000000000802)' in plan
+    assert "looks the same (it differs only in invisible characters or spaces)" in plan
+    assert p.run("apply", "--auto-approve").exit_code == 0
+    assert [(t["id"], t["name"]) for t in p.state()] == [("5000000000000802", "Budget")]

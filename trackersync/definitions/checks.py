@@ -23,7 +23,14 @@ from trackersync.definitions.rules import (
 )
 from trackersync.model import DesiredTracker, SourceRef, is_reserved_name
 from trackersync.secrets import has_control, looks_secret
-from trackersync.text import describe_chars, invisible_chars, nfc, odd_spaces, visible
+from trackersync.text import (
+    describe_chars,
+    invisible_chars,
+    look_alike_key,
+    nfc,
+    odd_spaces,
+    visible,
+)
 
 Pos = tuple[int, int]
 
@@ -234,6 +241,7 @@ def _check_names(entries: Sequence[Entry], rep: Reporter) -> None:
     exact: dict[str, Entry] = {}
     folded: dict[str, Entry] = {}
     pinned: dict[str, Entry] = {}
+    looks: dict[str, Entry] = {}
     for entry in entries:
         tid = entry.tracker.id
         if tid is not None and tid in pinned:
@@ -252,6 +260,12 @@ def _check_names(entries: Sequence[Entry], rep: Reporter) -> None:
                     "names must be unique", entry.where, name)
             continue
         exact[name] = entry
+        look = looks.setdefault(look_alike_key(name), entry)
+        if look is not entry:
+            rep.add("name-duplicate", f"{entry.label} looks the same as tracker "
+                    f"{shown(look.tracker.name)} ({look.where}): they differ only in invisible "
+                    "characters or spaces; names must be unique", entry.where, name)
+            continue
         other = folded.setdefault(name.casefold(), entry)
         if other is not entry:
             rep.add("name-case-variant", f"{entry.label} differs from tracker "
