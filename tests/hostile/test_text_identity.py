@@ -5,8 +5,8 @@ Names and phrases are drawn from an alphabet of look-alikes: composed and decomp
 accents (``é`` / ``e`` + U+0301, ``Å`` / ``A`` + U+030A / U+212B ANGSTROM SIGN), letter
 case variants, invisible characters (U+200B, U+200D, U+FEFF, U+00AD, U+2066) and unusual
 spaces (U+00A0, U+2009, U+3000). The account may already hold a look-alike of a tracker
-the files define (another normal form, an invisible character, an odd or extra space). The real loader, differ, client and
-applier run against the emulator over HTTP.
+the files define (another normal form, an invisible character, an odd or extra space).
+The real loader, differ, client and applier run against the emulator over HTTP.
 """
 
 from __future__ import annotations
