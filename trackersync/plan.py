@@ -226,6 +226,8 @@ class Plan(BaseModel):
             data = json.loads(text)
         except ValueError as exc:
             raise PlanError(f"{origin}: not a trackersync plan (invalid JSON: {exc})") from exc
+        except RecursionError as exc:
+            raise PlanError(f"{origin}: not a trackersync plan (nested too deeply)") from exc
         version = data.get("format_version") if isinstance(data, dict) else None
         if version != PLAN_FORMAT_VERSION:
             raise PlanError(

@@ -48,6 +48,10 @@ BROKEN: dict[str, Callable[[Project], None]] = {
     "ids-file-binary": lambda p: p.root.joinpath("trackers.ids.json").write_bytes(b"\x00\xff"),
     "ids-file-deep": lambda p: p.write("trackers.ids.json", "[" * 100_000),
     "ids-file-is-a-folder": lambda p: p.root.joinpath("trackers.ids.json").mkdir(),
+    "plan-file-deep": lambda p: p.write("broken-plan.json", "[" * 100_000),
+    "trackers-dir-links-outside": lambda p: (p.root.joinpath("elsewhere").symlink_to("/"),
+                                             p.write("trackersync.yaml",
+                                                     "trackers_dir: elsewhere\n")),
 }
 if hasattr(os, "mkfifo"):
     BROKEN["trackers-fifo"] = lambda p: os.mkfifo(p.root / "trackers" / "f.yaml")

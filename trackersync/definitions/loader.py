@@ -264,6 +264,13 @@ def _discover(
             rep.add("no-definitions", f"no tracker definitions found in {where} (no such "
                     "directory; set trackers_dir in trackersync.yaml)")
             return found
+        real = Path(os.path.realpath(base))
+        real_root = Path(os.path.realpath(root))
+        if real != base and real != real_root and real_root not in real.parents:
+            rep.add("file-special", f"{where} is a symbolic link leaving the project folder; "
+                    "refused (not read): point trackers_dir at the folder itself",
+                    SourceRef(file=where.rstrip("/"), line=1, column=1))
+            return found
         found = _walk(base, root, rep, skipped)
     else:
         for given in paths:
@@ -351,7 +358,8 @@ def _allowed(path: Path, root: Path, label: str, rep: Reporter) -> bool:
         rep.add("file-special", f"{label} is a broken or looping symbolic link; refused "
                 "(not read)", SourceRef(file=label, line=1, column=1))
         return False
-    if target == root or root in target.parents:
+    real_root = Path(os.path.realpath(root))
+    if target == real_root or real_root in target.parents:
         return True
     rep.add("file-special", f"{label} is a symbolic link leaving the project folder; "
             "refused (not read): copy the file into the repository instead",
