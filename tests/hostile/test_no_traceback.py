@@ -64,6 +64,7 @@ COMMANDS = [
     ["ids"], ["ids", "--format", "env"], ["ids", "--name", "\u200b"], ["render"],
     ["render", "--env", "x"], ["render", "trackers/nothing.yaml.j2"],
     ["import", "--dir", "imported"], ["schema"], ["schema", "--for", "config"],
+    ["emulator", "--port", "99999"], ["--config", "missing.yaml", "plan"], ["nosuchcommand"],
 ]
 
 

@@ -188,7 +188,9 @@ def _variable_hint(culprits: list[tuple[str, str]], template_line: str) -> str:
     expression, value = culprits[0]
     what = (f"variable {expression!r}" if re.fullmatch(r"[A-Za-z_][\w.]*", expression)
             else f"{{{{ {expression} }}}}")
-    shown = json.dumps(value[:80], ensure_ascii=False)
+    from trackersync.secrets import mask_secrets
+
+    shown = json.dumps(mask_secrets(value[:80]), ensure_ascii=False)
     hint = (f"; caused by the value of {what}, {shown}, which YAML reads as syntax, not "
             "text: quote the value in the template")
     item = _ITEM.fullmatch(template_line)
