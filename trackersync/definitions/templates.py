@@ -60,7 +60,7 @@ class TemplateRenderer:
         from jinja2 import StrictUndefined
 
         self._variables = dict(variables)
-        self._env = _BoundedEnvironment(
+        self._env = _bounded_environment(
             undefined=StrictUndefined,
             keep_trailing_newline=True,
             autoescape=False,
@@ -198,7 +198,8 @@ class TemplateLimit(Exception):
     """A template went past a limit while rendering (message says which)."""
 
 
-def _BoundedEnvironment(**kwargs: Any) -> Any:  # noqa: N802  (a class factory)
+def _bounded_environment(**kwargs: Any) -> Any:
+    """A new sandboxed environment that refuses huge powers (see ``_environment_class``)."""
     return _environment_class()(**kwargs)
 
 
@@ -269,7 +270,7 @@ def _limit_memory() -> None:
 def _collect(pid: int, read_end: int) -> str:
     deadline = time.monotonic() + RENDER_SECONDS
     chunks: list[bytes] = []
-    timed_out = False
+    timed_out = finished = False
     try:
         while True:
             left = deadline - time.monotonic()
@@ -281,11 +282,12 @@ def _collect(pid: int, read_end: int) -> str:
                 continue
             chunk = os.read(read_end, 1 << 16)
             if not chunk:
+                finished = True
                 break
             chunks.append(chunk)
-    finally:
+    finally:  # timed out, or a signal stopped this process: the child goes too
         os.close(read_end)
-        if timed_out:
+        if not finished:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
