@@ -17,6 +17,7 @@ PUBLIC = {
                         "env_collisions", "env_variables", "format_ids", "ids_file_path",
                         "protected_names", "read_ids_file",
                         "render_ids_file", "select", "slug", "write_ids_file"],
+    "trackersync.record_merge": ["merge_records"],
     "trackersync.diff": ["DiffOptions", "DiffResult", "RESERVED_PREFIX", "comparable",
                          "diff_trackers", "ignored", "phrase_diff", "unused_ignore_warning"],
     "trackersync.safety": ["Allowances", "MIN_EXISTING_FOR_FRACTION", "check_account_limit",
