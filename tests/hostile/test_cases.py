@@ -175,3 +175,14 @@ def test_ignore_entry_that_matches_nothing_suggests_a_similar_name(project) -> N
     plan = p.run("plan")
     assert ("ignore pattern 'deals [eu]' matches no tracker in the account (similar: "
             "'Deals [EU]')") in plan.stdout
+
+
+def test_multi_line_variable_breaking_the_yaml_is_named(project) -> None:
+    p: Project = project()
+    p.write("trackersync.yaml", 'vars:\n  extra: "a b\\n- c: d"\n')
+    p.write("trackers/t.yaml.j2", "name: T\nvocabulary:\n  - {{ extra }}\n  - x y\n")
+    result = p.run("validate")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("trackers/t.yaml.j2:3:1: error: YAML syntax error")
+    assert ('(line 4 of the output rendered from trackers/t.yaml.j2: "- c: d"); caused by the '
+            "value of variable 'extra'") in result.stdout

@@ -56,7 +56,7 @@ def parse_trackers(
         if path.name.lower().endswith(TEMPLATE_SUFFIX):
             source, text = text, _render(path, text, variables, renderer)
             if maps is not None:
-                maps[label] = LineMap(label, source, text)
+                maps[label] = LineMap(label, source, text, variables)
         doc = compose(text)
     except YamlProblem as exc:
         code = {"encoding": "encoding", "io": "encoding", "limit": "limit"}.get(exc.code,

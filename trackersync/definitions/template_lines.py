@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from trackersync.model import Problem, SourceRef
 
@@ -86,11 +88,16 @@ class LineMap:
         label: the template as named in problems (``trackers/x.yaml.j2``).
         template: the template's text.
         rendered: what it rendered to.
+        variables: the template variables; a text value that holds YAML syntax is named
+            when a YAML problem sits on an output line no template line matches.
     """
 
-    def __init__(self, label: str, template: str, rendered: str) -> None:
+    def __init__(self, label: str, template: str, rendered: str,
+                 variables: Mapping[str, Any] | None = None) -> None:
         self.label = label
         self.rendered = rendered.splitlines()
+        self._text = rendered
+        self._variables = dict(variables or {})
         self._lines: dict[int, tuple[_Pattern, re.Match[str]]] = {}
         lines = self.template = template.splitlines()
         if len(lines) * max(1, len(self.rendered)) > MAX_WORK:
@@ -163,10 +170,22 @@ class LineMap:
         text = self.rendered[src.line - 1] if 0 < src.line <= len(self.rendered) else ""
         quoted = json.dumps(text.strip()[:120], ensure_ascii=False)
         message += f" (line {src.line} of the output rendered from {self.label}: {quoted})"
+        if problem.code in _YAML_READING:
+            message += _variable_hint(self._suspects(), "")
         return problem.model_copy(update={
             "source": SourceRef(file=src.file, line=earlier[0] if earlier else 1, column=1),
             "message": message,
         })
+
+    def _suspects(self) -> list[tuple[str, str]]:
+        """Variables whose text value is in the output and holds YAML syntax or a newline."""
+        found = []
+        for name, value in sorted(self._variables.items()):
+            if isinstance(value, str) and value.strip() and value in self._text and (
+                "\n" in value.strip() or _YAML_SPECIAL.search(value)
+            ):
+                found.append((name, value))
+        return found
 
     def source(self, ref: SourceRef | None) -> SourceRef | None:
         """A tracker's ``source`` moved into the template (unchanged when unknown)."""
@@ -194,7 +213,10 @@ def _variable_hint(culprits: list[tuple[str, str]], template_line: str) -> str:
     hint = (f"; caused by the value of {what}, {shown}, which YAML reads as syntax, not "
             "text: quote the value in the template")
     item = _ITEM.fullmatch(template_line)
-    if item and '"' not in item.group(2) and '"' not in value:
+    if not template_line:
+        hint += " where it is used (a value spanning lines cannot be quoted so: change it)" \
+            if "\n" in value.strip() else " where it is used"
+    elif item and '"' not in item.group(2) and '"' not in value:
         hint += f" ({item.group(1).strip()} \"{item.group(2).strip()}\")"
     return hint
 
