@@ -79,6 +79,8 @@ def run() -> None:
         main()
     except KeyboardInterrupt as interrupt:  # during imports or before click took over
         stop(interrupt)
+    finally:  # the program has ended: a signal now must not break the exit
+        ignore_further_signals()
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through subprocess tests
