@@ -29,7 +29,7 @@ _KEY = re.compile(
 _LONG_WORD = re.compile(r"[A-Za-z0-9+=_.\-]{24,}")
 #: A run with slashes (base64 keys such as AWS secret keys) counts only when it does not
 #: start with "/" and mixes upper case, lower case and digits: URL and file paths rarely do.
-_SLASHED = re.compile(r"(?<![A-Za-z0-9+=_./\-])[A-Za-z0-9+=_.\-]+(?:/[A-Za-z0-9+=_.\-]+)+")
+_SLASHED = re.compile(r"(?<![A-Za-z0-9+=_./\-])[A-Za-z0-9+=_.\-]++(?:/[A-Za-z0-9+=_.\-]+)++")
 #: Cheap first look: nothing below can match a text this does not match.
 _CANDIDATE = re.compile(
     r"eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|[A-Za-z0-9+=_./\-]{20}"
@@ -53,10 +53,12 @@ def _long_word(match: re.Match[str]) -> str:
     return MASK if any(_mixed(part) for part in parts) else word
 
 
+_UPPER, _LOWER, _DIGIT = re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]")
+
+
 def _slashed(match: re.Match[str]) -> str:
-    run = match.group(0)
-    kinds = (any(c.isupper() for c in run), any(c.islower() for c in run),
-             any(c.isdigit() for c in run))
+    run = match.group(0)  # ASCII only (the pattern's class): one C-speed search per kind
+    kinds = (_UPPER.search(run), _LOWER.search(run), _DIGIT.search(run))
     return MASK if len(run) >= 30 and all(kinds) else run
 
 

@@ -52,6 +52,8 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
                # whichever bound it meets first on a busy machine: memory or time
                ("m.yaml.j2:1:1: error: template needs more than 128 MB of memory",
                 "m.yaml.j2:1:1: error: template takes longer than 1 s to render")),
+    "huge-phrase": ("h.yaml", 'name: X\nvocabulary:\n  - "' + "Ab1/" * 750_000 + '"\n',
+                    "h.yaml:1:7: error: tracker \"X\": its request body would be"),
     "string-repeat": ("s.yaml.j2", "name: X\nvocabulary:\n  - {{ 'x' * 10**10 }}\n",
                       "s.yaml.j2:3:1: error: template needs more than 128 MB of memory"),
 }

@@ -147,12 +147,14 @@ class Profile:
     allowed: str
 
     def bad_chars(self, phrase: str) -> list[tuple[str, int]]:
-        """Return each distinct refused character with its 1-based column in ``phrase``."""
+        """Return each distinct refused character with its 1-based column in ``phrase``.
+
+        Looks at each distinct character once, so a huge phrase costs one pass.
+        """
         found: dict[str, int] = {}
-        for match in self.refused.finditer(phrase):
-            char = match.group()
-            if char not in found and not (self.name == "strict" and _is_mark(char)):
-                found[char] = match.start() + 1
+        for char in set(phrase):
+            if self.refused.fullmatch(char) and not (self.name == "strict" and _is_mark(char)):
+                found[char] = phrase.index(char) + 1
         if self.name == "strict" and "_" in phrase:  # \w lets '_' through
             found.setdefault("_", phrase.index("_") + 1)
         return sorted(found.items(), key=lambda item: item[1])
