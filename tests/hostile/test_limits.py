@@ -94,3 +94,17 @@ def test_limit_fires_at_the_file_with_bounded_memory(case: str, tmp_path: Path) 
     assert any(f"trackers/{fragment}" in output for fragment in accepted), output
     assert "Traceback" not in output
     assert rss_kb < RSS_BOUND_KB, f"{case}: peak RSS {rss_kb} KB"
+
+
+def test_a_template_past_the_time_limit_does_not_stop_the_others(tmp_path: Path) -> None:
+    from trackersync.definitions.templates import TemplateProblem, TemplateRenderer
+
+    renderer = TemplateRenderer({"x": "y"})
+    slow = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    items = [(tmp_path / "a.yaml.j2", "name: {{ x }}\n"), (tmp_path / "b.yaml.j2", slow),
+             (tmp_path / "c.yaml.j2", "name: {{ x }} c\n")]
+    renderer.prepare(items)
+    assert renderer.render(*items[0]) == "name: y\n"
+    with pytest.raises(TemplateProblem, match="takes longer than 1 s to render"):
+        renderer.render(*items[1])
+    assert renderer.render(*items[2]) == "name: y c\n"

@@ -140,6 +140,7 @@ def load_definitions(
     entries: list[Entry] = []
     renderer: list[Any] = []
     maps: dict[str, LineMap] = {}
+    _prepare_templates(files, variables, renderer)
     for path in files:
         entries.extend(parse_trackers(path, label_for(path, root), variables, renderer, rep,
                                       maps))
@@ -227,18 +228,46 @@ def render_templates(
     if errors:
         result.append(("", None, errors))
     renderer = TemplateRenderer(variables)
+    texts: dict[Path, str | YamlProblem] = {}
     for path in files:
-        if not path.name.lower().endswith(".j2"):
-            continue
+        if path.name.lower().endswith(".j2"):
+            try:
+                texts[path] = read_text(path)
+            except YamlProblem as exc:
+                texts[path] = exc
+    renderer.prepare([(p, t) for p, t in texts.items() if isinstance(t, str)])
+    for path, text in texts.items():
         label = label_for(path, root)
         try:
-            result.append((label, renderer.render(path, read_text(path)), []))
+            if isinstance(text, YamlProblem):
+                raise text
+            result.append((label, renderer.render(path, text), []))
         except (TemplateProblem, YamlProblem) as exc:
             problem = Problem(severity="error", code="template", message=exc.message,
                               source=SourceRef(file=label, line=exc.line,
                                                column=getattr(exc, "column", 1)))
             result.append((label, None, [problem]))
     return result
+
+
+def _prepare_templates(files: Sequence[Path], variables: dict[str, Any],
+                       renderer: list[Any]) -> None:
+    """Render every template among ``files`` in one batch (one child process, not one
+    per template); :func:`parse_trackers` then takes each result from ``renderer``."""
+    from trackersync.definitions.yamlnodes import YamlProblem, read_text
+
+    items = []
+    for path in files:
+        if path.name.lower().endswith(".j2"):
+            try:
+                items.append((path, read_text(path)))
+            except YamlProblem:
+                continue  # reported when parse_trackers reads it
+    if items:
+        from trackersync.definitions.templates import TemplateRenderer
+
+        renderer.append(TemplateRenderer(variables))
+        renderer[0].prepare(items)
 
 
 def _relocated(problem: Problem, maps: dict[str, LineMap]) -> Problem:

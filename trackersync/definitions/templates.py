@@ -22,7 +22,7 @@ import select
 import signal
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,20 +66,48 @@ class TemplateRenderer:
             autoescape=False,
         )
         self._env.globals.pop("lipsum", None)
+        self._done: dict[tuple[Path, str], str | TemplateProblem] = {}
 
     def render(self, path: Path, text: str) -> str:
         """Render ``text`` (the content of template ``path``) and return the YAML text.
 
-        Runs in a forked child under the time and memory limits when ``fork`` exists.
+        Runs in a forked child under the time and memory limits when ``fork`` exists;
+        a template :meth:`prepare` rendered already is answered from that batch.
 
         Raises:
             TemplateProblem: syntax errors, undefined variables, sandbox violations, any
                 other error raised while rendering (with the template's line), and the
                 limits (time, memory, output size).
         """
+        done = self._done.pop((path, text), None)
+        if done is None:
+            done = self._render_all([(path, text)])[0]
+        if isinstance(done, TemplateProblem):
+            raise done
+        return done
+
+    def prepare(self, items: Sequence[tuple[Path, str]]) -> None:
+        """Render many templates at once (one child process), for :meth:`render` to answer.
+
+        Args:
+            items: ``(path, text)`` of each template.
+        """
+        for item, result in zip(items, self._render_all(list(items)), strict=True):
+            self._done[item] = result
+
+    def _render_all(self, items: list[tuple[Path, str]]) -> list[str | TemplateProblem]:
+        def one(index: int) -> str:
+            return self._render_here(*items[index])
+
         if not hasattr(os, "fork"):
-            return self._render_here(path, text)
-        return _in_child(lambda: self._render_here(path, text))
+            results: list[str | TemplateProblem] = []
+            for index in range(len(items)):
+                try:
+                    results.append(one(index))
+                except TemplateProblem as exc:
+                    results.append(exc)
+            return results
+        return _in_child(one, len(items))
 
     def _render_here(self, path: Path, text: str) -> str:
         """Render in this process (output size bounded); see :meth:`render`."""
@@ -220,12 +248,22 @@ def _bounded_output(template: Any, variables: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def _in_child(work: Any) -> str:
-    """Run ``work()`` in a forked child with the time and memory limits; return its text.
+def _in_child(work: Callable[[int], str], count: int) -> list[str | TemplateProblem]:
+    """Run ``work(0)``, ``work(1)``, … in forked children; return each text or problem.
 
-    The child sends ``{"text": …}`` or ``{"problem": …, "line": …}`` as JSON through a
-    pipe and always ends with ``os._exit`` (it never returns into the caller's code).
+    One child renders the templates in turn, sending one JSON line per template
+    (``{"text": …}`` or ``{"problem": …, "line": …}``) through a pipe, and always ends
+    with ``os._exit`` (it never returns into the caller's code). Each template has
+    :data:`RENDER_SECONDS`; one that takes longer, or whose child dies (memory), gets a
+    problem, and a fresh child goes on with the next one.
     """
+    results: list[str | TemplateProblem] = []
+    while len(results) < count:
+        results.extend(_one_child(work, len(results), count))
+    return results
+
+
+def _one_child(work: Callable[[int], str], first: int, count: int) -> list[str | TemplateProblem]:
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():  # fork in a threaded process: the child only renders
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -237,21 +275,22 @@ def _in_child(work: Any) -> str:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             _limit_memory()
-            try:
-                answer: dict[str, Any] = {"text": work()}
-            except TemplateProblem as exc:
-                answer = {"problem": exc.message, "line": exc.line}
-            except MemoryError:
-                answer = {"problem": _MEMORY_MESSAGE, "line": 1}
-            data = json.dumps(answer).encode("utf-8")
             with os.fdopen(write_end, "wb") as out:
-                out.write(data)
+                for index in range(first, count):
+                    try:
+                        answer: dict[str, Any] = {"text": work(index)}
+                    except TemplateProblem as exc:
+                        answer = {"problem": exc.message, "line": exc.line}
+                    except MemoryError:
+                        answer = {"problem": _MEMORY_MESSAGE, "line": 1}
+                    out.write(json.dumps(answer).encode("utf-8") + b"\n")
+                    out.flush()
         except BaseException:  # noqa: BLE001  (the child must always exit here)
             code = 1
         finally:
             os._exit(code)
     os.close(write_end)
-    return _collect(pid, read_end)
+    return _collect(pid, read_end, count - first)
 
 
 def _limit_memory() -> None:
@@ -267,12 +306,18 @@ def _limit_memory() -> None:
         pass  # no /proc or no rlimit: the time limit still holds
 
 
-def _collect(pid: int, read_end: int) -> str:
+def _collect(pid: int, read_end: int, expected: int) -> list[str | TemplateProblem]:
+    """Read the child's answers, at most :data:`RENDER_SECONDS` for each; reap the child.
+
+    Returns at least one result: when the child stops answering (time limit) or dies
+    (memory), the template it was on gets a problem.
+    """
+    results: list[str | TemplateProblem] = []
+    pending = b""
     deadline = time.monotonic() + RENDER_SECONDS
-    chunks: list[bytes] = []
     timed_out = finished = False
     try:
-        while True:
+        while len(results) < expected:
             left = deadline - time.monotonic()
             if left <= 0:
                 timed_out = True
@@ -282,26 +327,31 @@ def _collect(pid: int, read_end: int) -> str:
                 continue
             chunk = os.read(read_end, 1 << 16)
             if not chunk:
-                finished = True
                 break
-            chunks.append(chunk)
-    finally:  # timed out, or a signal stopped this process: the child goes too
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                results.append(_answer(line))
+                deadline = time.monotonic() + RENDER_SECONDS
+        finished = len(results) == expected
+    finally:  # timed out, died, or a signal stopped this process: the child goes too
         os.close(read_end)
         if not finished:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if timed_out:
-        raise TemplateProblem(f"template takes longer than {RENDER_SECONDS:g} s to render "
-                              "(limit: a huge loop or number?); stopped")
-    try:
-        answer = json.loads(b"".join(chunks).decode("utf-8"))
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict):
-        raise TemplateProblem(_MEMORY_MESSAGE if os.WIFSIGNALED(status) or chunks == []
-                              else "template could not be rendered")
-    if "problem" in answer:
-        raise TemplateProblem(str(answer["problem"]), int(answer.get("line") or 1))
-    return str(answer["text"])
+        os.waitpid(pid, 0)
+    if not finished:
+        results.append(TemplateProblem(
+            f"template takes longer than {RENDER_SECONDS:g} s to render (limit: a huge loop "
+            "or number?); stopped" if timed_out else _MEMORY_MESSAGE))
+    return results
 
+
+def _answer(line: bytes) -> str | TemplateProblem:
+    try:
+        answer = json.loads(line.decode("utf-8"))
+    except ValueError:
+        return TemplateProblem("template could not be rendered")
+    if "problem" in answer:
+        return TemplateProblem(str(answer["problem"]), int(answer.get("line") or 1))
+    return str(answer["text"])
