@@ -54,8 +54,11 @@ class TrackersyncGroup(click.Group):
             exit_interrupted(exc)
         except Exception as exc:  # a bug: one line for the user, the traceback with -vv
             logging.getLogger("trackersync").debug("internal error", exc_info=True)
-            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); nothing more was "
-                       "sent; run again with -vv for the traceback and report it", err=True)
+            from trackersync.secrets import display
+
+            detail = display(str(exc))[:300]  # masked: an unexpected message may hold anything
+            click.echo(f"Error: internal error ({type(exc).__name__}: {detail}); nothing more "
+                       "was sent; run again with -vv for the traceback and report it", err=True)
             sys.exit(EXIT_ERROR)
         if isinstance(result, int) and result:  # click.exceptions.Exit(code) returns it
             sys.exit(result)

@@ -15,6 +15,7 @@ Where ``fork`` does not exist, the template renders in-process with the output l
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -202,6 +203,7 @@ _MEMORY_MESSAGE = (f"template needs more than {RENDER_MEMORY_BYTES // (1024 * 10
                    "memory to render (limit); stopped")
 
 
+@functools.cache
 def _environment_class() -> type:
     from jinja2.sandbox import SandboxedEnvironment
 
