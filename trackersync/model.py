@@ -105,6 +105,10 @@ class DesiredTracker(Tracker):
         source: where the tracker's ``name`` key is, for error messages.
         id: the remote tracker this definition pins (optional ``id:`` key); plan matches
             it by this ID instead of by name.
+        accepted_as_imported: True when the file records this tracker as accepted as
+            imported and its content still matches that record (see
+            :mod:`trackersync.definitions.accepted`): stored data the rules refuse is
+            kept as it is, and a change that sends it again is warned about.
     """
 
     description: str | None = None
@@ -112,6 +116,7 @@ class DesiredTracker(Tracker):
     renamed_from: tuple[str, ...] = ()
     protect: bool = False
     source: SourceRef | None = None
+    accepted_as_imported: bool = False
 
 
 Severity = Literal["error", "warning"]

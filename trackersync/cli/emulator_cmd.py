@@ -60,7 +60,7 @@ def _banner(server: EmulatorServer) -> str:
 @click.option("--job-delay-ms", type=click.IntRange(min=0), default=0, show_default=True,
               help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
-              help="Async concurrent-jobs limit (trial 2, paid 50; default off, §6 item 28).")
+              help="Async concurrent-jobs limit (Symbl: trial 2, paid 50; default off).")
 @handle_errors
 def emulator_command(
     host: str,

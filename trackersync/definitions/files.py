@@ -165,6 +165,7 @@ class _FileReader:
             source=SourceRef(file=self.label, line=name_pos[0], column=name_pos[1]),
         )
         vocab, renamed = (*path, "vocabulary"), (*path, "renamed_from")
+        accepted_pos = values.get((*path, "accepted_as_imported"))
         return Entry(
             tracker=tracker,
             file=self.label,
@@ -173,6 +174,8 @@ class _FileReader:
             raw_phrases=spec.vocabulary,
             phrase_pos=[values[(*vocab, i)] for i in range(len(spec.vocabulary))],
             renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],
+            accepted=spec.accepted_as_imported,
+            accepted_pos=accepted_pos,
         )
 
     def _quote_check(

@@ -322,6 +322,18 @@ def _discover(
     return list(dict.fromkeys(found))
 
 
+def tracker_files(base: Path, root: Path | None = None) -> list[Path]:
+    """Every tracker file under ``base`` (templates included), as ``validate`` finds them.
+
+    Sorted, recursive, hidden files and folders skipped; suffixes :data:`SUFFIXES` in
+    any letter case. Files ``validate`` refuses (FIFOs, devices, sockets, symbolic links
+    leaving ``root``, default ``base``) are left out: they are never opened.
+    """
+    rep = Reporter()
+    found = _walk(Path(os.path.abspath(base)), Path(os.path.abspath(root or base)), rep, [])
+    return found
+
+
 def is_tracker_file(name: str) -> bool:
     """True for ``*.yaml``, ``*.yml``, ``*.yaml.j2`` and ``*.yml.j2``, in any letter case."""
     return name.lower().endswith(SUFFIXES)

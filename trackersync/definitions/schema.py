@@ -17,7 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect", "id")
+TRACKER_KEYS = (
+    "name", "vocabulary", "description", "renamed_from", "protect", "accepted_as_imported",
+    "id",
+)
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
 #: turns them into their draft-07 equivalents, so the declared dialect is the real one.
@@ -26,7 +29,7 @@ _DEFS_2020, _DEFS_07 = "$defs", "definitions"
 
 
 class TrackerSpec(BaseModel):
-    """One tracker as written in a file (symbl-api.md §2.1 plus local-only keys)."""
+    """One tracker as written in a file: the API's name and vocabulary, plus local-only keys."""
 
     model_config = ConfigDict(extra="forbid", title="Tracker")
 
@@ -58,6 +61,15 @@ class TrackerSpec(BaseModel):
         description="Optional: the ID of the account's tracker this file manages (digits, "
         "quoted). Plan then matches by ID, not by name: needed when several trackers "
         "in the account share the name.",
+    )
+    accepted_as_imported: str | None = Field(
+        default=None,
+        description="Written by `trackersync import` for a tracker whose stored phrases "
+        "the rules refuse: the fingerprint of its content as imported. While the name and "
+        "phrases are unchanged, those refusals are accepted (nothing is sent for an "
+        "unchanged tracker); after an edit every rule applies again. Remove it once the "
+        "phrases pass.",
+        pattern=r"^[0-9a-f]{16}$",
     )
 
 
