@@ -1,11 +1,11 @@
-"""The Async API subset that concerns trackers (symbl-api.md §3, §6 items 20-26, 28).
+"""The Async API subset that concerns trackers (decisions in ``docs/api-contract.md``).
 
 ``POST /v1/process/text`` and its append ``PUT /v1/process/text/{conversationId}``
-split messages into sentences (§6 item 22), resolve the effective trackers (§6 item 21)
-and run deterministic, case-insensitive exact matching (§6 item 23). Jobs go
-``scheduled`` → ``in_progress`` → ``completed`` over ``job_delay_ms`` (§6 item 24);
+split messages into sentences ("Sentences"), resolve the effective trackers ("Effective
+trackers of a job") and run deterministic, case-insensitive matching ("Matching"). Jobs go
+``scheduled`` → ``in_progress`` → ``completed`` over ``job_delay_ms`` ("Job lifecycle");
 ``trackers-detected`` (and the deprecated ``/trackers``) answers ``[]`` until then
-(§6 item 25). ``webhookUrl`` is accepted and never called (§6 item 24: disabled).
+("Results before completion"). ``webhookUrl`` is accepted and never called.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 def split_sentences(content: str) -> list[str]:
-    """Split on ``.``, ``?`` or ``!`` followed by whitespace (§6 item 22)."""
+    """Split on ``.``, ``?`` or ``!`` followed by whitespace."""
     return [part.strip() for part in _SENTENCE_END.split(content) if part.strip()]
 
 
 def _flag(value: Any) -> bool:
-    """``enableAllTrackers``: a boolean or ``"true"``/``"false"`` (§6 item 21), default false."""
+    """``enableAllTrackers``: a boolean or ``"true"``/``"false"``, default false."""
     if value is None or isinstance(value, bool):
         return bool(value)
     if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -40,7 +40,7 @@ def _flag(value: Any) -> bool:
 
 
 def _sentences(body: Any) -> list[dict[str, str]]:
-    """The sentence-level messages of a text body, each with a fresh 16-digit id (§3.2)."""
+    """The sentence-level messages of a text body, each with a fresh 16-digit id."""
     if not isinstance(body, dict):
         raise ApiError(400, "Request body must be a JSON object.")
     messages = body.get("messages")
@@ -69,7 +69,7 @@ def resolve_trackers(state: EmulatorState, body: dict[str, Any]) -> list[dict[st
     """Inline ∪ referenced-by-id ∪ (all stored if ``enableAllTrackers``), deduplicated by id.
 
     Raises:
-        ApiError: 400 for a malformed entry or an unknown tracker id (§6 item 21).
+        ApiError: 400 for a malformed entry or an unknown tracker id.
     """
     given = body.get("trackers", [])
     if not isinstance(given, list):
@@ -94,7 +94,7 @@ def resolve_trackers(state: EmulatorState, body: dict[str, Any]) -> list[dict[st
 
 
 def detect(sentences: list[dict[str, str]], trackers: list[dict[str, Any]]) -> list[Any]:
-    """The trackers-detected array (§3.5) by exact case-insensitive matching (§6 item 23).
+    """The trackers-detected array by exact case-insensitive matching.
 
     One match per phrase found; ``offset`` is the 0-based index of the phrase's first
     case-insensitive occurrence in the sentence; ``insightRefs`` is ``[]``; trackers
@@ -130,7 +130,7 @@ def _job_status(job: dict[str, Any], now: float) -> str:
 
 
 def _check_job_limit(state: EmulatorState, account: str) -> None:
-    """429 with the documented body when the concurrent-jobs limit is reached (§3.6, §6 item 28)."""
+    """429 with the documented body when the concurrent-jobs limit is reached."""
     limit = state.settings.max_concurrent_jobs
     if limit is None:
         return
@@ -159,7 +159,7 @@ def _submit(state: EmulatorState, account: str, conv: dict[str, Any], body: dict
 
 def process_text(state: EmulatorState, request: Request, account: str,
                  args: dict[str, str]) -> Answer:
-    """``POST /v1/process/text`` → 201 ``{"conversationId", "jobId"}`` (§3, §3.2-3.3)."""
+    """``POST /v1/process/text`` → 201 ``{"conversationId", "jobId"}``."""
     body = read_json(request, state.settings.max_body_bytes)
     sentences = _sentences(body)
     conversation_id = new_numeric_id()
@@ -171,7 +171,7 @@ def process_text(state: EmulatorState, request: Request, account: str,
 
 def append_text(state: EmulatorState, request: Request, account: str,
                 args: dict[str, str]) -> Answer:
-    """``PUT /v1/process/text/{conversationId}``: append, new job, re-detect (§6 item 26)."""
+    """``PUT /v1/process/text/{conversationId}``: append, new job, re-detect ("Append")."""
     conv = state.store.get_conversation(args["conversation_id"])
     if conv is None:
         raise ApiError(404, CONVERSATION_NOT_FOUND)
@@ -181,7 +181,7 @@ def append_text(state: EmulatorState, request: Request, account: str,
 
 def job_status(state: EmulatorState, request: Request, account: str,
                args: dict[str, str]) -> Answer:
-    """``GET /v1/job/{jobId}`` → 200 ``{"id", "status"}``; 404 if unknown (§3.4, §6 item 24)."""
+    """``GET /v1/job/{jobId}`` → 200 ``{"id", "status"}``; 404 if unknown."""
     job = state.store.get_job(args["job_id"])
     if job is None:
         raise ApiError(404, "The jobId is either invalid or does not exist.")
@@ -191,7 +191,7 @@ def job_status(state: EmulatorState, request: Request, account: str,
 def trackers_detected(state: EmulatorState, request: Request, account: str,
                       args: dict[str, str]) -> Answer:
     """``GET /v1/conversations/{id}/trackers-detected`` (and deprecated ``/trackers``) → 200
-    array (§3.5); ``[]`` until the latest job completes; 404 unknown id (§6 item 25).
+    array; ``[]`` until the latest job completes; 404 unknown id.
     """
     conv = state.store.get_conversation(args["conversation_id"])
     if conv is None:

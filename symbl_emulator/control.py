@@ -1,4 +1,4 @@
-"""Control endpoints for tests, ``/_emulator/*`` (DESIGN.md "The emulator's control endpoints").
+"""Control endpoints for tests, ``/_emulator/*`` (described in ``symbl_emulator/openapi.yaml``).
 
 Loopback clients only (others get 403); no token needed; these requests are not
 written to the request log and are never subject to faults.
@@ -32,6 +32,12 @@ from symbl_emulator.state import EmulatorState, read_json
 
 Answer = tuple[int, Any]
 CONTROL_BODY_LIMIT = 64 * 1_048_576  # seeding a 500-tracker account can exceed 1 MB
+#: Each control endpoint and the methods it answers (the ``Allow`` header of a 405).
+CONTROL_METHODS: dict[str, tuple[str, ...]] = {
+    "reset": ("POST",), "seed": ("POST",), "state": ("GET",),
+    "requests": ("GET", "DELETE"), "faults": ("GET", "POST", "DELETE"),
+    "config": ("GET", "POST"), "tokens/expire": ("POST",),
+}
 
 
 def reset(state: EmulatorState) -> dict[str, Any]:
@@ -127,9 +133,10 @@ def handle(state: EmulatorState, request: Request, action: str) -> Answer:
         return 200, {"settings": state.settings.public()}
     if key == ("POST", "tokens/expire"):
         return 200, {"expired": state.store.expire_tokens()}
-    known = {"reset", "seed", "state", "requests", "faults", "config", "tokens/expire"}
-    if action in known:
-        raise ApiError(405, f"method {method} not allowed on /_emulator/{action}")
+    if action in CONTROL_METHODS:
+        allowed = CONTROL_METHODS[action]
+        raise ApiError(405, f"method {method} not allowed on /_emulator/{action}",
+                       headers={"Allow": ", ".join(allowed)})
     raise ApiError(404, f"unknown control endpoint /_emulator/{action}")
 
 

@@ -1,4 +1,4 @@
-"""Contract: Async API tracker parts (symbl-api.md §3, §6 items 20-26, 28)."""
+"""Contract: Async API tracker parts (decisions in docs/api-contract.md)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C (DESIGN.md "Commands").
+"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C.
 
 Prints the URL and the credentials to use (``SYMBL_API_URL``, ``SYMBL_APP_ID``,
 ``SYMBL_APP_SECRET``) at start-up: the emulator's own, local-only secret, printed
-because the user asked to run it. See :mod:`symbl_emulator` for the API served.
+because the user asked to run it. See :mod:`symbl_emulator` for the API served and
+``python -m symbl_emulator`` for the same server with its HTTP-layer options.
 """
 
 from __future__ import annotations
