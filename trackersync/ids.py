@@ -5,9 +5,11 @@
 
     {"trackers": [{"id": "…"}, …], "names": {"<name>": "<id>", …}, "protected": ["<name>"]}
 
-sorted by name and stable from run to run. ``trackers`` is the Async API fragment
-(symbl-api.md §3.3); ``names`` is what prune uses as the ownership record (C08);
-``protected`` remembers ``protect: true`` after a definition is removed.
+sorted by name and stable from run to run. ``trackers`` is the fragment an Async API
+submission (``POST /v1/process/text``) takes as its ``trackers`` field; ``names`` is
+what prune uses as the ownership record (a tracker made by hand in Symbl, never
+recorded here, is never deleted just because no file defines it); ``protected``
+remembers ``protect: true`` after a definition is removed.
 
 Output formats of ``trackersync ids`` (:func:`format_ids`):
 ``async`` ``{"trackers":[{"id":"…"}]}``, ``map`` ``{"<name>":"<id>"}``,
@@ -20,13 +22,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from trackersync.errors import ConfigError
 from trackersync.model import DesiredTracker
+from trackersync.textfold import fold_to_ascii
 
 FORMATS = ("async", "map", "github", "env")
 
@@ -148,12 +150,12 @@ def write_ids_file(path: Path, record: IdsRecord) -> None:
 def slug(name: str) -> str:
     """Return ``name`` as an env-variable suffix: ``Promotion Mention`` -> ``PROMOTION_MENTION``.
 
-    Accents are folded (``Así`` -> ``ASI``); a name with no Latin letters or digits at all
-    (``日本``) becomes ``X`` plus the hex of its UTF-8 bytes, so it never collapses into a
-    shared placeholder.
+    Letters of every script are transliterated (:func:`~trackersync.textfold.fold_to_ascii`:
+    ``Así`` -> ``ASI``, ``Ελληνικά 2`` -> ``ELLINIKA_2``); a name with no letter or digit
+    at all (``😀``) becomes ``X`` plus the hex of its UTF-8 bytes, so it never collapses
+    into a shared placeholder.
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_").upper()
+    text = re.sub(r"[^A-Za-z0-9]+", "_", fold_to_ascii(name)).strip("_").upper()
     return text or "X" + name.encode("utf-8").hex().upper()
 
 

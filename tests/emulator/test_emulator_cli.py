@@ -64,3 +64,24 @@ def test_cli_refuses_a_port_in_use() -> None:
         assert "cannot start the emulator" in second.stderr
     finally:
         _interrupt(process)
+
+
+def test_cli_takes_every_option_of_python_m_symbl_emulator() -> None:
+    from symbl_emulator.cli import main as emulator_main
+    from trackersync.cli import main as trackersync_main
+
+    def options(command: object) -> set[str]:
+        return {opt for param in command.params for opt in getattr(param, "opts", ())}  # type: ignore[attr-defined]
+
+    command = trackersync_main.commands["emulator"]
+    assert options(emulator_main) - options(command) == set()
+
+
+def test_cli_http_layer_options_are_applied() -> None:
+    process, url, lines = _start("--threads", "2", "--connection-limit", "10",
+                                 "--request-deadline", "5")
+    try:
+        assert f"API description: {url}/openapi.json\n" in "".join(lines)
+        assert requests.get(f"{url}/openapi.json", timeout=5).status_code == 200
+    finally:
+        assert _interrupt(process) == 130

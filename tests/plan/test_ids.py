@@ -81,3 +81,5 @@ def test_env_names_fold_accents_and_never_collapse_non_latin_names() -> None:
     assert slug("Así") == "ASI"
     assert slug("日本") != slug("中国")
     assert slug("日本").isidentifier() and slug("日本").isupper()
+    assert slug("Ελληνικά 2") == "ELLINIKA_2" and slug("Русский 2") == "RUSSKIY_2"
+    assert slug("😀") != slug("🎉")

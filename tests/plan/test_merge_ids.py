@@ -67,3 +67,15 @@ def test_a_strict_environment_refuses_at_plan_time_and_sends_nothing(
     assert prod.exit_code == 1
     assert "trackers/q.yaml:2:" in prod.output and "contains '?'" in prod.output
     assert len(emulator.requests()) == before  # nothing sent
+
+
+def test_merge_ids_with_nothing_to_merge_writes_no_empty_record(
+    project: dict, emulator: EmulatorServer
+) -> None:
+    write("a.yaml", f"name: Alpha\nvocabulary: {FIVE}\n")
+    for args in ((), ("missing.json",)):
+        result = run(project, "merge-ids", *args)
+        assert result.exit_code == 1, result.output
+        assert "nothing to merge: no ids_file at" in result.output
+        assert not Path("trackers.ids.json").exists()
+    assert emulator.requests() == []  # refused before any request

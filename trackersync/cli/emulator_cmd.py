@@ -2,41 +2,20 @@
 
 Prints the URL and the credentials to use (``SYMBL_API_URL``, ``SYMBL_APP_ID``,
 ``SYMBL_APP_SECRET``) at start-up: the emulator's own, local-only secret, printed
-because the user asked to run it. See :mod:`symbl_emulator` for the API served and
-``python -m symbl_emulator`` for the same server with its HTTP-layer options.
+because the user asked to run it. The same server and options as
+``python -m symbl_emulator`` (:mod:`symbl_emulator.cli`), HTTP-layer limits included;
+the emulator (Werkzeug, Waitress) is imported only when this command runs.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 import click
 
 from trackersync.cli import main
 from trackersync.cli.common import handle_errors
 from trackersync.errors import ConfigError
-
-if TYPE_CHECKING:  # the emulator (Werkzeug) is imported only when this command runs
-    from symbl_emulator import EmulatorServer
-
-
-def _banner(server: EmulatorServer) -> str:
-    settings = server.settings
-    db = str(server.db_path) if server.db_path else "in-memory (lost on exit)"
-    return "\n".join(
-        [
-            f"Symbl emulator listening on {server.url}",
-            f"  state: {db}; rules: {settings.rules}; put mode: {settings.put_mode}; "
-            f"latency: {settings.latency_ms} ms; token TTL: {settings.token_ttl} s",
-            "  use it with:",
-            f"    export SYMBL_API_URL={server.url}",
-            f"    export SYMBL_APP_ID={server.app_id}",
-            f"    export SYMBL_APP_SECRET={server.app_secret}",
-            f"  control endpoints: {server.url}/_emulator/state (loopback only)",
-            "Press Ctrl-C to stop.",
-        ]
-    )
 
 
 @main.command("emulator")
@@ -62,6 +41,14 @@ def _banner(server: EmulatorServer) -> str:
               help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
               help="Async concurrent-jobs limit (Symbl: trial 2, paid 50; default off).")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Worker threads (requests handled at once)  [default: the emulator's].")
+@click.option("--connection-limit", type=click.IntRange(min=1), default=None,
+              help="Open connections; more wait in the listen backlog  [default: the "
+                   "emulator's].")
+@click.option("--request-deadline", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds a request may take to arrive in full before a 408  [default: "
+                   "the emulator's].")
 @handle_errors
 def emulator_command(
     host: str,
@@ -76,20 +63,30 @@ def emulator_command(
     tracker_limit: int,
     job_delay_ms: int,
     max_concurrent_jobs: int | None,
+    threads: int | None,
+    connection_limit: int | None,
+    request_deadline: float | None,
 ) -> None:
     """Run the local Symbl emulator (Trackers Management API + Async trackers)."""
-    from symbl_emulator import SettingsError, start_emulator
+    from symbl_emulator import HttpLimits, SettingsError, start_emulator
+    from symbl_emulator.cli import banner
 
+    default = HttpLimits()
+    limits = HttpLimits(
+        threads=threads or default.threads,
+        connection_limit=connection_limit or default.connection_limit,
+        request_deadline_s=request_deadline or default.request_deadline_s,
+    )
     try:
         server = start_emulator(
             host=host, port=port, db_path=db_path, rules=rules, latency_ms=latency_ms,
             put_mode=put_mode, app_id=app_id, app_secret=app_secret, token_ttl=token_ttl,
             tracker_limit=tracker_limit, job_delay_ms=job_delay_ms,
-            max_concurrent_jobs=max_concurrent_jobs,
+            max_concurrent_jobs=max_concurrent_jobs, limits=limits,
         )
     except (SettingsError, OSError) as exc:
         raise ConfigError(f"cannot start the emulator on {host}:{port}: {exc}") from exc
-    click.echo(_banner(server))
+    click.echo(banner(server))
     try:
         threading.Event().wait()
     finally:

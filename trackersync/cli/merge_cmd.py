@@ -15,6 +15,7 @@ import click
 
 from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
+from trackersync.errors import ConfigError
 
 
 @main.command("merge-ids")
@@ -40,6 +41,13 @@ def merge_ids_command(app: AppContext, others: tuple[str, ...], env: str | None)
         path = ids_file_path(app.project_root, config.ids_file, env)
     ours = read_ids_file(path)
     theirs = [read_ids_file(Path(other)) for other in others]
+    if ours is None and all(record is None for record in theirs):
+        # An empty record would silently end the "no ids_file yet" state (in which plan
+        # warns that prune counts every unmanaged tracker as owned) without recording
+        # anything; the record is made by apply.
+        given = f" and none of {', '.join(others)} exists" if others else " and no copy given"
+        raise ConfigError(f"nothing to merge: no ids_file at {path}{given}; nothing was "
+                          "written (apply writes the first ids_file)")
     with open_target(app, config, env) as target:
         listing = target.client.list_trackers()
     merged = merge_records([ours, *theirs], listing)

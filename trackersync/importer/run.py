@@ -113,12 +113,37 @@ def import_account(
         "be imported again under another file name"
         for path in unreadable
     )
+    outside = _outside_trackers_dir(root, config, directory, options)
+    if outside and result.written:
+        result.notes.append(outside)
     rules = result.rules = checker.config.rules
     write_import(
         result, lambda entry: checker.render(entry, rules, modeline_for(entry.path, root))
     )
     _write_project_files(root, directory, result, checker, options)
     return result
+
+
+def _outside_trackers_dir(
+    root: Path, config: Config, directory: Path, options: ImportOptions
+) -> str | None:
+    """Say so when ``--dir`` is outside ``trackers_dir``: plan would never read the files.
+
+    Not said when import writes ``trackersync.yaml`` itself for a ``directory`` inside
+    the project: it then sets ``trackers_dir`` to cover it (:func:`config_text`).
+    """
+    import os
+
+    if options.write_config and directory.resolve().is_relative_to(root.resolve()):
+        return None
+    folder = (root / config.trackers_dir).resolve()
+    if directory.resolve().is_relative_to(folder):
+        return None
+    where = Path(os.path.relpath(directory, root)).as_posix()
+    dir_name = Path(os.path.relpath(folder, root)).as_posix()
+    return (f"{where}/ is outside trackers_dir ({dir_name}/): plan, apply and validate do "
+            f"not read the files written there, so their trackers stay unmanaged; move "
+            f"them under {dir_name}/ or change trackers_dir in trackersync.yaml")
 
 
 def _write_project_files(
@@ -143,7 +168,9 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
     """The ``trackersync.yaml`` import writes: the rules chosen, and why, in a comment.
 
     ``trackers_dir`` is written only when ``--dir`` put the files elsewhere inside
-    the project.
+    the project: a folder under ``trackers/`` (say ``trackers/sales``) needs none,
+    since ``trackers/`` is searched recursively and a later import of other trackers
+    into ``trackers/`` must stay visible to plan.
     """
     import json
     import os
@@ -162,7 +189,8 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
         f"rules: {rules}",
     ]
     relative = Path(os.path.relpath(directory, root))
-    if relative.as_posix() != "trackers" and not relative.as_posix().startswith(".."):
+    inside_default = relative.parts[:1] == ("trackers",)
+    if not inside_default and not relative.as_posix().startswith(".."):
         lines.append(f"trackers_dir: {json.dumps(relative.as_posix(), ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
 
@@ -226,24 +254,29 @@ class RuleChecker:
             ids[f"trackers/{path.name}"] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
         found = {}
-        loaded_as: dict[str, Tracker] = {}
+        loaded_as: dict[str, dict[str, Tracker]] = {}
         for rules in profiles:
             config = self.config.model_copy(update={"rules": rules, "environments": {}})
             loaded = load_definitions(self.scratch, config, None, [folder])
             found[rules] = _findings(loaded.problems, ids)
-            for read in loaded.trackers:
-                if read.source is not None:
-                    loaded_as[ids[Path(read.source.file).as_posix()]] = read
+            loaded_as[rules] = {
+                ids[Path(read.source.file).as_posix()]: read
+                for read in loaded.trackers if read.source is not None
+            }
         if self.choose_rules:
             self._choose(found, len(trackers))
-        by_id = {t.id: t for t in trackers}
+        read_as = loaded_as[self.config.rules]
         # The fingerprint is taken from the tracker as the loader reads it (the loader's
-        # own normalisation included), so the written file matches it when loaded.
+        # own normalisation included), so the written file matches it when loaded. A
+        # tracker the loader could not read at all (no phrase, an empty name) cannot be
+        # accepted: the rule that refuses it runs before acceptance is looked at, so it
+        # is imported as stored and plan reports it until it is fixed in Symbl.
         return {
             tracker_id: Findings(
                 tuple(_describe(p) for p in problems),
-                content_fingerprint(loaded_as.get(tracker_id) or as_written(by_id[tracker_id]))
-                if any(p.code in ACCEPTABLE_CODES for p in problems) else None,
+                content_fingerprint(read_as[tracker_id])
+                if tracker_id in read_as and any(p.code in ACCEPTABLE_CODES for p in problems)
+                else None,
             )
             for tracker_id, problems in found[self.config.rules].items()
         }
