@@ -5,16 +5,22 @@ Management API's JSON becomes :class:`RemoteTracker`. Both are :class:`Tracker`:
 a name and its vocabulary. The differ only ever sees ``Tracker`` values keyed by
 name; it never sees YAML, HTTP or (for matching purposes) remote IDs.
 
-Source: symbl-api.md §2.1 (the tracker entity ``{id, name, vocabulary}``).
+Source: the API's tracker entity ``{id, name, vocabulary}`` (docs/api-contract.md).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Names in Symbl's own namespace (cases C08, C22): never defined, imported or touched.
+#: The API refuses request bodies over this many bytes with 413 (docs/api-contract.md,
+#: "Body size"); the validator and the client's chunking both use it.
+BODY_LIMIT_BYTES = 1_048_576
+
+#: Names in Symbl's own namespace: never defined, imported or touched.
 RESERVED_PREFIX = "Symbl."
 
 
@@ -24,7 +30,7 @@ def is_reserved_name(name: str) -> bool:
     The one test used by the rules (``name-reserved``), the differ (such remote
     trackers are never pruned nor listed as unmanaged) and import (never imported). Letter case and
     leading whitespace are ignored: ``symbl.lower``, `` Symbl.Space`` and ``SYMBL.x``
-    are all reserved (names are case-sensitive in the API, symbl-api.md §2.1, so a
+    are all reserved (names are case-sensitive in the API, docs/api-contract.md, so a
     case or space variant would still look like a platform tracker to people).
 
     Args:
@@ -59,7 +65,7 @@ class Tracker(BaseModel):
     """A Symbl tracker's content: its exact, case-sensitive name and its phrases.
 
     ``vocabulary`` keeps the order as written or as stored; comparisons use
-    :meth:`phrase_set` because Symbl forbids duplicate phrases (symbl-api.md §2.1),
+    :meth:`phrase_set` because Symbl forbids duplicate phrases (docs/api-contract.md),
     so order never means anything.
     """
 
@@ -81,7 +87,7 @@ class RemoteTracker(Tracker):
     """A tracker as stored in a Symbl account, its name and phrases in Unicode NFC.
 
     Attributes:
-        id: the account's numeric string id (16 digits in practice).
+        id: the account's 16-digit numeric string id (docs/api-contract.md, "ID formats").
         stored_other_form: the account stores the name or a phrase in another Unicode
             normal form (e.g. NFD); the text here is NFC, and the differ plans an update
             that rewrites it, so every tool sees one form.
@@ -117,6 +123,52 @@ class DesiredTracker(Tracker):
     protect: bool = False
     source: SourceRef | None = None
     accepted_as_imported: bool = False
+
+
+def tracker_digest(tracker: Tracker) -> str:
+    """Return sha256 hex of a tracker's name and sorted phrases, NUL-separated.
+
+    Phrase order never matters (the API forbids duplicate phrases, so a vocabulary is a
+    set); the hash is only compared with hashes made the same way.
+
+    Args:
+        tracker: any :class:`Tracker` (desired, remote or a state record snapshot).
+
+    Returns:
+        64 hex characters; equal for trackers with the same name and phrase set.
+    """
+    payload = "\x00".join([tracker.name, *sorted(tracker.phrase_set())])
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def normalise_phrase(phrase: str) -> str:
+    """Bring a phrase to its one identity: Unicode NFC, ends stripped, every whitespace
+    run (tabs, newlines, no-break and other unusual spaces too) one plain space.
+
+    The one rule: the loader applies it to every phrase of the files, and the differ
+    compares remote phrases in this shape, so an account storing ``"budget "`` matches a
+    file's ``budget`` (README "Text identity").
+    """
+    from trackersync.text import nfc
+
+    return " ".join(nfc(phrase).split())
+
+
+def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:
+    """Return the set of :func:`normalise_phrase` of each phrase."""
+    return frozenset(normalise_phrase(p) for p in phrases)
+
+
+def single_by_name(listing: Iterable[RemoteTracker]) -> dict[str, RemoteTracker]:
+    """Index a listing by name, keeping only names exactly one tracker has.
+
+    The one way "the tracker with this name" is looked up: a name several trackers
+    share points at none of them (which one is meant cannot be known).
+    """
+    seen: dict[str, RemoteTracker | None] = {}
+    for tracker in listing:
+        seen[tracker.name] = None if tracker.name in seen else tracker
+    return {name: tracker for name, tracker in seen.items() if tracker is not None}
 
 
 Severity = Literal["error", "warning"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.adopt.support import Account
+from tests.adopt.helpers import Account
 from trackersync.config import Config
 from trackersync.definitions import dump_tracker_yaml, load_definitions
 from trackersync.definitions.accepted import content_fingerprint

@@ -6,7 +6,7 @@ import json
 
 from jsonschema import Draft7Validator
 
-from tests.adopt.support import Account, messy_account
+from tests.adopt.helpers import Account, messy_account
 from trackersync.definitions.yamlnodes import compose
 
 

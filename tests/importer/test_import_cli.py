@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import requests
-from import_support import Project, first_of_each_name, real_trackers
+from helpers import Project, first_of_each_name, real_trackers
 
 from symbl_emulator import start_emulator
 

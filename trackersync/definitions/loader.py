@@ -21,14 +21,14 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
-from trackersync.definitions.files import label_for, parse_trackers
+from trackersync.definitions.files import label_for, parse_text, parse_trackers
 from trackersync.definitions.rules import PROFILES, Reporter
 from trackersync.definitions.template_lines import LineMap
 from trackersync.errors import ConfigError, DefinitionError
@@ -126,8 +126,8 @@ def load_definitions(
 
     Returns:
         A :class:`DefinitionSet`; finding no file at all is an error problem
-        ("no tracker definitions found in <dir>": a renamed folder must never read as "delete
-        everything").
+        ("no tracker definitions found in <dir>": a renamed folder must never look like
+        "delete every tracker").
 
     Raises:
         ConfigError: ``env`` names no configured environment.
@@ -204,7 +204,8 @@ def render_templates(
     """Render every template among the tracker files, for ``trackersync render``.
 
     Args:
-        root: the project root. config: the loaded configuration.
+        root: the project root.
+        config: the loaded configuration.
         env: the environment whose ``vars`` overlay the config's (``None``: default).
         paths: files or folders instead of ``trackers_dir``.
 
@@ -253,7 +254,8 @@ def render_templates(
 def _prepare_templates(files: Sequence[Path], variables: dict[str, Any],
                        renderer: list[Any]) -> None:
     """Render every template among ``files`` in one batch (one child process, not one
-    per template); :func:`parse_trackers` then takes each result from ``renderer``."""
+    per template); :func:`parse_trackers` then takes each result from ``renderer``.
+    """
     from trackersync.definitions.yamlnodes import YamlProblem, read_text
 
     items = []
@@ -273,6 +275,32 @@ def _prepare_templates(files: Sequence[Path], variables: dict[str, Any],
 def _relocated(problem: Problem, maps: dict[str, LineMap]) -> Problem:
     line_map = maps.get(problem.source.file) if problem.source else None
     return line_map.relocate(problem) if line_map else problem
+
+
+def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionSet:
+    """Check tracker-file texts that are not (yet) files, exactly as files are checked.
+
+    The same reading and the same rules as :func:`load_definitions`, minus discovery and
+    templates: the importer checks the YAML it is about to write with this call, so
+    what it reports is, by construction, what ``trackersync validate`` will say.
+
+    Args:
+        documents: label (a path relative to the project root, for problems) -> text.
+        config: the loaded configuration (``rules``, ``severity``, ``account_limit``).
+
+    Returns:
+        A :class:`DefinitionSet` whose ``files`` is empty.
+    """
+    rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
+    entries: list[Entry] = []
+    for label, text in documents.items():
+        entries.extend(parse_text(text, label, rep))
+    profile = PROFILES[config.rules]
+    for entry in entries:
+        check_tracker(entry, profile, rep)
+    check_set(entries, config.account_limit, rep)
+    return DefinitionSet(trackers=[e.tracker for e in entries],
+                         problems=sorted(rep.problems, key=_order), files=[])
 
 
 def _order(problem: Problem) -> tuple[Any, ...]:

@@ -113,7 +113,7 @@ class TemplateRenderer:
     def _render_here(self, path: Path, text: str) -> str:
         """Render in this process (output size bounded); see :meth:`render`."""
         import jinja2
-        from jinja2.sandbox import SecurityError
+        from jinja2.exceptions import SecurityError
 
         filename = str(path)
         try:

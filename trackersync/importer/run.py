@@ -2,16 +2,16 @@
 
 Kept apart from :mod:`.importer` (pure decisions) so the decisions are tested without
 a server. The rules the remote data is checked against are the definitions loader's
-own (:func:`trackersync.definitions.load_definitions`): each tracker is rendered with
-:func:`~trackersync.definitions.dump_tracker_yaml`, read back by the loader in a
-scratch folder, and the problems it reports become the file's warnings. So "what the
-rules refuse" is, by construction, what ``trackersync validate`` will say.
+own: each tracker is rendered with :func:`~trackersync.definitions.dump_tracker_yaml`
+and checked by :func:`trackersync.definitions.loader.check_documents` (the reading and
+rules of every tracker file, on text in memory), and the problems it reports become the
+file's warnings. So "what the rules refuse" is, by construction, what ``trackersync
+validate`` will say.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,20 +94,18 @@ def import_account(
         if path is not None:
             by_name.setdefault(tracker.name, []).append(path)
             by_file.setdefault(path, []).append(tracker.name)
-    with tempfile.TemporaryDirectory(prefix="trackersync-import-") as scratch:
-        checker = RuleChecker(Path(scratch), config, choose_rules=options.write_config,
-                              env=options.env)
-        result = plan_import(
-            remote,
-            directory=directory,
-            defined=by_name,
-            file_trackers=by_file,
-            checker=checker,
-            rules=config.rules,
-            overwrite=options.overwrite,
-            name_globs=options.name_globs,
-            ignore_globs=config.ignore,
-        )
+    checker = RuleChecker(config, choose_rules=options.write_config, env=options.env)
+    result = plan_import(
+        remote,
+        directory=directory,
+        defined=by_name,
+        file_trackers=by_file,
+        checker=checker,
+        rules=config.rules,
+        overwrite=options.overwrite,
+        name_globs=options.name_globs,
+        ignore_globs=config.ignore,
+    )
     result.notes.extend(
         f"{path} could not be read (run `trackersync validate`); a tracker it defines may "
         "be imported again under another file name"
@@ -216,8 +214,9 @@ def as_written(tracker: RemoteTracker) -> RemoteTracker:
 class RuleChecker:
     """The project's rules, applied to remote trackers through the real loader.
 
-    Called once per import: every tracker is rendered as stored into a scratch folder
-    and all are loaded in one :func:`~trackersync.definitions.load_definitions` call.
+    Called once per import: every tracker is rendered as stored and all are checked in
+    one :func:`~trackersync.definitions.loader.check_documents` call per profile, in
+    memory.
     Problems between files (a name defined twice, a phrase shared) are left out:
     import reports repeated names itself. A tracker with a problem the loader can
     accept for an unchanged tracker (:data:`~trackersync.definitions.accepted.ACCEPTABLE_CODES`)
@@ -230,37 +229,35 @@ class RuleChecker:
     """
 
     def __init__(
-        self, scratch: Path, config: Config, *, choose_rules: bool = False,
-        env: str | None = None,
+        self, config: Config, *, choose_rules: bool = False, env: str | None = None,
     ) -> None:
-        self.scratch = scratch
         self.config = config.model_copy(update={"rules": config.rules_for(env)})
         self.choose_rules = choose_rules
         self.reason = ""
 
     def __call__(self, trackers: Sequence[RemoteTracker]) -> dict[str, Findings]:
         """Return ``{tracker id: findings}``: errors, plus the warnings in
-        :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order."""
-        from trackersync.definitions import load_definitions
+        :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order.
+        """
+        from trackersync.definitions.loader import check_documents
 
         if not trackers:
             return {}
-        folder = self.scratch / "trackers"
-        folder.mkdir(exist_ok=True)
         ids: dict[str, str] = {}
+        documents: dict[str, str] = {}
         for index, tracker in enumerate(trackers):
-            path = folder / f"{index:05d}.yaml"
-            path.write_text(dump(tracker, ()), encoding="utf-8")
-            ids[f"trackers/{path.name}"] = tracker.id
+            label = f"trackers/{index:05d}.yaml"
+            documents[label] = dump(tracker, ())
+            ids[label] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
         found = {}
         loaded_as: dict[str, dict[str, Tracker]] = {}
         for rules in profiles:
             config = self.config.model_copy(update={"rules": rules, "environments": {}})
-            loaded = load_definitions(self.scratch, config, None, [folder])
+            loaded = check_documents(documents, config)
             found[rules] = _findings(loaded.problems, ids)
             loaded_as[rules] = {
-                ids[Path(read.source.file).as_posix()]: read
+                ids[read.source.file]: read
                 for read in loaded.trackers if read.source is not None
             }
         if self.choose_rules:
@@ -313,12 +310,12 @@ class RuleChecker:
 
 
 def _findings(problems: Sequence[Problem], ids: dict[str, str]) -> dict[str, list[Problem]]:
-    """Group the recorded problems of a scratch load by tracker id, in file order."""
+    """Group the recorded problems of one check by tracker id, in file order."""
     found: dict[str, list[Problem]] = {tracker_id: [] for tracker_id in ids.values()}
     for problem in problems:
         if problem.source is None or not _recorded(problem):
             continue
-        tracker_id = ids.get(Path(problem.source.file).as_posix())
+        tracker_id = ids.get(problem.source.file)
         if tracker_id is not None:
             found[tracker_id].append(problem)
     return found
