@@ -213,6 +213,8 @@ def read_state(path: Path, account: Account | None = None) -> StateRecord | None
         data = json.loads(text)
     except ValueError as exc:
         raise _fail(path, f"is not valid JSON (cut short? {exc})") from exc
+    except RecursionError as exc:
+        raise _fail(path, "is not a state record (JSON nested too deeply)") from exc
     if not isinstance(data, dict):
         raise _fail(path, "is not a JSON object")
     version = data.get("format_version", 1)

@@ -59,8 +59,10 @@ def test_verify_notices_fields_the_server_dropped(project, monkeypatch) -> None:
 
 def test_delete_answered_404_counts_as_done(project, monkeypatch) -> None:
     p: Project = project()
-    p.seed([{"id": "5000000000000902", "name": "Gone Soon", "vocabulary": ["x y"]}])
-    p.write("trackersync.yaml", "prune: true\n")
+    p.write("trackers/g.yaml", "name: Gone Soon\nvocabulary: [x y, z w, a b, c d, e f]\n")
+    assert p.run("apply", "--auto-approve").exit_code == 0  # now owned by this repository
+    (p.root / "trackers" / "g.yaml").unlink()
+    p.write("trackersync.yaml", "prune: true\nsafety: {max_delete_fraction: 1.0}\n")
     p.write("trackers/b.yaml", f"name: Budget\nvocabulary: {FIVE}\n")
     original = SymblClient.delete_tracker
 
@@ -97,25 +99,28 @@ def test_signal_during_the_verify_read_still_reports_and_writes_ids(
 ) -> None:
     p: Project = project()
     p.write("trackers/b.yaml", f"name: Budget\nvocabulary: {FIVE}\n")
-    original = SymblClient.list_trackers
-    calls: list[int] = []
+    list_trackers, create_trackers = SymblClient.list_trackers, SymblClient.create_trackers
+    written: list[int] = []
 
-    def interrupted_second_read(self: SymblClient) -> list:
-        calls.append(1)
-        if len(calls) == 2:  # the first read plans, the second verifies
+    def create(self: SymblClient, trackers: list) -> list:
+        written.append(1)
+        return create_trackers(self, trackers)
+
+    def verify_read(self: SymblClient) -> list:
+        if written:  # the read after the writes: the verify read
             raise interrupt()
-        return original(self)
+        return list_trackers(self)
 
-    monkeypatch.setattr(SymblClient, "list_trackers", interrupted_second_read)
+    monkeypatch.setattr(SymblClient, "create_trackers", create)
+    monkeypatch.setattr(SymblClient, "list_trackers", verify_read)
     result = p.run("apply", "--auto-approve")
     assert result.exit_code == (143 if interrupt is Terminated else 130)
-    assert "done           create \"Budget\"" in result.stderr
+    assert "done           create \"Budget\"" in result.stderr, result.stderr
     assert ("Terminated." if interrupt is Terminated else "Interrupted.") in result.stderr
     (made,) = p.state()
-    ids = json.loads((p.root / ".trackersync" / "emulator.ids.json").read_text()
-                     if (p.root / ".trackersync").exists()
-                     else (p.root / "trackers.ids.json").read_text())
-    assert ids["names"] == {"Budget": made["id"]}
+    records = list(p.root.glob("**/*ids*.json"))
+    assert records, "no state record written"
+    assert json.loads(records[0].read_text())["names"] == {"Budget": made["id"]}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

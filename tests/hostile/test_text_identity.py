@@ -88,8 +88,7 @@ def test_plan_after_apply_is_empty_and_no_look_alike_is_created(
                 assert any(p.severity == "error" for p in exc.problems)
                 assert server.trackers() == before
                 return
-            apply_plan(result.plan, client, managed=[t.name for t in result.desired],
-                       ids_path=None)
+            apply_plan(result.plan, client)
             again = make_plan(root, config, client, PlanOptions(api_url=server.url))
         assert again.plan.changes == [], again.plan.changes
         stored = server.trackers()
@@ -106,10 +105,9 @@ def test_plans_show_invisible_characters_visibly(project) -> None:
     p.seed([{"id": "5000000000000801", "name": "Price\u200bList",
              "vocabulary": ["price\u00a0list", "list of prices", "what it costs", "the fee",
                             "rates"]}])
-    p.write("trackersync.yaml", "prune: true\n")
     p.write("trackers/a.yaml", "name: Budget\nvocabulary: [a b, c d, e f, g h, i j]\n")
     text = p.run("plan").stdout
-    assert '- delete "Price<U+200B>List" (id 5000000000000801, 5 phrases)' in text
+    assert 'Unmanaged (no file defines them; left alone): "Price<U+200B>List"' in text
     markdown = p.run("plan", "--format", "markdown").stdout
     assert "Price&#92;u200bList" in markdown and "\u200b" not in markdown  # shows \u200b
     data = p.run("plan", "--format", "json").stdout
