@@ -284,7 +284,8 @@ def _check_names(entries: Sequence[Entry], rep: Reporter) -> None:
             continue
         exact[name] = entry
         look = looks.setdefault(look_alike_key(name), entry)
-        if look is not entry:
+        stored = entry.tracker.accepted_as_imported or look.tracker.accepted_as_imported
+        if look is not entry and not stored:  # both imported as stored: they exist already
             rep.add("name-duplicate", f"{entry.label} looks the same as tracker "
                     f"{shown(look.tracker.name)} ({look.where}): they differ only in invisible "
                     "characters or spaces; names must be unique", entry.where, name)
