@@ -141,8 +141,10 @@ def update_tracker(state: EmulatorState, request: Request, account: str,
             if profile == "strict" and len(vocabulary) > STRICT_MAX_PHRASES:
                 raise ApiError(400, f"'vocabulary' would have {len(vocabulary)} phrases after "
                                f"the merge; the maximum is {STRICT_MAX_PHRASES}")
-        state.store.update_tracker(tracker_id, name, vocabulary)
-        return 200, {"tracker": {"id": tracker_id, "name": name, "vocabulary": vocabulary}}
+        fields = {k: v for k, v in body.items() if k not in ("id", "name", "vocabulary")}
+        state.store.update_tracker(tracker_id, name, vocabulary, fields)  # whole object
+        return 200, {"tracker": {**fields, "id": tracker_id, "name": name,
+                                 "vocabulary": vocabulary}}
 
 
 def delete_tracker(state: EmulatorState, request: Request, account: str,

@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS trackers (
     vocabulary TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS trackers_name ON trackers (name);
+CREATE TABLE IF NOT EXISTS tracker_fields (
+    id TEXT PRIMARY KEY,
+    fields TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
     app_id TEXT NOT NULL,
@@ -55,6 +59,10 @@ ID_SPAN = 3_000_000_000_000_000
 def new_numeric_id() -> str:
     """A random 16-digit numeric string in [4e15, 7e15) (like the documented ones)."""
     return str(ID_LOW + secrets.randbelow(ID_SPAN))
+
+
+def _fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in ("id", "name", "vocabulary")}
 
 
 def _tracker(row: sqlite3.Row) -> dict[str, Any]:
@@ -117,12 +125,26 @@ class Store:
             rows = self._rows("SELECT * FROM trackers ORDER BY seq")
         else:
             rows = self._rows("SELECT * FROM trackers WHERE name = ? ORDER BY seq", (name,))
-        return [_tracker(r) for r in rows]
+        return self._with_fields([_tracker(r) for r in rows])
 
     def get_tracker(self, tracker_id: str) -> dict[str, Any] | None:
         """The tracker with this id, or ``None``."""
         rows = self._rows("SELECT * FROM trackers WHERE id = ?", (tracker_id,))
-        return _tracker(rows[0]) if rows else None
+        return self._with_fields([_tracker(rows[0])])[0] if rows else None
+
+    def _with_fields(self, trackers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Add the fields besides id/name/vocabulary a tracker holds (seeded, or PUT)."""
+        extra = {r["id"]: json.loads(r["fields"])
+                 for r in self._rows("SELECT id, fields FROM tracker_fields")}
+        if not extra:
+            return trackers
+        return [{**extra.get(t["id"], {}), **t} for t in trackers]
+
+    def _set_fields(self, tracker_id: str, fields: dict[str, Any]) -> None:
+        self._exec("DELETE FROM tracker_fields WHERE id = ?", (tracker_id,))
+        if fields:
+            self._exec("INSERT INTO tracker_fields (id, fields) VALUES (?, ?)",
+                       (tracker_id, json.dumps(fields, ensure_ascii=False)))
 
     def count_trackers(self) -> int:
         """Number of stored trackers."""
@@ -142,6 +164,9 @@ class Store:
     def insert_trackers(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Store ``items`` (``name``, ``vocabulary``, optional ``id``) in one transaction.
 
+        Any other key of an item is stored as a field of the tracker (like the
+        description or categories Symbl's own UI may set) and returned by GET.
+
         Returns:
             The stored trackers with their ids, in input order.
 
@@ -159,6 +184,7 @@ class Store:
                     "INSERT INTO trackers (id, name, vocabulary) VALUES (?, ?, ?)",
                     (tracker_id, item["name"], vocabulary),
                 )
+                self._set_fields(tracker_id, _fields(item))
                 stored.append({"id": tracker_id, "name": item["name"],
                                "vocabulary": item["vocabulary"]})
         return stored
@@ -169,17 +195,22 @@ class Store:
             if self.get_tracker(candidate) is None:
                 return candidate
 
-    def update_tracker(self, tracker_id: str, name: str, vocabulary: list[Any]) -> None:
-        """Overwrite the name and vocabulary of an existing tracker."""
+    def update_tracker(self, tracker_id: str, name: str, vocabulary: list[Any],
+                       fields: dict[str, Any] | None = None) -> None:
+        """Overwrite the name and vocabulary of an existing tracker (and, when given, its
+        other fields: a PUT replaces the whole object, so fields it lacks are dropped)."""
         with self.atomic():
             self._exec(
                 "UPDATE trackers SET name = ?, vocabulary = ? WHERE id = ?",
                 (name, json.dumps(vocabulary, ensure_ascii=False), tracker_id),
             )
+            if fields is not None:
+                self._set_fields(tracker_id, fields)
 
     def delete_tracker(self, tracker_id: str) -> bool:
         """Delete a tracker; ``False`` if there was none with this id."""
         with self.atomic():
+            self._exec("DELETE FROM tracker_fields WHERE id = ?", (tracker_id,))
             return self._exec("DELETE FROM trackers WHERE id = ?", (tracker_id,)) > 0
 
     # -- tokens -----------------------------------------------------------------------
@@ -267,5 +298,5 @@ class Store:
     def clear(self) -> None:
         """Delete trackers, conversations and jobs (tokens are kept)."""
         with self.atomic():
-            for table in ("trackers", "conversations", "jobs"):
+            for table in ("trackers", "tracker_fields", "conversations", "jobs"):
                 self._exec(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

@@ -1,6 +1,11 @@
 """``python -m trackersync`` runs the same program as the ``trackersync`` command."""
 
-from trackersync.cli import main
-
 if __name__ == "__main__":  # pragma: no cover - exercised through subprocess tests
-    main()
+    try:
+        from trackersync.entry import run
+    except KeyboardInterrupt:  # Ctrl-C while this very first import runs
+        import sys
+
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+    run()

@@ -50,6 +50,11 @@ NOT_CONVERGED = "not converged"
 #: Status of a change whose request was in flight when Ctrl-C/SIGTERM stopped the run.
 UNKNOWN = "unknown"
 
+#: Detail of a create another run made meanwhile (same name and phrases): adopted.
+ADOPTED = "adopted"
+#: Detail of a delete the server answered 404: someone deleted it meanwhile.
+ALREADY_GONE = "already gone (404): deleted meanwhile, counted as done"
+
 #: Past-tense verbs of the summary counts, in summary order.
 _DONE_WORDS = (("create", "created"), ("update", "updated"), ("rename", "renamed"),
                ("delete", "deleted"))
@@ -67,6 +72,7 @@ class OpResult:
     change: Change
     status: str = "not attempted"
     detail: str = ""
+    made_id: str | None = None
 
 
 class _Interrupted(Exception):
@@ -109,6 +115,8 @@ class ApplyReport:
         counts = {word: 0 for _, word in _DONE_WORDS}
         for result in self.results:
             key = words[result.change.action] if result.status == "done" else result.status
+            if result.status == "done" and result.detail.startswith(ADOPTED):
+                key = "adopted"
             counts[key] = counts.get(key, 0) + 1
         return counts
 
@@ -118,6 +126,9 @@ class ApplyReport:
         """
         counts = self.counts()
         done = ", ".join(f"{counts.pop(word)} {word}" for _, word in _DONE_WORDS)
+        adopted = counts.pop("adopted", 0)
+        if adopted:  # made by another run meanwhile: not counted as created by this one
+            done += f", {adopted} adopted"
         if self.ok:
             return f"Apply complete: {done}; verified."
         rest = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
@@ -146,7 +157,8 @@ def ordered_changes(plan: Plan) -> list[Change]:
 
 
 def apply_plan(
-    plan: Plan, api: TrackerApi, *, progress: Progress | None = None
+    plan: Plan, api: TrackerApi, *, progress: Progress | None = None,
+    before: Sequence[RemoteTracker] | None = None,
 ) -> ApplyReport:
     """Apply ``plan`` to the account and verify it with one list GET.
 
@@ -157,6 +169,9 @@ def apply_plan(
         progress: called after each step with its line (``[2/5] create "X" ... done``)
             and the count of changes done and planned (the CLI passes a
             :class:`~trackersync.progress.ProgressReporter`).
+        before: the listing the plan was made from. When Ctrl-C or SIGTERM stops the
+            verify read, ``listing`` is then what this run knows exists (that listing
+            with the done changes applied), so the state record is still written.
 
     Returns:
         The :class:`ApplyReport` (``ok`` is True; ``listing`` is the verify read).
@@ -167,17 +182,25 @@ def apply_plan(
             account as read afterwards.
     """
     report = ApplyReport(results=[OpResult(c) for c in ordered_changes(plan)])
+    kept = _held_fields(api, report.results)
     interrupt: KeyboardInterrupt | None = None
     try:
         failure = _run_steps(report.results, api, progress)
     except _Interrupted as stop:
         failure, interrupt = str(stop), stop.signal
-    listing = _final_listing(api, failure)
+    try:
+        listing = _final_listing(api, failure)
+    except KeyboardInterrupt as stop:  # during the verify read: report what is known
+        interrupt = interrupt or stop
+        failure = failure or "interrupted during the verify read (nothing was left to send)"
+        listing = None
+        if before is not None:
+            report.listing = _known_listing(before, report.results)
     if listing is not None:
         report.listing = listing
         _settle_statuses(report.results, listing)
         if failure is None:
-            report.mismatches = _mark_unconverged(report.results, listing)
+            report.mismatches = _mark_unconverged(report.results, listing, kept)
             report.verified = True
     if interrupt is not None:
         raise ApplyError(f"apply was interrupted: {failure}", report) from interrupt
@@ -205,7 +228,7 @@ def _run_steps(
             if len(group) > 1:
                 label = f"create {len(group)} trackers"
             try:
-                _send(action, [r.change for r in group], api)
+                made = _send(action, [r.change for r in group], api)
             except (ApiError, KeyboardInterrupt) as exc:
                 interrupted = isinstance(exc, KeyboardInterrupt)
                 for r in group:  # an interrupted request may still complete on the server
@@ -217,23 +240,74 @@ def _run_steps(
                 if isinstance(exc, KeyboardInterrupt):
                     raise _Interrupted(f"{label}: interrupted", exc) from exc
                 return f"{label}: {exc}"
+            adopted: set[str] = getattr(api, "adopted", set())
+            gone: set[str] = getattr(api, "gone", set())
             for r in group:
                 r.status = "done"
+                r.made_id = made.get(r.change.name) or r.change.tracker_id
+                if action == "create" and r.change.name in adopted:
+                    r.detail = f"{ADOPTED}: another run created it meanwhile (same phrases)"
+                elif action == "delete" and str(r.change.tracker_id) in gone:
+                    r.detail = ALREADY_GONE
             if progress:
                 progress(f"[{step}/{total}] {label} ... done", step, total)
     return None
 
 
-def _send(action: str, changes: Sequence[Change], api: TrackerApi) -> None:
-    """Make the API call(s) for one step."""
+def _send(action: str, changes: Sequence[Change], api: TrackerApi) -> dict[str, str]:
+    """Make the API call(s) for one step; return name -> id of the trackers created."""
     if action == "create":
-        api.create_trackers([c.desired_tracker for c in changes])
-    elif action == "delete":
+        made = api.create_trackers([c.desired_tracker for c in changes])
+        return {t.name: t.id for t in made or ()}
+    if action == "delete":
         for change in changes:
             api.delete_tracker(str(change.tracker_id))
     else:
         for change in changes:
             api.update_tracker(str(change.tracker_id), change.desired_tracker)
+    return {}
+
+
+def _held_fields(
+    api: TrackerApi, results: Sequence[OpResult]
+) -> dict[str, dict[str, object]]:
+    """Fields besides name/vocabulary the account holds on each tracker to be PUT.
+
+    Read from the client's last listing when it offers ``held_fields(id)``; verify
+    checks they are still there after apply (a PUT replaces the whole object).
+    """
+    held = getattr(api, "held_fields", None)
+    if held is None:
+        return {}
+    kept: dict[str, dict[str, object]] = {}
+    for result in results:
+        if result.change.action in ("update", "rename") and result.change.tracker_id:
+            fields = held(str(result.change.tracker_id))
+            if fields:
+                kept[str(result.change.tracker_id)] = fields
+    return kept
+
+
+def _known_listing(
+    before: Sequence[RemoteTracker], results: Sequence[OpResult]
+) -> list[RemoteTracker]:
+    """What exists, as far as this run knows, when the verify read could not finish.
+
+    The listing the plan was made from, minus what was deleted, with what was
+    created, renamed or updated as it was sent (their ids came back from the API).
+    """
+    by_id = {t.id: t for t in before}
+    for result in results:
+        change = result.change
+        if result.status != "done":
+            continue
+        if change.action == "delete":
+            by_id.pop(str(change.tracker_id), None)
+        elif result.made_id:
+            by_id[str(result.made_id)] = RemoteTracker(
+                id=str(result.made_id), name=change.name,
+                vocabulary=tuple(change.vocabulary or ()))
+    return list(by_id.values())
 
 
 def _final_listing(api: TrackerApi, failure: str | None) -> list[RemoteTracker] | None:
@@ -294,9 +368,14 @@ def _differences(
     return problems
 
 
-def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker]) -> list[str]:
+def _mark_unconverged(
+    results: list[OpResult], listing: Sequence[RemoteTracker],
+    kept: Mapping[str, Mapping[str, object]] | None = None,
+) -> list[str]:
     """Verify every ``done`` change; a difference turns it into ``not converged``.
 
+    ``kept`` maps tracker id -> the extra fields the account held before a PUT; a field
+    gone or changed afterwards is a difference too (the server dropped it).
     Returns the verification messages (for :class:`ApplyError`).
     """
     by_id = {t.id: t for t in listing}
@@ -306,6 +385,14 @@ def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker])
         if result.status != "done":
             continue
         found = _differences(result.change, single, by_id)
+        fields = (kept or {}).get(str(result.change.tracker_id))
+        now = by_id.get(str(result.change.tracker_id))
+        if fields and now is not None and result.change.action in ("update", "rename"):
+            lost = sorted(k for k, v in fields.items() if now.extra.get(k) != v)
+            if lost:
+                detail = f"fields the account held were lost or changed: {', '.join(lost)}"
+                found = [*found, (f"tracker {result.change.name!r} (id {now.id}): {detail}",
+                                  detail)]
         if found:
             result.status = NOT_CONVERGED
             result.detail = "; ".join(detail for _, detail in found)

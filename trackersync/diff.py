@@ -14,7 +14,10 @@ Matching rules, in order, for each desired tracker (sorted by name):
    that id (the rename was applied before, the old name was reused by hand since);
 2. a remote tracker named in ``renamed_from`` (not itself defined) -> ``rename``
    (PUT on the same id; this includes case-only renames);
-3. a remote tracker whose name differs only in letter case, not defined, and recorded
+3. a remote tracker whose name looks the same (differs only in invisible characters or
+   spaces, :func:`trackersync.text.look_alike_key`), not defined -> ``rename`` in place
+   with a warning: a look-alike is never created beside it;
+   a remote tracker whose name differs only in letter case, not defined, and recorded
    in the state record under that name with that id -> ``rename`` in place;
 4. otherwise ``create``; when a case-only variant exists remotely without a record, a
    warning says the ID will change and suggests ``renamed_from``.
@@ -42,6 +45,7 @@ from trackersync.model import (
     normalise_phrases,
 )
 from trackersync.plan import ACTIONS, Change
+from trackersync.text import look_alike_key, nfc
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,43 @@ def diff_trackers(
     return state.result
 
 
+def ignored(name: str, patterns: Sequence[str]) -> bool:
+    """True when a remote tracker name is covered by one of the config's ``ignore`` entries.
+
+    An entry matches a name it equals exactly (compared in Unicode NFC), so a literal name
+    with glob characters (``Deals [EU]``) always ignores itself; otherwise it is an
+    fnmatch glob (``*``, ``?``, ``[...]``), case-sensitive like tracker names.
+    """
+    return any(name == nfc(p) or fnmatch.fnmatchcase(name, nfc(p)) for p in patterns)
+
+
+def unused_ignore_warning(pattern: str, remote_names: Mapping[str, object]) -> str | None:
+    """A warning about an ``ignore`` entry, else ``None``.
+
+    Warned: an entry that matches no tracker in the account (names that look close,
+    same letters ignoring case or close by difflib, are suggested: a mistyped pattern
+    silently protects nothing), and an entry that is a tracker's exact name but, read as
+    a glob, also matches others (``Deals [EU]`` also matches ``Deals E``).
+    """
+    import difflib
+
+    names = list(remote_names)
+    matched = [name for name in names if ignored(name, [pattern])]
+    if nfc(pattern) in matched and len(matched) > 1:
+        others = ", ".join(repr(n) for n in matched if n != nfc(pattern))
+        literal = re.sub(r"([*?\[])", r"[\1]", pattern)
+        return (f"ignore entry {pattern!r} matches that tracker and, as a glob, also "
+                f"{others}; write {literal!r} to match only the name")
+    if matched:
+        return None
+    folded = {n.casefold(): n for n in names}
+    close = [folded[pattern.casefold()]] if pattern.casefold() in folded else []
+    close = close or difflib.get_close_matches(pattern, names, n=2, cutoff=0.75)
+    hint = f" (similar: {', '.join(repr(n) for n in close)})" if close else ""
+    return (f"ignore pattern {pattern!r} matches no tracker in the account{hint}; "
+            "check its spelling: it protects nothing")
+
+
 class _Matcher:
     """Working state of one diff: indexes of both sides and what was claimed."""
 
@@ -168,9 +209,14 @@ class _Matcher:
         for tracker in listing:
             self.by_name[tracker.name].append(tracker)
         self.by_fold: dict[str, list[str]] = defaultdict(list)
+        self.by_look: dict[str, list[str]] = defaultdict(list)
         for name in self.by_name:
             self.by_fold[name.casefold()].append(name)
+            self.by_look[look_alike_key(name)].append(name)
         self.claimed: set[str] = set()  # remote names matched to a desired tracker
+        self.claimed_ids: set[str] = set()  # remote ids pinned by a desired tracker's id:
+        pinned = {t.id for t in desired if t.id is not None}
+        self.pinned_names = {self.by_id[i].name for i in pinned if i in self.by_id}
         accepted = {t.name for t in desired if t.accepted_as_imported}
         self._check_listing([t for t in listing if t.name not in accepted])
 
@@ -210,16 +256,21 @@ class _Matcher:
 
     def match(self, tracker: DesiredTracker) -> None:
         """Find the remote counterpart of one desired tracker and record the change."""
+        if tracker.id is not None:
+            self._match_pinned(tracker)
+            return
         if tracker.name in self.by_name:
             self.claimed.add(tracker.name)
             found = self._single(tracker.name)
             self._check_rename_target(tracker, found)
             if found is None:
+                ids = ", ".join(sorted(t.id for t in self.by_name[tracker.name]))
                 self.errors.append(
-                    f"tracker {tracker.name!r}: several remote trackers have this name; "
-                    "delete the extras in Symbl before applying"
+                    f"tracker {tracker.name!r}: {len(self.by_name[tracker.name])} remote "
+                    f"trackers have this name (ids {ids}); delete the extras in Symbl, or "
+                    "pin the one this file manages with id: '<one of these ids>'"
                 )
-            elif not _same_phrases(found, tracker):
+            elif not _same_phrases(found, tracker) or found.stored_other_form:
                 self._add_put("update", tracker, found)
             return
         old = self._rename_source(tracker)
@@ -228,6 +279,43 @@ class _Matcher:
             self._add_put("rename", tracker, old)
             return
         self._add_create(tracker)
+
+    def _match_pinned(self, tracker: DesiredTracker) -> None:
+        """A definition with ``id:``: its tracker is that remote tracker, whatever its name.
+
+        The same name -> update; another name -> rename (PUT on the same id). An id the
+        account does not hold is an error: creating would give another id.
+        """
+        found = self.by_id.get(str(tracker.id))
+        if found is None:
+            self.errors.append(
+                f"tracker {tracker.name!r} pins id {tracker.id}, which is not in the account; "
+                "remove the id: line to create it, or correct the id"
+            )
+            return
+        if found.name != tracker.name and tracker.name in self.by_name:
+            others = [t for t in self.by_name[tracker.name] if t.id != found.id]
+            if others:
+                ids = ", ".join(sorted(t.id for t in others))
+                self.errors.append(
+                    f"cannot rename id {found.id} ({found.name!r}) to {tracker.name!r}: "
+                    f"another tracker has that name (id {ids}); delete or rename it first"
+                )
+                return
+        self.claimed_ids.add(found.id)
+        if found.name != tracker.name:
+            self._add_put("rename", tracker, found)
+        elif not _same_phrases(found, tracker) or found.stored_other_form:
+            twins = [t.id for t in self.by_name[found.name] if t.id != found.id]
+            if twins:  # the API refuses a PUT whose name another tracker holds (409)
+                self.errors.append(
+                    f"tracker {tracker.name!r} (id {found.id}): its name is shared with id "
+                    f"{', '.join(sorted(twins))}, and the API refuses to change a tracker "
+                    "whose name another one holds; give this file another name (the id: "
+                    "keeps the tracker, a rename), or delete the other tracker in Symbl"
+                )
+                return
+            self._add_put("update", tracker, found)
 
     def _check_rename_target(self, tracker: DesiredTracker, found: RemoteTracker | None) -> None:
         """Both ``renamed_from`` and the new name exist remotely: whose ID is kept?
@@ -268,6 +356,16 @@ class _Matcher:
                     f"tracker {tracker.name!r}: renamed_from {old_name!r} matches several "
                     "remote trackers; delete the extras in Symbl first"
                 )
+        for variant in self.by_look.get(look_alike_key(tracker.name), []):
+            found = self._single(variant)
+            free = variant not in self.desired_names and variant not in self.claimed
+            if found is not None and free and variant != tracker.name:
+                self._warn(
+                    "remote-look-alike", tracker.name,
+                    f"tracker {tracker.name!r}: the account's {variant!r} (id {found.id}) "
+                    "looks the same (it differs only in invisible characters or spaces); "
+                    "it is renamed in place to the file's name, never doubled", tracker)
+                return found
         recorded = self.opts.recorded or {}
         moved = self._renamed_in_account(tracker, recorded.get(tracker.name))
         if moved is not None:
@@ -300,6 +398,12 @@ class _Matcher:
         return found
 
     def _add_put(self, action: str, tracker: DesiredTracker, found: RemoteTracker) -> None:
+        if found.stored_other_form:
+            self._warn(
+                "remote-normal-form", tracker.name,
+                f"remote: tracker {found.name!r} (id {found.id}) is stored in another "
+                "Unicode normal form (looks the same, differs in bytes); it is this file's "
+                f"tracker, and the {action} sends it in NFC")
         added: list[str] = []
         removed: list[str] = []
         if not _same_phrases(found, tracker):
@@ -344,10 +448,18 @@ class _Matcher:
     def leftovers(self) -> None:
         """Classify remote trackers no desired tracker claimed: skip, delete or unmanaged."""
         recorded_ids = None if self.opts.recorded is None else set(self.opts.recorded.values())
+        for glob in self.opts.ignore:
+            warning = unused_ignore_warning(glob, self.by_name)
+            if warning:
+                self.result.warnings.append(
+                    Problem(severity="warning", code="ignore-pattern", message=warning))
         for name, group in sorted(self.by_name.items()):
             if name in self.claimed or is_reserved_name(name):
                 continue
-            if any(fnmatch.fnmatchcase(name, glob) for glob in self.opts.ignore):
+            if ignored(name, self.opts.ignore):
+                continue
+            group = [t for t in group if t.id not in self.claimed_ids]
+            if not group:
                 continue
             tracker = group[0]
             owned = recorded_ids is None or tracker.id in recorded_ids
@@ -375,5 +487,7 @@ __all__ = [
     "DiffResult",
     "comparable",
     "diff_trackers",
+    "ignored",
     "phrase_diff",
+    "unused_ignore_warning",
 ]

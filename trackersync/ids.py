@@ -35,6 +35,39 @@ def slug(name: str) -> str:
     return text or "X" + name.encode("utf-8").hex().upper()
 
 
+def env_variables(names: Mapping[str, str]) -> dict[str, str]:
+    """``TRACKER_ID_<SLUG>`` -> id for ``ids --format env``, never losing an ID.
+
+    Names whose slugs collide (``Deal-Won`` and ``Deal Won`` both give ``DEAL_WON``)
+    each get their tracker ID appended (``TRACKER_ID_DEAL_WON_5000000000000101``): the
+    choice depends only on the names and IDs, so it is the same on every run, and no
+    name keeps the bare variable that could silently point at the other tracker.
+    :func:`env_collisions` names them for a warning.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names):
+        groups.setdefault(slug(name), []).append(name)
+    result: dict[str, str] = {}
+    for key, members in sorted(groups.items()):
+        for name in members:
+            suffix = f"_{names[name]}" if len(members) > 1 else ""
+            result[f"TRACKER_ID_{key}{suffix}"] = names[name]
+    return result
+
+
+def env_collisions(names: Mapping[str, str]) -> list[str]:
+    """One message per group of names whose ``--format env`` variables would collide."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names):
+        groups.setdefault(slug(name), []).append(name)
+    return [
+        f"tracker names {', '.join(repr(n) for n in members)} all map to TRACKER_ID_{key}; "
+        "each gets its tracker ID appended: "
+        + ", ".join(f"TRACKER_ID_{key}_{names[n]}" for n in members)
+        for key, members in sorted(groups.items()) if len(members) > 1
+    ]
+
+
 def async_fragment(names: Mapping[str, str]) -> str:
     """Return exactly ``{"trackers":[{"id":"…"},…]}`` (sorted by name, compact)."""
     items = [{"id": names[n]} for n in sorted(names)]
@@ -45,7 +78,7 @@ def format_ids(names: Mapping[str, str], fmt: str) -> str:
     """Render ``name -> id`` in one of :data:`FORMATS` (``github`` renders its output line).
 
     Raises:
-        ConfigError: unknown format, or two names whose env slugs collide (``env``).
+        ConfigError: unknown format. (Colliding ``env`` names: see :func:`env_variables`.)
     """
     ordered = dict(sorted(names.items()))
     if fmt == "async":
@@ -55,13 +88,7 @@ def format_ids(names: Mapping[str, str], fmt: str) -> str:
     if fmt == "github":
         return f"tracker-ids={async_fragment(ordered)}"
     if fmt == "env":
-        lines: dict[str, str] = {}
-        for name, tid in ordered.items():
-            key = f"TRACKER_ID_{slug(name)}"
-            if key in lines:
-                raise ConfigError(f"tracker names collide as environment variable {key}")
-            lines[key] = tid
-        return "\n".join(f"{k}={v}" for k, v in lines.items())
+        return "\n".join(f"{k}={v}" for k, v in env_variables(ordered).items())
     raise ConfigError(f"unknown ids format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -86,6 +113,8 @@ __all__ = [
     "FORMATS",
     "append_github_output",
     "async_fragment",
+    "env_collisions",
+    "env_variables",
     "format_ids",
     "slug",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -84,13 +84,20 @@ class Tracker(BaseModel):
 
 
 class RemoteTracker(Tracker):
-    """A tracker as stored in a Symbl account.
+    """A tracker as stored in a Symbl account, its name and phrases in Unicode NFC.
 
     Attributes:
         id: the account's 16-digit numeric string id (docs/api-contract.md, "ID formats").
+        stored_other_form: the account stores the name or a phrase in another Unicode
+            normal form (e.g. NFD); the text here is NFC, and the differ plans an update
+            that rewrites it, so every tool sees one form.
+        extra: fields the account holds besides ``id``, ``name`` and ``vocabulary``
+            (description, categories, fields added later); sent back unchanged on PUT.
     """
 
     id: str
+    stored_other_form: bool = False
+    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
 class DesiredTracker(Tracker):
@@ -102,6 +109,8 @@ class DesiredTracker(Tracker):
             in place (PUT, same id) instead of recreated.
         protect: never deleted, or renamed away, without an explicit flag.
         source: where the tracker's ``name`` key is, for error messages.
+        id: the remote tracker this definition pins (optional ``id:`` key); plan matches
+            it by this ID instead of by name.
         accepted_as_imported: True when the file records this tracker as accepted as
             imported and its content still matches that record (see
             :mod:`trackersync.definitions.accepted`): stored data the rules refuse is
@@ -109,6 +118,7 @@ class DesiredTracker(Tracker):
     """
 
     description: str | None = None
+    id: str | None = None
     renamed_from: tuple[str, ...] = ()
     protect: bool = False
     source: SourceRef | None = None
@@ -132,13 +142,16 @@ def tracker_digest(tracker: Tracker) -> str:
 
 
 def normalise_phrase(phrase: str) -> str:
-    """Strip the ends and collapse every whitespace run (tabs, newlines too) to one space.
+    """Bring a phrase to its one identity: Unicode NFC, ends stripped, every whitespace
+    run (tabs, newlines, no-break and other unusual spaces too) one plain space.
 
-    The one whitespace rule: the loader applies it to every phrase of the files, and the
-    differ compares remote phrases in this shape, so an account storing ``"budget "``
-    matches a file's ``budget``.
+    The one rule: the loader applies it to every phrase of the files, and the differ
+    compares remote phrases in this shape, so an account storing ``"budget "`` matches a
+    file's ``budget`` (README "Text identity").
     """
-    return " ".join(phrase.split())
+    from trackersync.text import nfc
+
+    return " ".join(nfc(phrase).split())
 
 
 def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:

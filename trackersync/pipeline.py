@@ -8,13 +8,12 @@ and tests fake in memory.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from trackersync.config import Config
-from trackersync.diff import DiffOptions, diff_trackers
+from trackersync.diff import DiffOptions, diff_trackers, ignored
 from trackersync.drift import classify
 from trackersync.errors import PlanError
 from trackersync.model import DesiredTracker, Problem, RemoteTracker
@@ -80,7 +79,9 @@ def make_plan(
 
     1. Load and validate the tracker files (raises before any HTTP call).
     2. Refuse when no definition was found (a renamed folder is not "delete all"),
-       or when a defined tracker matches an ``ignore`` glob (:func:`check_not_ignored`).
+       when a defined tracker matches an ``ignore`` entry (:func:`check_not_ignored`),
+       or, with prune on, when a file in the trackers folder was skipped (its trackers
+       would look removed).
     3. Read the state record (ownership for prune, protected names, the snapshots that
        tell pending, drift and conflict apart); one that cannot be trusted raises.
     4. Read the account: one ``GET /v1/manage/trackers``.
@@ -104,6 +105,15 @@ def make_plan(
             "(every remote tracker would look removed)"
         )
     check_not_ignored(definitions.trackers, config.ignore)
+    prune = config.prune if opts.prune is None else opts.prune
+    if prune and definitions.skipped:
+        raise PlanError(
+            "refusing to plan with prune on: these files in the trackers folder were not "
+            "read, so trackers they may define would be planned for deletion:\n  "
+            + "\n  ".join(definitions.skipped)
+            + "\nrename each to .yaml (or .yml, .yaml.j2) if it defines trackers, or move it "
+            "out of the trackers folder (documentation files such as .md are fine)"
+        )
     path = opts.state_path or state_path(root, config.state_file, opts.env)
     record = read_state(path, opts.account)
     listing = api.list_trackers()
@@ -125,7 +135,7 @@ def check_not_ignored(desired: Sequence[DesiredTracker], globs: Sequence[str]) -
 
     Args:
         desired: the validated desired trackers.
-        globs: ``config.ignore`` (fnmatch, case-sensitive).
+        globs: ``config.ignore`` (exact names or fnmatch globs, case-sensitive).
 
     Raises:
         PlanError: naming each such tracker, its file and the glob; raised before any
@@ -133,7 +143,7 @@ def check_not_ignored(desired: Sequence[DesiredTracker], globs: Sequence[str]) -
     """
     clashes = []
     for tracker in sorted(desired, key=lambda t: t.name):
-        glob = next((g for g in globs if fnmatch.fnmatchcase(tracker.name, g)), None)
+        glob = next((g for g in globs if ignored(tracker.name, [g])), None)
         if glob is not None:
             where = tracker.source.file if tracker.source else "the tracker files"
             clashes.append(f"tracker {tracker.name!r} is defined in {where} but matches "

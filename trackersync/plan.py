@@ -247,7 +247,10 @@ class Plan(BaseModel):
         """
         data = self.model_dump(mode="json")
         data["digest"] = _content_digest(data)
-        return json.dumps(data, indent=indent, ensure_ascii=False)
+        from trackersync.text import json_visible
+
+        # invisible characters and unusual spaces as \uXXXX: exact data, visible text
+        return json_visible(json.dumps(data, indent=indent, ensure_ascii=False))
 
     @classmethod
     def from_json(cls, text: str, *, origin: str = "plan file") -> Plan:
@@ -264,6 +267,8 @@ class Plan(BaseModel):
             data = json.loads(text)
         except ValueError as exc:
             raise PlanError(f"{origin}: not a trackersync plan (invalid JSON: {exc})") from exc
+        except RecursionError as exc:
+            raise PlanError(f"{origin}: not a trackersync plan (nested too deeply)") from exc
         version = data.get("format_version") if isinstance(data, dict) else None
         if version != PLAN_FORMAT_VERSION:
             raise PlanError(

@@ -29,7 +29,7 @@ _KEY = re.compile(
 _LONG_WORD = re.compile(r"[A-Za-z0-9+=_.\-]{24,}")
 #: A run with slashes (base64 keys such as AWS secret keys) counts only when it does not
 #: start with "/" and mixes upper case, lower case and digits: URL and file paths rarely do.
-_SLASHED = re.compile(r"(?<![A-Za-z0-9+=_./\-])[A-Za-z0-9+=_.\-]+(?:/[A-Za-z0-9+=_.\-]+)+")
+_SLASHED = re.compile(r"(?<![A-Za-z0-9+=_./\-])[A-Za-z0-9+=_.\-]++(?:/[A-Za-z0-9+=_.\-]+)++")
 #: Cheap first look: nothing below can match a text this does not match.
 _CANDIDATE = re.compile(
     r"eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|sk-|[A-Za-z0-9+=_./\-]{20}"
@@ -53,10 +53,12 @@ def _long_word(match: re.Match[str]) -> str:
     return MASK if any(_mixed(part) for part in parts) else word
 
 
+_UPPER, _LOWER, _DIGIT = re.compile("[A-Z]"), re.compile("[a-z]"), re.compile("[0-9]")
+
+
 def _slashed(match: re.Match[str]) -> str:
-    run = match.group(0)
-    kinds = (any(c.isupper() for c in run), any(c.islower() for c in run),
-             any(c.isdigit() for c in run))
+    run = match.group(0)  # ASCII only (the pattern's class): one C-speed search per kind
+    kinds = (_UPPER.search(run), _LOWER.search(run), _DIGIT.search(run))
     return MASK if len(run) >= 30 and all(kinds) else run
 
 
@@ -87,9 +89,13 @@ def display(text: str) -> str:
     Control characters (newline, carriage return, escape, bidi overrides…) are shown as
     ``\\n``, ``\\u001b`` and so on, so a tracker name from a file or from the account
     can neither start a new log line (a GitHub workflow command such as ``::add-mask::``)
-    nor drive the terminal; token-looking parts are masked (:func:`mask_secrets`).
+    nor drive the terminal; token-looking parts are masked (:func:`mask_secrets`), and
+    invisible characters and unusual spaces are shown as ``<U+200B>``
+    (:func:`trackersync.text.visible`), so two look-alike names never print the same.
     """
-    return mask_secrets(_CONTROL.sub(_escape_control, text))
+    from trackersync.text import visible
+
+    return visible(mask_secrets(_CONTROL.sub(_escape_control, text)))
 
 
 def looks_secret(text: str) -> bool:

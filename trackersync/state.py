@@ -149,7 +149,15 @@ def state_path(root: Path, state_file: str, env: str | None) -> Path:
         root: the project root; a relative ``state_file`` is taken from there.
         state_file: the config's ``state_file`` (``trackers.ids.json``).
         env: ``--env NAME``: ``trackers.ids.NAME.json``, so two accounts never share one.
+
+    Raises:
+        ConfigError: ``env`` is not a safe file-name part (trackersync.yaml is checked
+            for this when loaded; this guards every other caller).
     """
+    from trackersync.definitions.config_loader import environment_name_problem
+
+    if env and environment_name_problem(env):
+        raise ConfigError(str(environment_name_problem(env)))
     path = Path(state_file)
     if not path.is_absolute():
         path = root / path
@@ -205,6 +213,8 @@ def read_state(path: Path, account: Account | None = None) -> StateRecord | None
         data = json.loads(text)
     except ValueError as exc:
         raise _fail(path, f"is not valid JSON (cut short? {exc})") from exc
+    except RecursionError as exc:
+        raise _fail(path, "is not a state record (JSON nested too deeply)") from exc
     if not isinstance(data, dict):
         raise _fail(path, "is not a JSON object")
     version = data.get("format_version", 1)

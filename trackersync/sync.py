@@ -370,7 +370,8 @@ def apply(
             raise ConfigError("apply cancelled; nothing was changed")
         _check_unchanged(result, session.target)
         try:
-            report = apply_plan(result.plan, client, progress=hooks.progress)
+            report = apply_plan(result.plan, client, progress=hooks.progress,
+                                before=result.listing)
         except ApplyError as exc:
             stopped = exc.report if isinstance(exc.report, ApplyReport) else None
             if stopped is not None and hooks.failure is not None:
@@ -499,6 +500,9 @@ def tracker_ids(
     except DefinitionError as exc:
         hooks.problems(exc.problems)
         raise
+    from trackersync.text import nfc
+
+    names = [nfc(n) for n in names]  # compared in Unicode NFC, like every name
     defined = [t.name for t in definitions.trackers]
     unknown = [n for n in names if n not in defined]
     if unknown:

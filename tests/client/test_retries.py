@@ -73,10 +73,24 @@ def test_absurd_retry_after_is_capped_and_logged(
 ) -> None:
     client = make_client(max_retry_wait=7.0)
     faults(emulator, {"method": "GET", "path": LIST, "status": 503,
-                      "headers": {"Retry-After": "86400"}})
+                      "headers": {"Retry-After": "200"}})
     assert client.list_trackers() == []
     assert fake_sleep.waits == [7.0]
-    assert "Retry-After of 86400 s capped at 7 s" in caplog.text
+    assert "Retry-After of 200 s capped at 7 s" in caplog.text
+
+
+def test_retry_after_past_the_budget_fails_at_once_saying_how_long(
+    make_client: Callable[..., SymblClient], emulator: EmulatorServer, fake_sleep: FakeSleep,
+) -> None:
+    client = make_client(retry_budget=300.0)
+    faults(emulator, {"method": "PUT", "path": "/v1/manage/tracker/1", "status": 429,
+                      "headers": {"Retry-After": "86400"}})
+    with pytest.raises(RateLimitedError) as caught:
+        client.update_tracker("1", tracker("Alpha"))
+    assert fake_sleep.waits == []
+    assert "the server asked to wait 86400 s before a retry (Retry-After)" in str(caught.value)
+    assert "more than the 300 s left of the retry budget" in str(caught.value)
+    assert [e[1:3] for e in api_log(emulator)][-1:] == [("/v1/manage/tracker/1", 429)]
 
 
 def test_429_that_never_ends_gives_up_after_max_attempts(

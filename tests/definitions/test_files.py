@@ -41,8 +41,11 @@ def test_no_definitions_in_empty_dir(tmp_path: Path) -> None:
     (tmp_path / "trackers").mkdir()
     write(tmp_path, "trackers/notes.txt", "not a tracker")
     assert flat(load(tmp_path)) == [
+        ("warning", "trackers/notes.txt", 1, 1, "file-skipped", "trackers/notes.txt is not a "
+         "tracker file (tracker files end in .yaml, .yml, .yaml.j2, .yml.j2, any letter "
+         "case); skipped"),
         ("error", None, None, None, "no-definitions", "no tracker definitions found in "
-         "trackers/ (looked for *.yaml, *.yml, *.yaml.j2, *.yml.j2)"),
+         "trackers/ (looked for *.yaml, *.yml, *.yaml.j2, *.yml.j2, in any letter case)"),
     ]
 
 

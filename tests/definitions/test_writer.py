@@ -12,6 +12,7 @@ from tests.definitions.helpers import load, write
 from trackersync.definitions import dump_tracker_yaml
 from trackersync.definitions.checks import normalise
 from trackersync.model import DesiredTracker, Tracker
+from trackersync.text import nfc
 
 
 def read_back(text: str) -> DesiredTracker:
@@ -66,7 +67,7 @@ def test_long_phrases_are_not_folded() -> None:
 
 
 _text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
-_names = _text.filter(lambda s: s.strip() != "")
+_names = _text.map(nfc).filter(lambda s: s.strip() != "")  # names are read in NFC
 _phrases = _text.map(normalise).filter(bool)
 
 

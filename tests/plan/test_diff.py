@@ -109,7 +109,7 @@ def test_remote_duplicate_names_are_reported_not_fixed() -> None:
     assert [c.action for c in result.changes] == ["create"]
     assert result.unmanaged == ["Dup"]
     assert any("2 trackers share the name 'Dup'" in w.message for w in result.warnings)
-    with pytest.raises(PlanError, match="several remote trackers have this name"):
+    with pytest.raises(PlanError, match="2 remote trackers have this name \\(ids 1, 2\\)"):
         diff_trackers([desired("Dup", "a")], have)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trackersync.errors import ConfigError
-from trackersync.ids import append_github_output, format_ids
+from trackersync.ids import append_github_output, env_collisions, format_ids
 from trackersync.state import state_path
 
 NAMES = {"Promotion Mention": "5000000000000002", "Approval": "5000000000000001"}
@@ -22,8 +22,12 @@ def test_formats() -> None:
         "TRACKER_ID_APPROVAL=5000000000000001",
         "TRACKER_ID_PROMOTION_MENTION=5000000000000002"]
     assert format_ids(NAMES, "github").startswith('tracker-ids={"trackers":[')
-    with pytest.raises(ConfigError, match="collide"):
-        format_ids({"a b": "1", "A-B": "2"}, "env")
+    # slugs that collide: each gets its ID appended, so no ID is ever lost or swapped
+    assert format_ids({"a b": "1", "A-B": "2", "c": "3"}, "env").splitlines() == [
+        "TRACKER_ID_A_B_2=2", "TRACKER_ID_A_B_1=1", "TRACKER_ID_C=3"]
+    assert env_collisions({"a b": "1", "A-B": "2"}) == [
+        "tracker names 'A-B', 'a b' all map to TRACKER_ID_A_B; each gets its tracker ID "
+        "appended: TRACKER_ID_A_B_2, TRACKER_ID_A_B_1"]
 
 
 def test_env_specific_state_path(tmp_path: Path) -> None:

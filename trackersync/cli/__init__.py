@@ -7,6 +7,7 @@ object (``ctx.obj``), never in module globals.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -74,6 +75,8 @@ class TrackersyncGroup(click.Group):
 
         A Ctrl-C outside a command (click turns it into ``Abort``) exits 130 with one
         ``Interrupted.`` line, as inside one (:func:`~trackersync.cli.common.handle_errors`).
+        Any other exception is a bug: the user gets one ``Error: internal error`` line and
+        exit 1, never a traceback (``-vv`` logs it).
         """
         kwargs["standalone_mode"] = False
         try:
@@ -89,6 +92,14 @@ class TrackersyncGroup(click.Group):
             sys.exit(EXIT_ERROR)
         except KeyboardInterrupt as exc:  # raised past click's own handler
             exit_interrupted(exc)
+        except Exception as exc:  # a bug: one line for the user, the traceback with -vv
+            logging.getLogger("trackersync").debug("internal error", exc_info=True)
+            from trackersync.secrets import display
+
+            detail = display(str(exc))[:300]  # masked: an unexpected message may hold anything
+            click.echo(f"Error: internal error ({type(exc).__name__}: {detail}); nothing more "
+                       "was sent; run again with -vv for the traceback and report it", err=True)
+            sys.exit(EXIT_ERROR)
         if isinstance(result, int) and result:  # click.exceptions.Exit(code) returns it
             sys.exit(result)
         return result
@@ -128,6 +139,7 @@ def _register() -> None:
         import_cmd,
         merge_cmd,
         plan_cmd,
+        render_cmd,
         schema_cmd,
         validate_cmd,
     )

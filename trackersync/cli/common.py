@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from trackersync.entry import Terminated, ignore_further_signals
 from trackersync.errors import TrackersyncError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,10 +25,6 @@ EXIT_ERROR = 1
 EXIT_CHANGES = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (e.g. a cancelled CI job), raised like Ctrl-C so apply can report and stop."""
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
@@ -162,6 +159,7 @@ def exit_interrupted(interrupt: KeyboardInterrupt) -> NoReturn:
     The only place that prints it: :func:`handle_errors` and the command group call it
     for every path a Ctrl-C can take, and it ends the process.
     """
+    ignore_further_signals()
     if isinstance(interrupt, Terminated):
         click.echo("Terminated.", err=True)
         sys.exit(EXIT_TERMINATED)

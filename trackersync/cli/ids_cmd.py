@@ -30,10 +30,15 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
     """
     from trackersync import sync
     from trackersync.cli.output import echo_problems
-    from trackersync.ids import append_github_output, format_ids
+    from trackersync.ids import append_github_output, env_collisions, format_ids
+    from trackersync.secrets import display
 
     hooks = sync.Hooks(problems=echo_problems, notice=lambda line: click.echo(line, err=True))
-    text = format_ids(sync.tracker_ids(app, env, names, hooks).ids, fmt)
+    chosen = sync.tracker_ids(app, env, names, hooks).ids
+    if fmt == "env":
+        for message in env_collisions(chosen):
+            click.echo(f"warning: {display(message)}", err=True)
+    text = format_ids(chosen, fmt)
     if fmt == "github":
         click.echo(f"tracker-ids written to {append_github_output(text)}", err=True)
     else:

@@ -35,13 +35,20 @@ def validate(
     app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool, env: str | None,
     report: Path | None,
 ) -> None:
-    """Check tracker files (default: the config's trackers_dir); nothing is sent to any API."""
-    from trackersync.definitions import load_config, load_definitions
+    """Check tracker files (default: the config's trackers_dir); nothing is sent to any API.
+
+    Without --env, templates are checked with the default variables and with each
+    environment's; a problem only one environment causes names that environment.
+    """
+    from trackersync.definitions import load_config, load_definitions, load_for_every_environment
     from trackersync.render.problems import render_problems
     from trackersync.textfile import atomic_write
 
     config = load_config(app.config_path, app.project_root)
-    result = load_definitions(app.project_root, config, env=env, paths=list(paths) or None)
+    chosen = list(paths) or None
+    result = (load_definitions(app.project_root, config, env=env, paths=chosen)
+              if env is not None
+              else load_for_every_environment(app.project_root, config, paths=chosen))
     for line in render_problems(result.problems, fmt):
         click.echo(line)
     if fmt == "text":

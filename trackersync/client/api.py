@@ -98,6 +98,12 @@ class SymblClient:
         self._backoff_factor = backoff_factor
         self._sleep = sleep
         self._chunk_bytes = min(chunk_bytes, BODY_LIMIT_BYTES)
+        self._held: dict[str, dict[str, Any]] = {}
+        #: names of trackers a create found already made by another run (a 409, then the
+        #: same name and phrases in a re-list): adopted, not created by this run.
+        self.adopted: set[str] = set()
+        #: ids a DELETE found already gone (404).
+        self.gone: set[str] = set()
 
     @property
     def base_url(self) -> str:
@@ -130,15 +136,30 @@ class SymblClient:
         One GET normally; continuation hints, if a server ever sends them, are followed.
         Raises ResponseShapeError for any answer that is not a tracker list.
         """
-        return listing.collect(self._fetch_page, LIST_PATH)
+        return self._hold(listing.collect(self._fetch_page, LIST_PATH))
+
+    def held_fields(self, tracker_id: str) -> dict[str, Any]:
+        """Fields besides id/name/vocabulary the account last showed for ``tracker_id``.
+
+        Read from the latest listing (or GET) of this client; ``{}`` when unknown. PUT
+        sends them back unchanged, and apply's verify checks they survived.
+        """
+        return dict(self._held.get(str(tracker_id), {}))
+
+    def _hold(self, trackers: list[RemoteTracker]) -> list[RemoteTracker]:
+        for tracker in trackers:
+            self._held[tracker.id] = dict(tracker.extra)
+        return trackers
 
     # --- writes --------------------------------------------------------------
 
     def update_tracker(self, tracker_id: str, tracker: Tracker) -> RemoteTracker:
         """Replace a tracker's name and vocabulary: ``PUT /v1/manage/tracker/{id}``.
 
-        The body is ``{"name", "vocabulary"}`` (body ``id`` is optional;
-        docs/api-contract.md, "PUT replaces").
+        PUT replaces the whole object (docs/api-contract.md, "PUT replaces"), so the body
+        is what the account holds (every field the last listing showed, see
+        :meth:`held_fields`) with ``name`` and ``vocabulary`` set from ``tracker``: fields
+        trackersync does not model survive.
         Returns the tracker as the server answered it (callers verify convergence, since
         a server may merge instead of replace, as Symbl's documented sample does).
 
@@ -147,7 +168,8 @@ class SymblClient:
             ConflictError: another tracker already has the new name.
             NotFoundError: unknown id.
         """
-        body = chunking.serialize(chunking.tracker_payload(tracker))
+        held = self._held.get(str(tracker_id), {})
+        body = chunking.serialize({**held, **chunking.tracker_payload(tracker)})
         path = _one(tracker_id)
         if len(body) > self._chunk_bytes:
             raise PayloadTooLargeError(
@@ -156,20 +178,23 @@ class SymblClient:
                 method="PUT", path=path,
             )
         reply = self._ok(self._call("PUT", path, body=body))
-        return _single_tracker(reply)
+        return self._hold([_single_tracker(reply)])[0]
 
     def delete_tracker(self, tracker_id: str) -> None:
         """Delete one tracker: ``DELETE /v1/manage/tracker/{id}`` (docs/api-contract.md).
 
-        A 404 on a *retried* DELETE means the first attempt did it, and counts as done.
+        The goal is "this tracker no longer exists", so a 404 counts as done: after a
+        retry or a token renewal the first attempt did it, or a concurrent run (or a
+        person in Symbl's UI) deleted it meanwhile. The id is then in :attr:`gone`.
 
         Raises:
-            NotFoundError: unknown id on the first attempt.
+            ApiError: any other failure (never for 404).
         """
         path = _one(tracker_id)
         reply = self._call("DELETE", path)
-        if reply.status == 404 and reply.attempts > 1:
-            logger.info("DELETE %s: 404 after a retry; the first attempt deleted it", path)
+        if reply.status == 404:
+            logger.info("DELETE %s: 404, the tracker is already gone; counted as done", path)
+            self.gone.add(str(tracker_id))
             return
         self._ok(reply)
         body = reply.json() if reply.body.strip() else {}
@@ -233,6 +258,8 @@ class SymblClient:
         found = reconcile.resolve(part, self.list_trackers())
         for tracker in found.adopted:
             done[tracker.name] = tracker
+            if isinstance(exc, ConflictError):  # made by someone else, not by this run
+                self.adopted.add(tracker.name)
         logger.info("reconciled: %d already exist (adopted), %d still missing",
                     len(found.adopted), len(found.missing))
         if not found.missing:
@@ -304,6 +331,8 @@ class SymblClient:
             text += f": {api_message}"
         if reply.attempts > 1:
             text += f" (after {reply.attempts} attempts)"
+        if reply.note:
+            text += f"; {reply.note}"
         if hint:
             text += f" ({hint})"
         red = self._redactor.redact

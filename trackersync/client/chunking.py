@@ -13,6 +13,7 @@ from typing import Any
 
 from trackersync.errors import PayloadTooLargeError
 from trackersync.model import BODY_LIMIT_BYTES, Tracker
+from trackersync.text import nfc
 
 DEFAULT_CHUNK_BYTES = 1_000_000  # what we aim under: ~48 KB margin for proxies/headers
 
@@ -23,8 +24,12 @@ def serialize(payload: Any) -> bytes:
 
 
 def tracker_payload(tracker: Tracker) -> dict[str, Any]:
-    """The API body of one tracker: ``{"name", "vocabulary"}`` (docs/api-contract.md)."""
-    return {"name": tracker.name, "vocabulary": list(tracker.vocabulary)}
+    """The API body of one tracker: ``{"name", "vocabulary"}``, always in Unicode NFC.
+
+    NFC here too (the loader already normalises) so nothing reaches the API in another
+    normal form, whoever built the tracker (README "Text identity").
+    """
+    return {"name": nfc(tracker.name), "vocabulary": [nfc(p) for p in tracker.vocabulary]}
 
 
 def bulk_body(trackers: Sequence[Tracker]) -> bytes:

@@ -21,12 +21,14 @@ from pydantic import ValidationError
 from trackersync.client.transport import Reply
 from trackersync.errors import ResponseShapeError
 from trackersync.model import RemoteTracker
+from trackersync.text import nfc
 
 TOKEN_KEYS = ("nextToken", "next_token", "nextPageToken", "cursor", "nextCursor",
               "continuationToken", "next")
 TOTAL_KEYS = ("total", "totalCount", "total_count")
 TOTAL_HEADERS = ("X-Total-Count", "X-Total")
 MAX_PAGES = 100
+_ENTITY = ("id", "name", "vocabulary")
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,27 @@ def shape_error(reply: Reply, what: str) -> ResponseShapeError:
 
 
 def parse_tracker(reply: Reply, raw: Any) -> RemoteTracker:
-    """Validate one ``{id, name, vocabulary}`` object (docs/api-contract.md)."""
+    """Validate one ``{id, name, vocabulary}`` object (docs/api-contract.md).
+
+    The name and phrases are brought to Unicode NFC (:mod:`trackersync.text`), so a
+    tracker stored as ``Cafe`` + U+0301 is the file's ``Café``; ``stored_other_form``
+    says it was stored otherwise. Other fields the server sends are kept in ``extra``.
+    """
+    if not isinstance(raw, dict):
+        raise shape_error(reply, f"a tracker is a JSON {type(raw).__name__}, not an object")
     try:
-        return RemoteTracker.model_validate(raw)
+        tracker = RemoteTracker.model_validate({k: raw[k] for k in _ENTITY if k in raw})
     except ValidationError as exc:
         fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
         raise shape_error(reply, f"a tracker has wrong or missing {', '.join(fields)}") from exc
+    name = nfc(tracker.name)
+    vocabulary = tuple(nfc(p) for p in tracker.vocabulary)
+    other_form = name != tracker.name or vocabulary != tracker.vocabulary
+    extra = {k: v for k, v in raw.items() if k not in _ENTITY}
+    if not other_form and not extra:
+        return tracker
+    return tracker.model_copy(update={"name": name, "vocabulary": vocabulary,
+                                      "stored_other_form": other_form, "extra": extra})
 
 
 def parse_trackers(reply: Reply, body: Any) -> list[RemoteTracker]:

@@ -10,7 +10,9 @@ and "Concurrency of writes"):
   is *ambiguous* and goes back to the caller, which re-lists before re-sending
   (``trackersync.client.reconcile``);
 * the wait is ``Retry-After`` (seconds or HTTP-date) when the server sends it, capped at
-  ``max_retry_wait`` (logged), else exponential backoff with jitter;
+  ``max_retry_wait`` (logged), else exponential backoff with jitter; a ``Retry-After``
+  longer than the time left in the budget stops at once, saying how long the server
+  asked to wait (:attr:`RetryObserver.refusal`);
 * bounded by ``max_attempts`` and by a total time budget (``budget_s``).
 
 Each attempt is reported to a :class:`RetryObserver`, which logs it and counts it.
@@ -63,6 +65,8 @@ class RetryObserver:
         on_attempt: called with ``(status or None, error text or None, elapsed_ms)``
             for every attempt that will be retried.
         attempts: attempts made so far that were retried.
+        refusal: why retrying stopped early (a ``Retry-After`` longer than the time left
+            in the budget), for the error message; ``None`` otherwise.
     """
 
     method: str
@@ -76,6 +80,7 @@ class RetryObserver:
     started: float = field(default=0.0)
     mark: float = field(default=0.0)
     attempts: int = 0
+    refusal: str | None = None
 
     def __post_init__(self) -> None:
         self.started = self.mark = self.clock()
@@ -129,6 +134,14 @@ class SymblRetry(Retry):
         status = response.status if response is not None else None
         reason = type(error).__name__ if error is not None else None
         spent = obs.clock() - obs.started
+        asked = self._asked_wait(response)
+        if asked is not None and asked > obs.budget_s - spent:
+            left = max(0.0, obs.budget_s - spent)
+            obs.refusal = (f"the server asked to wait {asked:.0f} s before a retry "
+                           f"(Retry-After), more than the {left:.0f} s left of the retry "
+                           "budget; not retried, try again later")
+            logger.warning("%s %s: %s", obs.method, obs.path, obs.refusal)
+            raise MaxRetryError(_pool, url or "", error or ResponseError(obs.refusal))
         if spent + wait > obs.budget_s:
             logger.warning(
                 "%s %s: giving up, retry time budget of %.0f s spent", obs.method, obs.path,
@@ -139,6 +152,15 @@ class SymblRetry(Retry):
         obs.on_attempt(status, reason, obs.elapsed_ms(), wait)
         new.planned_wait = wait
         return new
+
+    def _asked_wait(self, response: BaseHTTPResponse | None) -> float | None:
+        """The ``Retry-After`` of ``response`` in seconds (uncapped), ``None`` if absent."""
+        if response is None:
+            return None
+        try:
+            return self.get_retry_after(response)
+        except InvalidHeader:
+            return None
 
     def plan_wait(self, response: BaseHTTPResponse | None) -> float:
         """Seconds to wait before the next try: capped Retry-After, else backoff."""

@@ -95,6 +95,7 @@ class Reply:
         body: raw body bytes.
         attempts: tries it took (1 = first try).
         next_link: the ``Link: <...>; rel="next"`` URL, if the server sent one.
+        note: why retrying stopped early (e.g. a ``Retry-After`` past the budget), if so.
     """
 
     method: str
@@ -104,6 +105,7 @@ class Reply:
     body: bytes
     attempts: int
     next_link: str | None = None
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -225,7 +227,8 @@ class Transport:
         logger.info("%s %s -> %s (%.0f ms)%s", method, path, resp.status_code,
                     observer.elapsed_ms(), suffix)
         next_link = resp.links.get("next", {}).get("url")
-        return Reply(method, path, resp.status_code, resp.headers, content, attempts, next_link)
+        return Reply(method, path, resp.status_code, resp.headers, content, attempts, next_link,
+                     observer.refusal)
 
     def _observer(self, method: str, path: str) -> RetryObserver:
         def on_attempt(status: int | None, error: str | None, ms: float, wait: float) -> None:

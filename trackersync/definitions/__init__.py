@@ -4,6 +4,8 @@ Public interface::
 
     cfg = load_config(path, root)                      # ConfigError naming file:line:col
     ds = load_definitions(root, cfg, env=None, paths=None)
+    ds = load_for_every_environment(root, cfg, paths=None)  # validate: every environment
+    outputs = render_templates(root, cfg, env=None, paths=None)   # ``trackersync render``
     ds.trackers, ds.problems, ds.has_errors, ds.files, ds.raise_for_errors()
     text = dump_tracker_yaml(tracker, comments=())     # for ``trackersync import``
 
@@ -19,7 +21,12 @@ modeline).
 from __future__ import annotations
 
 from trackersync.definitions.config_loader import load_config
-from trackersync.definitions.loader import DefinitionSet, load_definitions
+from trackersync.definitions.loader import (
+    DefinitionSet,
+    load_definitions,
+    load_for_every_environment,
+    render_templates,
+)
 from trackersync.definitions.rules import PROFILES, RULES, Rule
 from trackersync.definitions.writer import dump_tracker_yaml
 
@@ -31,4 +38,6 @@ __all__ = [
     "dump_tracker_yaml",
     "load_config",
     "load_definitions",
+    "load_for_every_environment",
+    "render_templates",
 ]

@@ -29,6 +29,9 @@ KEY = "accepted_as_imported"
 #: the request body limit, file-format rules, and rules across trackers.
 ACCEPTABLE_CODES = frozenset({
     "name-whitespace",
+    "name-invisible",  # stored so; the exact name still matches, no look-alike is made
+    "phrase-invisible",
+    "phrase-odd-space",
     "name-ephemeral",
     "phrase-empty",
     "phrase-duplicate",

@@ -24,6 +24,14 @@ from trackersync.definitions.rules import (
 from trackersync.model import BODY_LIMIT_BYTES, DesiredTracker, SourceRef, is_reserved_name
 from trackersync.model import normalise_phrase as normalise
 from trackersync.secrets import has_control, looks_secret
+from trackersync.text import (
+    describe_chars,
+    invisible_chars,
+    look_alike_key,
+    nfc,
+    odd_spaces,
+    visible,
+)
 
 Pos = tuple[int, int]
 
@@ -34,12 +42,14 @@ _GUID_WORD = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 def shown(text: str, limit: int = 60) -> str:
-    """Quote a phrase or name for a message: masked if secret-looking, cut if long."""
-    if looks_secret(text):
+    """Quote a phrase or name for a message: masked if secret-looking, cut if long,
+    invisible characters and unusual spaces shown as ``<U+200B>``.
+    """
+    if looks_secret(text[:4096]):  # only the start is shown: judge a bounded part
         return f'"{text[:4]}…" ({len(text)} characters, masked)'
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return json.dumps(text, ensure_ascii=False)
+    return json.dumps(visible(text), ensure_ascii=False)
 
 
 @dataclass
@@ -50,6 +60,7 @@ class Entry:
         tracker: the tracker (phrases already normalised).
         file: the file label (path relative to the project root).
         name_pos: (line, column) of the ``name`` value.
+        raw_name: the name as written (before NFC).
         raw_phrases: phrases as written, before normalisation.
         phrase_pos: (line, column) of each phrase.
         renamed_pos: (line, column) of each ``renamed_from`` item.
@@ -63,6 +74,7 @@ class Entry:
     raw_phrases: list[str]
     phrase_pos: list[Pos]
     renamed_pos: list[Pos] = field(default_factory=list)
+    raw_name: str = ""
     accepted: str | None = None
     accepted_pos: Pos | None = None
 
@@ -121,7 +133,13 @@ def _check_name(entry: Entry, rep: Reporter) -> None:
     if is_reserved_name(name):
         rep.add("name-reserved", f"{entry.label}: names starting with 'Symbl.' belong to the "
                 "platform's trackers; trackersync must not manage them; rename it", where, tname)
-    if has_control(name):
+    hidden = invisible_chars(name) + odd_spaces(name)
+    if hidden:
+        hidden.sort(key=lambda item: item[1])
+        rep.add("name-invisible", f"{entry.label} contains {describe_chars(hidden)}, which "
+                "cannot be seen, so two names would look the same; remove it (use plain "
+                "spaces)", where, tname)
+    elif has_control(name):
         rep.add("name-control", f"{entry.label} contains a control character (newline, tab, "
                 "escape…); a name must be one line of printable text", where, tname)
     elif normalise(name) != name:
@@ -144,10 +162,20 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
             _phrase_problem(entry, rep, "phrase-empty", index, "is empty; remove it or write "
                             "the phrase")
             continue
-        if raw != phrase:
+        spaces = odd_spaces(raw)
+        if spaces:
+            _phrase_problem(entry, rep, "phrase-odd-space", index, f"has "
+                            f"{describe_chars(spaces)}; normalised: sent with a plain space "
+                            f"as {shown(phrase)}")
+        elif nfc(raw) != phrase:
             _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
                             "leading, trailing or repeated whitespace; it is used as "
                             f"{shown(phrase)}")
+        hidden = invisible_chars(phrase)
+        if hidden:
+            _phrase_problem(entry, rep, "phrase-invisible", index, f"contains "
+                            f"{describe_chars(hidden)}, which cannot be seen; refused, so "
+                            "no look-alike of another phrase is sent; remove it")
         if refused(phrase) or (check_underscore and "_" in phrase):
             _check_chars(entry, profile, rep, index, phrase)
         if phrase.count(" ") >= MAX_WORDS:
@@ -157,8 +185,12 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
             _phrase_problem(entry, rep, "phrase-secret", index, f"{shown(phrase)} looks like a "
                             "token or key; remove it if it is a secret")
         if phrase in seen:
+            first_raw = entry.raw_phrases[seen[phrase] - 1]
+            form = (" (they differ only in Unicode normal form, which looks the same)"
+                    if " ".join(first_raw.split()) != " ".join(raw.split()) else "")
             _phrase_problem(entry, rep, "phrase-duplicate", index, f"{shown(phrase)} repeats "
-                            f"phrase {seen[phrase]}; Symbl refuses duplicate phrases; remove one")
+                            f"phrase {seen[phrase]}{form}; Symbl refuses duplicate phrases; "
+                            "remove one")
             continue
         seen[phrase] = index
         key = phrase.casefold()
@@ -231,13 +263,33 @@ def check_set(entries: Sequence[Entry], limit: int, rep: Reporter) -> None:
 def _check_names(entries: Sequence[Entry], rep: Reporter) -> None:
     exact: dict[str, Entry] = {}
     folded: dict[str, Entry] = {}
+    pinned: dict[str, Entry] = {}
+    looks: dict[str, Entry] = {}
     for entry in entries:
+        tid = entry.tracker.id
+        if tid is not None and tid in pinned:
+            rep.add("id-duplicate", f"{entry.label} pins id {tid}, which {pinned[tid].label} "
+                    f"({pinned[tid].where}) pins too; one tracker, one file", entry.where,
+                    entry.tracker.name)
+        elif tid is not None:
+            pinned[tid] = entry
         name = entry.tracker.name
         if name in exact:
-            rep.add("name-duplicate", f"{entry.label} is also defined at {exact[name].where}; "
+            first = exact[name]
+            form = (" (the two differ only in Unicode normal form, which looks the same)"
+                    if first.raw_name and entry.raw_name and first.raw_name != entry.raw_name
+                    else "")
+            rep.add("name-duplicate", f"{entry.label} is also defined at {first.where}{form}; "
                     "names must be unique", entry.where, name)
             continue
         exact[name] = entry
+        look = looks.setdefault(look_alike_key(name), entry)
+        stored = entry.tracker.accepted_as_imported or look.tracker.accepted_as_imported
+        if look is not entry and not stored:  # both imported as stored: they exist already
+            rep.add("name-duplicate", f"{entry.label} looks the same as tracker "
+                    f"{shown(look.tracker.name)} ({look.where}): they differ only in invisible "
+                    "characters or spaces; names must be unique", entry.where, name)
+            continue
         other = folded.setdefault(name.casefold(), entry)
         if other is not entry:
             rep.add("name-case-variant", f"{entry.label} differs from tracker "

@@ -9,7 +9,9 @@ refused) and validated against :class:`trackersync.config.Config` in strict mode
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import re
 import typing
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,11 @@ def load_config(path: Path | None, root: Path) -> Config:
         config, errors = _validate(doc)
         messages.extend(errors)
     if config is not None:
+        for name in config.environments:
+            problem = environment_name_problem(name)
+            if problem:
+                line, col = doc.position(("environments", name), key=True)
+                messages.append((line, col, problem))
         for code, message in check_overrides(config.severity):
             line, col = doc.position(("severity", code), key=True)
             messages.append((line, col, f"severity: {message}"))
@@ -72,6 +79,25 @@ def load_config(path: Path | None, root: Path) -> Config:
         raise ConfigError(_joined(label, messages))
     assert config is not None
     return config
+
+
+#: An environment name: it becomes part of file names (``trackers.ids.NAME.json``).
+_ENV_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.))*")
+
+
+def environment_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an environment name, or ``None`` when it can.
+
+    Environment names become parts of file names (the ids file ``trackers.ids.NAME.json``)
+    and of messages, so only letters, digits, ``-``, ``_`` and single dots are allowed,
+    starting with a letter or digit, at most 64 characters: no ``/``, ``\\``, ``..``,
+    spaces or control characters.
+    """
+    if len(name) <= 64 and _ENV_NAME.fullmatch(name) and not name.endswith("."):
+        return None
+    return (f"environments: {json.dumps(name, ensure_ascii=True)} cannot be an environment "
+            "name: it becomes part of file names (trackers.ids.NAME.json); use letters, "
+            "digits, '-', '_' or '.' (e.g. eu-prod)")
 
 
 def _joined(label: str, messages: list[tuple[int, int, str]]) -> str:

@@ -16,12 +16,14 @@ from pydantic import ValidationError
 from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
+from trackersync.definitions.template_lines import LineMap
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import DesiredTracker, SourceRef
 from trackersync.model import normalise_phrase as normalise
+from trackersync.text import nfc
 
-_STRING_KEYS = ("name", "description")
+_STRING_KEYS = ("name", "description", "id")
 _STRING_LISTS = ("vocabulary", "renamed_from")
 _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "a boolean", int: "a number",
                float: "a number", type(None): "empty (null)"}
@@ -36,7 +38,8 @@ def label_for(path: Path, root: Path) -> str:
 
 
 def parse_trackers(
-    path: Path, label: str, variables: Mapping[str, Any], renderer: list[Any], rep: Reporter
+    path: Path, label: str, variables: Mapping[str, Any], renderer: list[Any], rep: Reporter,
+    maps: dict[str, LineMap] | None = None,
 ) -> list[Entry]:
     """Read one file and return its trackers; report every fault to ``rep``.
 
@@ -46,13 +49,18 @@ def parse_trackers(
         variables: template variables, used when ``path`` ends in ``.j2``.
         renderer: a one-slot cache for the template renderer (created on first use).
         rep: where problems go.
+        maps: receives, for a template, the :class:`LineMap` from its output back to it
+            (the caller relocates the problems and sources of ``label`` with it).
     """
     try:
         text = read_text(path)
-        if path.name.endswith(TEMPLATE_SUFFIX):
-            text = _render(path, text, variables, renderer)
+        if path.name.lower().endswith(TEMPLATE_SUFFIX):
+            source, text = text, _render(path, text, variables, renderer)
+            if maps is not None:
+                maps[label] = LineMap(label, source, text, variables)
     except YamlProblem as exc:
-        code = "encoding" if exc.code in ("encoding", "io") else "yaml-syntax"
+        code = {"encoding": "encoding", "io": "encoding", "limit": "limit"}.get(exc.code,
+                                                                           "yaml-syntax")
         rep.add(code, exc.message, SourceRef(file=label, line=exc.line, column=exc.column))
         return []
     except TemplateProblem as exc:
@@ -168,11 +176,12 @@ class _FileReader:
         values = self.doc.values
         name_pos = values[(*path, "name")]
         tracker = DesiredTracker(
-            name=spec.name,
+            name=nfc(spec.name),
             vocabulary=tuple(normalise(p) for p in spec.vocabulary),
             description=spec.description,
-            renamed_from=tuple(spec.renamed_from),
+            renamed_from=tuple(nfc(old) for old in spec.renamed_from),
             protect=spec.protect,
+            id=spec.id,
             source=SourceRef(file=self.label, line=name_pos[0], column=name_pos[1]),
         )
         vocab, renamed = (*path, "vocabulary"), (*path, "renamed_from")
@@ -181,6 +190,7 @@ class _FileReader:
             tracker=tracker,
             file=self.label,
             name_pos=name_pos,
+            raw_name=spec.name,
             raw_phrases=spec.vocabulary,
             phrase_pos=[values[(*vocab, i)] for i in range(len(spec.vocabulary))],
             renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],

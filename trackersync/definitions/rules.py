@@ -45,6 +45,9 @@ _TABLE = (
          'README "Tracker files"'),
     Rule("yaml-syntax", "error", "YAML syntax error, tab indentation, several documents",
          'README "Tracker files" (YAML 1.2)'),
+    Rule("limit", "error", "a file past a safety limit: size, nesting depth, aliases, "
+         "values after alias expansion, template render time or output size",
+         'bounded parsing: no file may hang the tool or exhaust memory (README "Limits")'),
     Rule("duplicate-key", "error", "a key appears twice in one mapping",
          'README "Tracker files"'),
     Rule("file-shape", "error", "empty file, a list or a scalar instead of a mapping, or a file "
@@ -59,6 +62,12 @@ _TABLE = (
          'README "Tracker files": YAML 1.1 tools read yes/no/on/off as booleans'),
     Rule("template", "error", "a .yaml.j2 template fails to render (names template and line)",
          'README "Tracker files"'),
+    Rule("file-skipped", "warning", "a file in the trackers folder that is not a tracker "
+         "file (not .yaml/.yml/.yaml.j2 in any case): named, never silently lost",
+         "discovery rules (README \"Tracker files\")", adjustable=True),
+    Rule("file-special", "error", "a FIFO, device, socket, or a symbolic link leaving the "
+         "project folder: refused and never opened", "discovery rules (README \"Tracker "
+         "files\")"),
     Rule("no-definitions", "error", "no tracker files found in the trackers directory",
          "a renamed or empty folder must not plan the deletion of every tracker"),
     # --- names ---
@@ -67,14 +76,20 @@ _TABLE = (
     Rule("name-reserved", "error", "name in the platform's 'Symbl.' namespace (any case, "
          "leading spaces ignored)",
          "Symbl's own trackers use the Symbl. prefix; they are never defined or touched"),
-    Rule("name-duplicate", "error", "the same exact name defined twice",
-         'docs/api-contract.md "Name uniqueness"'),
+    Rule("name-duplicate", "error", "the same name defined twice (compared in Unicode NFC, "
+         "or looking the same)", 'docs/api-contract.md "Name uniqueness"'),
+    Rule("id-duplicate", "error", "two definitions pin the same tracker id (id:)",
+         "one tracker per definition: an id names exactly one tracker in the account"),
     Rule("name-case-variant", "warning", "names differing only in case (Symbl keeps two "
          "trackers)",
          'docs/api-contract.md "Name uniqueness": names are case-sensitive', adjustable=True),
     Rule("name-control", "error", "a control character (newline, tab, escape, bidi override…) "
          "in a name: it could forge log lines such as GitHub workflow commands",
          "output safety: a name is one line in logs, plans and PR comments"),
+    Rule("name-invisible", "error", "an invisible character (zero-width space or joiner, "
+         "soft hyphen, byte order mark, bidi control…) or an unusual space (no-break, thin, "
+         "ideographic…) in a name: two names would look the same; the code point is named",
+         "text identity (README \"Text identity\")"),
     Rule("name-whitespace", "warning", "leading, trailing or repeated spaces in a name (kept as "
          "written)",
          'docs/api-contract.md "Name uniqueness" (no trimming)', adjustable=True),
@@ -87,7 +102,7 @@ _TABLE = (
     Rule("phrase-empty", "error", "empty or whitespace-only phrase",
          'docs/api-contract.md "Phrase count" and "Types and extra keys"'),
     Rule("phrase-duplicate", "error", "the same phrase twice in one tracker (after whitespace "
-         "normalisation)",
+         "and Unicode NFC normalisation)",
          'docs/api-contract.md "Duplicate phrases"'),
     Rule("phrase-case-variant", "warning", "phrases in one tracker differing only in case",
          'docs/api-contract.md "Duplicate phrases"', adjustable=True),
@@ -100,6 +115,13 @@ _TABLE = (
     Rule("phrase-whitespace", "warning", "leading, trailing or repeated whitespace; the phrase "
          "is sent normalised",
          'docs/api-contract.md "Duplicate phrases" (stored as sent)', adjustable=True),
+    Rule("phrase-odd-space", "warning", "an unusual space (no-break, thin, ideographic…) in "
+         "a phrase; normalised: sent as a plain space (the code point is named)",
+         "text identity (README \"Text identity\")", adjustable=True),
+    Rule("phrase-invisible", "error", "an invisible character (zero-width space or joiner, "
+         "soft hyphen, byte order mark, bidi control…) in a phrase: refused, since it would "
+         "make a look-alike of another phrase (the code point is named)",
+         "text identity (README \"Text identity\")"),
     Rule("phrase-long", "warning", "a phrase over 10 words",
          "Symbl's best practices: short, simple phrases", adjustable=True),
     Rule("phrase-shared", "warning", "the same phrase (ignoring case) in two trackers",
@@ -136,12 +158,14 @@ class Profile:
     allowed: str
 
     def bad_chars(self, phrase: str) -> list[tuple[str, int]]:
-        """Return each distinct refused character with its 1-based column in ``phrase``."""
+        """Return each distinct refused character with its 1-based column in ``phrase``.
+
+        Looks at each distinct character once, so a huge phrase costs one pass.
+        """
         found: dict[str, int] = {}
-        for match in self.refused.finditer(phrase):
-            char = match.group()
-            if char not in found and not (self.name == "strict" and _is_mark(char)):
-                found[char] = match.start() + 1
+        for char in set(phrase):
+            if self.refused.fullmatch(char) and not (self.name == "strict" and _is_mark(char)):
+                found[char] = phrase.index(char) + 1
         if self.name == "strict" and "_" in phrase:  # \w lets '_' through
             found.setdefault("_", phrase.index("_") + 1)
         return sorted(found.items(), key=lambda item: item[1])

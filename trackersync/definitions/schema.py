@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 TRACKER_KEYS = (
     "name", "vocabulary", "description", "renamed_from", "protect", "accepted_as_imported",
+    "id",
 )
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
@@ -53,6 +54,13 @@ class TrackerSpec(BaseModel):
     protect: bool = Field(
         default=False,
         description="Never deleted, or renamed away, without an explicit flag.",
+    )
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,32}$",
+        description="Optional: the ID of the account's tracker this file manages (digits, "
+        "quoted). Plan then matches by ID, not by name: needed when several trackers "
+        "in the account share the name.",
     )
     accepted_as_imported: str | None = Field(
         default=None,

@@ -10,11 +10,15 @@ that needs it (``: ``, ``#``, leading spaces, control characters...).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from trackersync.definitions.yamlnodes import plain_kind
 from trackersync.model import DesiredTracker, Tracker
+from trackersync.text import INVISIBLE, ODD_SPACE
+
+_HIDDEN = re.compile(f"{INVISIBLE.pattern}|{ODD_SPACE.pattern}")
 
 _WIDTH = 1_000_000  # never fold long phrases
 
@@ -29,7 +33,9 @@ def scalar(text: str) -> Any:
     """
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
-    if not text.isprintable():  # NEL, U+2028/9, controls: escaped, never folded (import)
+    if not text.isprintable() or _HIDDEN.search(text):
+        # NEL, U+2028/9, controls, invisible characters, unusual spaces: double-quoted,
+        # escaped (see _escape_hidden), never folded
         return DoubleQuotedScalarString(text)
     if plain_kind(text) is None:
         return text
@@ -87,4 +93,17 @@ def dump_tracker_yaml(
     out = io.StringIO()
     yaml.dump(body, out)
     header = "".join(f"# {line}".rstrip() + "\n" for c in comments for line in c.splitlines())
-    return header + out.getvalue()
+    return header + _escape_hidden(out.getvalue())
+
+
+def _escape_hidden(text: str) -> str:
+    """Write invisible characters and unusual spaces as ``\\u200b`` escapes.
+
+    They only occur inside double-quoted scalars (:func:`_scalar` makes sure), where the
+    escape reads back as the character itself, so the file shows what it holds.
+    """
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return _HIDDEN.sub(escape, text)

@@ -24,7 +24,12 @@ from typing import Any
 Path_ = tuple[Any, ...]
 Pos = tuple[int, int]
 
-_MAX_DEPTH = 64
+#: Limits that keep any file from hanging the tool or exhausting memory (README "Limits").
+MAX_FILE_BYTES = 8 * 1024 * 1024  # one tracker file or trackersync.yaml
+MAX_DEPTH = 64  # nested collections (a tracker file needs 4)
+MAX_NODES = 100_000  # YAML values in one file, counting every alias as what it repeats
+MAX_ALIASES = 1_000  # alias uses (*name) in one file
+_MAX_DEPTH = MAX_DEPTH
 _STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = ("!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
@@ -34,20 +39,21 @@ _BOOL = re.compile(
     r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
 )
 _NULL = re.compile(r"~|null|Null|NULL|")
-_INT = re.compile(
-    r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
-    r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9_]+|0o[0-7]+"
-)
-_FLOAT = re.compile(
-    r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?[0-9]+[eE][-+]?[0-9]+"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+#: The one rule for numbers (README "Tracker files"): after an optional sign, a radix
+#: form (0b/0o/0x and hex digits or '_'), or text made only of digits, '_', '.' and ':'
+#: holding at least one digit or '_' (optionally followed by an exponent), or .inf/.nan
+#: in any case. This covers every integer and float form of YAML 1.1 and 1.2
+#: (underscores, signs, exponents, sexagesimal, hex, octal, binary), plus a few more
+#: (``1.2.3``): quoting such a word is always safe.
+_NUMBER = re.compile(
+    r"[-+]?(?:0[bBoOxX][0-9a-fA-F_]*|(?=[0-9_.:]*[0-9_])[0-9_.:]+(?:[eE][-+]?[0-9_]+)?"
+    r"|\.(?i:inf|nan))"
 )
 _DATE = re.compile(
     r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
     r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
 )
-_FIRST_CHARS = frozenset("yYnNtTfFoO~0123456789+-.")
+_FIRST_CHARS = frozenset("yYnNtTfFoO~0123456789+-._")
 # YAML 1.2 core schema, used for the value of plain scalars (spec 1.2.2 §10.3.2).
 _CORE_BOOL = {"true": True, "True": True, "TRUE": True,
               "false": False, "False": False, "FALSE": False}
@@ -87,7 +93,7 @@ def plain_kind(text: str) -> str | None:
         return "boolean"
     if _NULL.fullmatch(text):
         return "null"
-    if _INT.fullmatch(text) or _FLOAT.fullmatch(text):
+    if _NUMBER.fullmatch(text):
         return "number"
     if _DATE.fullmatch(text):
         return "date"
@@ -133,12 +139,21 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def read_text(path: Path) -> str:
-    """Read and :func:`decode` a file. Raises YamlProblem (also for I/O errors)."""
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """Read and :func:`decode` a file of at most ``limit`` bytes.
+
+    Raises:
+        YamlProblem: I/O errors (code ``io``), a file over ``limit`` (code ``limit``,
+            never read past the limit), or a decoding problem.
+    """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise YamlProblem(f"cannot read file: {exc.strerror}", code="io") from exc
+    if len(data) > limit:
+        raise YamlProblem(f"file is larger than {limit // (1024 * 1024)} MB, the limit for a "
+                          "tracker or config file; split it into several files", code="limit")
     return decode(data)
 
 
@@ -210,6 +225,11 @@ def compose(text: str) -> Document:
         _PARSER.append(_parser_class())
     from ruamel.yaml.error import YAMLError
 
+    if len(text) > MAX_FILE_BYTES:  # rendered templates come here without read_text
+        raise YamlProblem(f"text is longer than {MAX_FILE_BYTES // (1024 * 1024)} MB, the "
+                          "limit for one file; split it into several files", code="limit")
+    if not _obviously_bounded(text):
+        _check_bounds(text)
     try:
         node = _PARSER[0](text).get_single_node()
     except YAMLError as exc:
@@ -218,6 +238,91 @@ def compose(text: str) -> Document:
     if node is not None:
         doc.data = _Walker(doc).walk(node, (), 0)
     return doc
+
+
+def _obviously_bounded(text: str) -> bool:
+    """True when ``text`` cannot pass any limit of :func:`_check_bounds` (a cheap look).
+
+    No alias (no ``*``), at most :data:`MAX_NODES` characters (a value takes at least
+    one), and a nesting depth that cannot reach :data:`MAX_DEPTH`: each level of block
+    nesting needs more indentation or a ``- ``/``? `` indicator (a mapping adds at most
+    one more per line), and each level of flow nesting a ``[`` or ``{``. With indentation
+    under 24 spaces, fewer than 8 indicators in a row and at most 12 brackets, the depth
+    stays under 24 + 2 * 8 + 12 < 64. Typical tracker files pass and skip the event scan.
+    """
+    if len(text) > MAX_NODES or "*" in text:
+        return False
+    if text.count("[") + text.count("{") > 12:
+        return False
+    if "\n" + " " * 24 in text or text.startswith(" " * 24):
+        return False
+    return _COMPACT_RUN.search(text) is None
+
+
+#: Eight block indicators in a row (``- - - …``): nesting without indentation.
+_COMPACT_RUN = re.compile(r"(?:[-?][ \t]+){8}")
+
+
+def _check_bounds(text: str) -> None:
+    """Refuse a document too deep or too big once aliases are expanded, before composing.
+
+    Streams the C parser's events (no nodes are built, no recursion): nesting deeper
+    than :data:`MAX_DEPTH` (the composer recurses per level, and 30,000 nested ``[``
+    would overflow the C stack), more than :data:`MAX_ALIASES` alias uses, or more than
+    :data:`MAX_NODES` values counting each alias as the values it repeats ("billion
+    laughs"). Syntax errors are left to the composer, which reports them in full.
+
+    Raises:
+        YamlProblem: code ``limit``, at the event that passed the limit.
+    """
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined,unused-ignore]
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        NodeEvent,
+        StreamEndEvent,
+    )
+
+    parser = CParser(text)
+    sizes: dict[str, int] = {}
+    open_anchors: list[tuple[str | None, int]] = []
+    expanded = aliases = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, StreamEndEvent):
+                return
+            if isinstance(event, AliasEvent):
+                aliases += 1
+                expanded += sizes.get(str(event.anchor), 1)
+                if aliases > MAX_ALIASES:
+                    _limit(event, f"more than {MAX_ALIASES:,} aliases (*name) in one file")
+            elif isinstance(event, CollectionStartEvent):
+                expanded += 1
+                open_anchors.append((event.anchor, expanded))
+                if len(open_anchors) > MAX_DEPTH:
+                    _limit(event, f"nesting deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, CollectionEndEvent):
+                anchor, start = open_anchors.pop()
+                if anchor is not None:
+                    sizes[str(anchor)] = expanded - start + 1
+            elif isinstance(event, NodeEvent):  # a scalar
+                expanded += 1
+                if event.anchor is not None:
+                    sizes[str(event.anchor)] = 1
+            if expanded > MAX_NODES:
+                _limit(event, f"more than {MAX_NODES:,} values once aliases are expanded "
+                       "(nested aliases repeat their values: a \"billion laughs\" file)")
+    except YAMLError:
+        return  # the composer reports syntax errors with their context
+
+
+def _limit(event: Any, what: str) -> None:
+    mark = event.start_mark
+    raise YamlProblem(f"{what}; refused, nothing was built (a tracker file needs far less)",
+                      mark.line + 1, mark.column + 1, code="limit")
 
 
 def _syntax_problem(exc: Any, text: str) -> YamlProblem:

@@ -36,6 +36,7 @@ from trackersync.model import Problem
 from trackersync.plan import ACTIONS, Change, Plan
 from trackersync.render.text import cause_note, drift_lines
 from trackersync.secrets import MASK, mask_secrets
+from trackersync.text import INVISIBLE, ODD_SPACE
 
 T = TypeVar("T")
 
@@ -70,18 +71,20 @@ def _visible(ch: str) -> str:
 
 
 def _is_hidden(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cc" or ch in _BIDI
+    return (unicodedata.category(ch) == "Cc" or ch in _BIDI
+            or INVISIBLE.match(ch) is not None or ODD_SPACE.match(ch) is not None)
 
 
 def escape_text(text: str, *, mask: bool = True) -> str:
     """Make a user string safe as inline Markdown text or HTML text (not in code spans).
 
     Masks tokens (:func:`mask_secrets`, unless ``mask=False``: file paths, which are
-    named after trackers, not tokens); shows control and bidi characters as
-    ``\\xNN``; turns ``& < > | * _ ` [ ] # ~ $ \\`` into numeric character
-    references, and a leading ``-``, ``+``, ``>``, ``1.`` marker too (so a name
-    cannot start a list or a quote where it begins a line); puts a zero-width joiner after
-    ``@`` and ``#`` (no mention, no issue link).
+    named after trackers, not tokens); shows control, bidi and other invisible
+    characters and unusual spaces as ``\\xNN``/``\\uNNNN``; turns
+    ``& < > | * _ ` [ ] # ~ $ \\`` into numeric character references, and a leading
+    ``-``, ``+``, ``>``, ``1.`` marker too (so a name cannot start a list or a quote
+    where it begins a line); puts a zero-width joiner after ``@`` and ``#`` (no
+    mention, no issue link).
 
     Args:
         text: any string (tracker name, file path, warning, environment name).

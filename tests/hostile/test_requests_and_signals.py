@@ -1,0 +1,149 @@
+"""Requests that already happened, fields trackersync does not model, and signals.
+
+The CLI runs in-process against the emulator (over HTTP) unless a real process is
+needed (signals during start-up).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from trackersync.client import SymblClient
+from trackersync.entry import Terminated
+
+from .conftest import Project
+
+FIVE = "[a b, c d, e f, g h, i j]"
+SEED = {"id": "5000000000000901", "name": "Budget", "vocabulary": ["a b", "c d", "e f", "g h",
+                                                                   "old one"],
+        "description": "kept by the UI", "categories": ["sales"], "language": "en-US"}
+
+
+def test_fields_the_account_holds_survive_an_update(project) -> None:
+    p: Project = project()
+    p.seed([SEED])
+    p.write("trackers/b.yaml", f"name: Budget\nvocabulary: {FIVE}\n")
+    result = p.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    (stored,) = p.state()
+    assert stored["vocabulary"] == ["a b", "c d", "e f", "g h", "i j"]
+    assert (stored["description"], stored["categories"], stored["language"]) == (
+        "kept by the UI", ["sales"], "en-US")
+
+
+def test_verify_notices_fields_the_server_dropped(project, monkeypatch) -> None:
+    p: Project = project()
+    p.seed([SEED])
+    p.write("trackers/b.yaml", f"name: Renamed\nrenamed_from: [Budget]\nvocabulary: {FIVE}\n")
+    original = SymblClient.update_tracker
+
+    def forgetful(self: SymblClient, tracker_id: str, tracker: object) -> object:
+        self._held.pop(tracker_id, None)  # as if the fields had not been sent
+        return original(self, tracker_id, tracker)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SymblClient, "update_tracker", forgetful)
+    result = p.run("apply", "--auto-approve")
+    assert result.exit_code == 1
+    assert ("not converged  rename \"Budget\" -> \"Renamed\" (id 5000000000000901): fields "
+            "the account held were lost or changed: categories, description, language"
+            ) in result.stderr
+
+
+def test_delete_answered_404_counts_as_done(project, monkeypatch) -> None:
+    p: Project = project()
+    p.write("trackers/g.yaml", "name: Gone Soon\nvocabulary: [x y, z w, a b, c d, e f]\n")
+    assert p.run("apply", "--auto-approve").exit_code == 0  # now owned by this repository
+    (p.root / "trackers" / "g.yaml").unlink()
+    p.write("trackersync.yaml", "prune: true\nsafety: {max_delete_fraction: 1.0}\n")
+    p.write("trackers/b.yaml", f"name: Budget\nvocabulary: {FIVE}\n")
+    original = SymblClient.delete_tracker
+
+    def concurrent(self: SymblClient, tracker_id: str) -> None:
+        original(self, tracker_id)  # another run deletes it first...
+        original(self, tracker_id)  # ...so this one is answered 404
+
+    monkeypatch.setattr(SymblClient, "delete_tracker", concurrent)
+    result = p.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "1 created, 0 updated, 0 renamed, 1 deleted; verified" in result.stdout
+
+
+def test_create_made_meanwhile_by_another_run_is_adopted(project, monkeypatch) -> None:
+    p: Project = project()
+    p.write("trackers/b.yaml", f"name: Budget\nvocabulary: {FIVE}\n")
+    original = SymblClient.create_trackers
+
+    def raced(self: SymblClient, trackers: list) -> list:  # the other run wins the race
+        p.seed([{"name": "Budget", "vocabulary": ["a b", "c d", "e f", "g h", "i j"]}])
+        return original(self, trackers)
+
+    monkeypatch.setattr(SymblClient, "create_trackers", raced)
+    result = p.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "Apply complete: 0 created, 0 updated, 0 renamed, 0 deleted, 1 adopted; verified" \
+        in result.stdout
+    assert len(p.state()) == 1
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, Terminated])
+def test_signal_during_the_verify_read_still_reports_and_writes_ids(
+    project, monkeypatch, interrupt: type[KeyboardInterrupt]
+) -> None:
+    p: Project = project()
+    p.write("trackers/b.yaml", f"name: Budget\nvocabulary: {FIVE}\n")
+    list_trackers, create_trackers = SymblClient.list_trackers, SymblClient.create_trackers
+    written: list[int] = []
+
+    def create(self: SymblClient, trackers: list) -> list:
+        written.append(1)
+        return create_trackers(self, trackers)
+
+    def verify_read(self: SymblClient) -> list:
+        if written:  # the read after the writes: the verify read
+            raise interrupt()
+        return list_trackers(self)
+
+    monkeypatch.setattr(SymblClient, "create_trackers", create)
+    monkeypatch.setattr(SymblClient, "list_trackers", verify_read)
+    result = p.run("apply", "--auto-approve")
+    assert result.exit_code == (143 if interrupt is Terminated else 130)
+    assert "done           create \"Budget\"" in result.stderr, result.stderr
+    assert ("Terminated." if interrupt is Terminated else "Interrupted.") in result.stderr
+    (made,) = p.state()
+    records = list(p.root.glob("**/*ids*.json"))
+    assert records, "no state record written"
+    assert json.loads(records[0].read_text())["names"] == {"Budget": made["id"]}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_during_start_up_is_one_line_and_the_right_exit_code(
+    signum: int, tmp_path: Path
+) -> None:
+    (tmp_path / "trackers").mkdir()
+    (tmp_path / "trackers" / "b.yaml").write_text(f"name: Budget\nvocabulary: {FIVE}\n")
+    expected = {signal.SIGINT: (130, "Interrupted."), signal.SIGTERM: (143, "Terminated.")}
+    for delay in (0.15, 0.25, 0.35, 0.5, 0.7):  # moments spread over start-up
+        proc = subprocess.Popen([sys.executable, "-m", "trackersync", "validate"],
+                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env={**os.environ, "NO_COLOR": "1"})
+        time.sleep(delay)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+        if "Fatal Python error: init_import_site" in err:
+            continue  # the interpreter itself was still starting: no program code ran yet
+        assert "Traceback" not in err, (delay, err)
+        if proc.returncode in (0, 1):
+            continue  # finished before the signal arrived
+        if proc.returncode == -signum:  # before Python ran any of our code: no output
+            assert out == err == ""
+            continue
+        assert (proc.returncode, err.strip()) == expected[signum], (delay, out, err)
