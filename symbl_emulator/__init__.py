@@ -2,10 +2,12 @@
 
 Built from ``shared/symbl-api.md`` §1-3 (behaviour) and §6 (the 28 decisions); it is an
 independent model of the API and imports nothing from trackersync's client, models,
-definitions or config. Stdlib + Werkzeug only.
+definitions or config. Stdlib, Werkzeug, and for matching ``simplemma`` (lemmas) and
+``stop-words`` (stop-word lists), both shipping their data.
 
 Modules: :mod:`.server` (HTTP server, factory), :mod:`.app` (routing, faults, log),
-:mod:`.manage` (Management API), :mod:`.asyncapi` (Async subset), :mod:`.auth` (tokens),
+:mod:`.manage` (Management API), :mod:`.asyncapi` (Async text subset), :mod:`.media`
+(Async audio/video), :mod:`.matching` (tracker matching), :mod:`.auth` (tokens),
 :mod:`.rules` (strict/lenient validation), :mod:`.store` (SQLite), :mod:`.faults`,
 :mod:`.control` (``/_emulator/*``), :mod:`.settings`.
 
@@ -35,8 +37,10 @@ Where each symbl-api.md §6 decision lives:
 19  JSON required only on bodies: :func:`.state.read_json`
 20  16-digit ids in [4e15, 7e15), UUID4 job ids: :func:`.store.new_numeric_id`
 21  effective Async trackers, unknown id 400: :func:`.asyncapi.resolve_trackers`
-22  sentence split: :func:`.asyncapi.split_sentences`
-23  exact case-insensitive matching, offsets: :func:`.asyncapi.detect`
+22  sentence split, ``messages: []`` accepted: :func:`.asyncapi.split_sentences`,
+    :func:`.asyncapi.text_body`
+23  exact (word boundaries) + contextual (lemmas, offset -1) matching, ``matching``
+    setting: :func:`.matching.detect`
 24  job lifecycle over ``job_delay_ms``, webhooks off: :func:`.asyncapi.job_status`
 25  ``[]`` before completion, 404 body, deprecated ``/trackers``:
     :func:`.asyncapi.trackers_detected`
@@ -44,6 +48,8 @@ Where each symbl-api.md §6 decision lives:
 27  ``GET /v1/manage/tracker?name=`` alias, object body on ``/trackers``: :data:`.app.URL_MAP`,
     :func:`.manage.create_many`
 28  concurrent-jobs limit (off by default): :func:`.asyncapi._check_job_limit`
+29  audio/video URL and file submissions, transcripts registered by control endpoint:
+    :mod:`.media`
 ==  ====================================================================================
 
 Example::

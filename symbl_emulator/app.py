@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from symbl_emulator import asyncapi, control, manage
+from symbl_emulator import asyncapi, control, manage, media
 from symbl_emulator.faults import FaultRule
 from symbl_emulator.responses import ApiError, DropConnection, json_response
 from symbl_emulator.state import EmulatorState, check_size
@@ -34,11 +34,13 @@ Handler = Callable[[EmulatorState, Request, str, dict[str, str]], tuple[int, Any
 
 @dataclass(frozen=True)
 class Route:
-    """One API endpoint: its handler, whether it needs a token, whether it is a write."""
+    """One API endpoint: its handler, whether it needs a token, whether it is a write,
+    and whether its body is an uploaded file (exempt from the 1 MB JSON body limit)."""
 
     handler: Handler
     auth: bool = True
     write: bool = False
+    upload: bool = False
 
 
 ROUTES: dict[str, Route] = {
@@ -51,6 +53,9 @@ ROUTES: dict[str, Route] = {
     "delete": Route(manage.delete_tracker),
     "process_text": Route(asyncapi.process_text),
     "append_text": Route(asyncapi.append_text),
+    "process_url": Route(media.process_url),
+    "process_audio": Route(media.process_audio, upload=True),
+    "process_video": Route(media.process_video, upload=True),
     "job": Route(asyncapi.job_status),
     "detected": Route(asyncapi.trackers_detected),
 }
@@ -67,6 +72,14 @@ URL_MAP = Map(
         Rule("/v1/manage/tracker/<tracker_id>", methods=["DELETE"], endpoint="delete"),
         Rule("/v1/process/text", methods=["POST"], endpoint="process_text"),
         Rule("/v1/process/text/<conversation_id>", methods=["PUT"], endpoint="append_text"),
+        Rule("/v1/process/<any(audio, video):kind>/url", methods=["POST"],
+             endpoint="process_url"),
+        Rule("/v1/process/<any(audio, video):kind>/url/<conversation_id>", methods=["PUT"],
+             endpoint="process_url"),
+        Rule("/v1/process/audio", methods=["POST"], endpoint="process_audio"),
+        Rule("/v1/process/audio/<conversation_id>", methods=["PUT"], endpoint="process_audio"),
+        Rule("/v1/process/video", methods=["POST"], endpoint="process_video"),
+        Rule("/v1/process/video/<conversation_id>", methods=["PUT"], endpoint="process_video"),
         Rule("/v1/job/<job_id>", methods=["GET"], endpoint="job"),
         Rule("/v1/conversations/<conversation_id>/trackers-detected", methods=["GET"],
              endpoint="detected"),
@@ -138,7 +151,8 @@ class EmulatorApp:
             endpoint, args = URL_MAP.bind_to_environ(request.environ).match()
             route = ROUTES[str(endpoint)]
             account = self.state.tokens.authenticate(request) if route.auth else ""
-            check_size(request, self.state.settings.max_body_bytes)
+            if not route.upload:
+                check_size(request, self.state.settings.max_body_bytes)
             if not route.write:
                 self.state.sleep_ms(self.state.settings.latency_ms)  # writes spend it in the slot
             status, body = route.handler(self.state, request, account, dict(args))

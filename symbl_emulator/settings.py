@@ -15,6 +15,7 @@ DEFAULT_APP_SECRET = "trackersync-emulator-secret"  # noqa: S105 - a public, loc
 MAX_BODY_BYTES = 1_048_576
 RULE_PROFILES = ("strict", "lenient")
 PUT_MODES = ("replace", "merge")
+MATCHING_MODES = ("contextual", "exact")
 
 
 class SettingsError(ValueError):
@@ -38,6 +39,11 @@ class EmulatorSettings:
         max_body_bytes: request body limit in bytes (§2.2, §6 item 14, 1 MB).
         job_delay_ms: time a job takes to reach ``completed`` (§6 item 24, 0 = at once).
         max_concurrent_jobs: Async concurrent-jobs limit, ``None`` = off (§6 item 28).
+        matching: ``"contextual"`` (default: exact phrases on word boundaries plus
+            contextually similar ones, as Symbl matched) or ``"exact"`` (exact only);
+            see :mod:`symbl_emulator.matching`.
+        max_media_bytes: largest audio/video upload accepted, in bytes (the bytes are
+            hashed, never stored).
     """
 
     rules: str = "strict"
@@ -50,6 +56,8 @@ class EmulatorSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     job_delay_ms: int = 0
     max_concurrent_jobs: int | None = None
+    matching: str = "contextual"
+    max_media_bytes: int = 1_073_741_824
 
     def __post_init__(self) -> None:
         self.check()
@@ -64,7 +72,11 @@ class EmulatorSettings:
             raise SettingsError(f"rules must be one of {RULE_PROFILES}, got {self.rules!r}")
         if self.put_mode not in PUT_MODES:
             raise SettingsError(f"put_mode must be one of {PUT_MODES}, got {self.put_mode!r}")
-        for name in ("latency_ms", "token_ttl", "tracker_limit", "max_body_bytes", "job_delay_ms"):
+        if self.matching not in MATCHING_MODES:
+            raise SettingsError(
+                f"matching must be one of {MATCHING_MODES}, got {self.matching!r}")
+        for name in ("latency_ms", "token_ttl", "tracker_limit", "max_body_bytes", "job_delay_ms",
+                     "max_media_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise SettingsError(f"{name} must be a non-negative integer, got {value!r}")

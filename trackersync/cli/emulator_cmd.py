@@ -60,7 +60,11 @@ def _banner(server: EmulatorServer) -> str:
 @click.option("--job-delay-ms", type=click.IntRange(min=0), default=0, show_default=True,
               help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
-              help="Async concurrent-jobs limit (trial 2, paid 50; default off, §6 item 28).")
+              help="Async concurrent-jobs limit (trial 2, paid 50; default off).")
+@click.option("--matching", type=click.Choice(["contextual", "exact"]), default="contextual",
+              show_default=True,
+              help="Tracker matching: exact phrases plus contextually similar ones (as Symbl "
+              "did), or exact phrases only.")
 @handle_errors
 def emulator_command(
     host: str,
@@ -75,6 +79,7 @@ def emulator_command(
     tracker_limit: int,
     job_delay_ms: int,
     max_concurrent_jobs: int | None,
+    matching: str,
 ) -> None:
     """Run the local Symbl emulator (Trackers Management API + Async trackers)."""
     from symbl_emulator import SettingsError, start_emulator
@@ -84,7 +89,7 @@ def emulator_command(
             host=host, port=port, db_path=db_path, rules=rules, latency_ms=latency_ms,
             put_mode=put_mode, app_id=app_id, app_secret=app_secret, token_ttl=token_ttl,
             tracker_limit=tracker_limit, job_delay_ms=job_delay_ms,
-            max_concurrent_jobs=max_concurrent_jobs,
+            max_concurrent_jobs=max_concurrent_jobs, matching=matching,
         )
     except (SettingsError, OSError) as exc:
         raise ConfigError(f"cannot start the emulator on {host}:{port}: {exc}") from exc
