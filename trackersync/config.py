@@ -51,6 +51,8 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     trackers_dir: str = "trackers"
+    # conversation behaviour tests (trackersync test), relative to the project root
+    tests_dir: str = "tracker-tests"
     rules: Literal["strict", "lenient"] = "strict"
     api_url: str = DEFAULT_API_URL
     prune: bool = False

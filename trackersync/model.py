@@ -87,6 +87,25 @@ class RemoteTracker(Tracker):
     id: str
 
 
+class BehaviourSentence(BaseModel):
+    """One behaviour-test sentence written in a tracker file's ``tests:`` block.
+
+    Never sent to the Management API; ``trackersync test`` submits it to the Async API.
+
+    Attributes:
+        text: the sentence, as written.
+        fires: True for ``must_fire`` (the tracker must detect it), False for
+            ``must_not_fire``.
+        source: where the sentence is written (file, line, column).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    fires: bool
+    source: SourceRef
+
+
 class DesiredTracker(Tracker):
     """A tracker as defined in the repository (one file, or one item of a ``trackers:`` list).
 
@@ -96,12 +115,16 @@ class DesiredTracker(Tracker):
             in place (PUT, same id) instead of recreated.
         protect: never deleted, or renamed away, without an explicit flag.
         source: where the tracker's ``name`` key is, for error messages.
+        tests: behaviour-test sentences (local only; never part of a plan or fingerprint).
+        tests_source: the public page the test sentences were taken from, if given.
     """
 
     description: str | None = None
     renamed_from: tuple[str, ...] = ()
     protect: bool = False
     source: SourceRef | None = None
+    tests: tuple[BehaviourSentence, ...] = ()
+    tests_source: str | None = None
 
 
 Severity = Literal["error", "warning"]

@@ -92,11 +92,13 @@ def main(
 def _register() -> None:
     from trackersync.cli import (  # noqa: F401  (each module adds its command to main)
         apply_cmd,
+        detect_cmd,
         emulator_cmd,
         ids_cmd,
         import_cmd,
         plan_cmd,
         schema_cmd,
+        test_cmd,
         validate_cmd,
     )
 

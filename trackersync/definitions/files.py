@@ -18,7 +18,7 @@ from trackersync.definitions.rules import Reporter
 from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
-from trackersync.model import DesiredTracker, SourceRef
+from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef
 
 _STRING_KEYS = ("name", "description")
 _STRING_LISTS = ("vocabulary", "renamed_from")
@@ -147,6 +147,14 @@ class _FileReader:
     def _entry(self, spec: TrackerSpec, path: tuple[Any, ...]) -> Entry:
         values = self.doc.values
         name_pos = values[(*path, "name")]
+        tests = []
+        if spec.tests is not None:
+            for key, fires in (("must_fire", True), ("must_not_fire", False)):
+                for i, text in enumerate(getattr(spec.tests, key)):
+                    line, column = values[(*path, "tests", key, i)]
+                    tests.append(BehaviourSentence(
+                        text=text, fires=fires,
+                        source=SourceRef(file=self.label, line=line, column=column)))
         tracker = DesiredTracker(
             name=spec.name,
             vocabulary=tuple(normalise(p) for p in spec.vocabulary),
@@ -154,6 +162,8 @@ class _FileReader:
             renamed_from=tuple(spec.renamed_from),
             protect=spec.protect,
             source=SourceRef(file=self.label, line=name_pos[0], column=name_pos[1]),
+            tests=tuple(tests),
+            tests_source=spec.tests.source if spec.tests is not None else None,
         )
         vocab, renamed = (*path, "vocabulary"), (*path, "renamed_from")
         return Entry(

@@ -103,6 +103,13 @@ _TABLE = (
          "symbl-api.md §2.2 request body size, §6 item 14"),
     Rule("account-limit", "error", "more trackers than the account limit (500)",
          "symbl-api.md §2.2 max trackers, §6 item 13"),
+    # --- behaviour tests (trackersync test) ---
+    Rule("test-file", "error", "a conversation test file that cannot be read or has the "
+         "wrong shape", "README Behaviour tests"),
+    Rule("test-coverage", "warning", "a phrase that no test sentence exercises",
+         "README Behaviour tests", adjustable=True),
+    Rule("test-collision", "warning", "a test sentence that fires more than one tracker",
+         "README Behaviour tests", adjustable=True),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _TABLE}

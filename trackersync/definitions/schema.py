@@ -13,16 +13,36 @@ only fix the shape.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect")
+TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect", "tests")
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
 #: turns them into their draft-07 equivalents, so the declared dialect is the real one.
 DIALECT = "http://json-schema.org/draft-07/schema#"
 _DEFS_2020, _DEFS_07 = "$defs", "definitions"
+
+
+Sentence = Annotated[str, Field(min_length=1, pattern=r"\S")]
+
+
+class TrackerTestsSpec(BaseModel):
+    """Behaviour tests of one tracker, run by ``trackersync test``; never sent to the API."""
+
+    model_config = ConfigDict(extra="forbid", title="Tracker tests")
+
+    source: str | None = Field(
+        default=None, description="Where the sentences come from (e.g. a public page's URL).")
+    must_fire: list[Sentence] = Field(
+        default_factory=list,
+        description="Sentences the tracker must detect (exactly or contextually).",
+    )
+    must_not_fire: list[Sentence] = Field(
+        default_factory=list,
+        description="Sentences the tracker must not detect.",
+    )
 
 
 class TrackerSpec(BaseModel):
@@ -51,6 +71,11 @@ class TrackerSpec(BaseModel):
     protect: bool = Field(
         default=False,
         description="Never deleted, or renamed away, without an explicit flag.",
+    )
+    tests: TrackerTestsSpec | None = Field(
+        default=None,
+        description="Behaviour tests (trackersync test): sentences that must and must not "
+        "fire this tracker. Local only; never sent to the API.",
     )
 
 
