@@ -132,6 +132,8 @@ def collisions(results: Iterable[CaseResult], rep: Reporter) -> None:
         first: dict[str, Hit] = {}
         for hit in result.hits:
             first.setdefault(hit.tracker, hit)
+        own = result.message.tracker
+        fired = sorted(fired, key=lambda name: name != own)  # the tracker under test first
         names = " and ".join(first[n].describe() for n in fired)
         rep.add("test-collision", f"sentence fires {len(fired)} trackers: {names}",
                 result.message.source, fired[0])

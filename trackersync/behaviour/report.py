@@ -51,7 +51,7 @@ def summary(report: BehaviourReport) -> str:
 def render_text(report: BehaviourReport) -> str:
     """Failures with their reasons, then problems, then the summary line."""
     lines: list[str] = []
-    if not report.files:
+    if not report.files and not any(p.code == "test-file" for p in report.problems):
         lines.append("No behaviour tests found: add a 'tests:' block to a tracker file "
                      "(must_fire / must_not_fire) or a conversation file to tests_dir.")
     for result in report.failures:

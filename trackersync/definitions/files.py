@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from trackersync.definitions.checks import Entry, normalise, shown
 from trackersync.definitions.rules import Reporter
-from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
+from trackersync.definitions.schema import TESTS_KEYS, TRACKER_KEYS, TrackerSpec
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef
@@ -205,7 +205,8 @@ class _FileReader:
         loc = tuple(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
-            self._unknown((*path, *loc[:-1]), loc[-1], TRACKER_KEYS, label, tracker)
+            allowed = TESTS_KEYS if loc[:-1] == ("tests",) else TRACKER_KEYS
+            self._unknown((*path, *loc[:-1]), loc[-1], allowed, label, tracker)
             return
         where = self.at((*path, *loc), key=kind == "missing")
         what = _describe(loc)

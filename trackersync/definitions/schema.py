@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect", "tests")
+TESTS_KEYS = ("source", "must_fire", "must_not_fire")
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
 #: turns them into their draft-07 equivalents, so the declared dialect is the real one.
