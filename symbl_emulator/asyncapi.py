@@ -99,11 +99,14 @@ def resolve_trackers(state: EmulatorState, body: dict[str, Any]) -> list[dict[st
     if not isinstance(given, list):
         raise ApiError(400, "'trackers' must be an array.")
     chosen: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] | None = None
     for index, item in enumerate(given):
         if not isinstance(item, dict):
             raise ApiError(400, f"trackers[{index}] must be an object.")
         if "id" in item:
-            stored = state.store.get_tracker(str(item["id"]))
+            if by_id is None:  # one read of the account, however many ids are given
+                by_id = {t["id"]: t for t in state.store.list_trackers()}
+            stored = by_id.get(str(item["id"]))
             if stored is None:
                 raise ApiError(400, f"trackers[{index}]: tracker id '{item['id']}' not found.")
             chosen.append(stored)

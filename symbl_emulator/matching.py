@@ -18,7 +18,7 @@ inside the package, so nothing is downloaded at run time. The sentence's languag
 supported language whose stop words it holds most of (English on a tie); a language's
 lemma table is only loaded the first time a sentence in that language is seen.
 
-Speed: phrases are indexed by their first word (exact) and their first content lemma
+Speed: phrases are indexed by their rarest word (exact) and their rarest content lemma
 (contextual), so a sentence is only compared with the phrases that can match it; the
 analysis of a phrase is cached across jobs.
 """
@@ -26,9 +26,11 @@ analysis of a phrase is cached across jobs.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import simplemma
@@ -65,17 +67,32 @@ def detect_language(text: str) -> str:
     return best
 
 
+_CONTENT: dict[str, dict[str, str | None]] = {lang: {} for lang in LANGUAGES}
+
+
+def _content_lemma(word: str, lang: str) -> str | None:
+    """The lemma of a lower-cased ``word``, or ``None`` for a stop word (cached)."""
+    table = _CONTENT[lang]
+    if word not in table:
+        table[word] = None if word in stop_words(lang) else lemma(word, lang)
+    return table[word]
+
+
 @lru_cache(maxsize=200_000)
 def content_lemmas(text: str, lang: str) -> tuple[str, ...]:
     """The lemmas of ``text``'s words that are not stop words of ``lang``, in order."""
-    listed = stop_words(lang)
-    words = (w.lower().replace("’", "'") for w in _CONTENT_TOKEN.findall(text))
-    return tuple(lemma(w, lang) for w in words if w not in listed)
+    table = _CONTENT[lang]
+    found = []
+    for word in _CONTENT_TOKEN.findall(text.lower().replace("’", "'")):
+        value = table[word] if word in table else _content_lemma(word, lang)
+        if value is not None:
+            found.append(value)
+    return tuple(found)
 
 
 @lru_cache(maxsize=200_000)
 def _words(phrase: str) -> tuple[str, ...]:
-    return tuple(w.casefold() for w in _WORD.findall(phrase))
+    return tuple(_WORD.findall(phrase.casefold()))
 
 
 @lru_cache(maxsize=50_000)
@@ -102,6 +119,8 @@ def exact_offset(phrase: str, text: str,
     Returns ``None`` when there is none. ``words`` (from :meth:`Sentence.words`) saves
     re-tokenising when many phrases are tried against one sentence.
     """
+    if phrase.casefold() not in text.casefold():
+        return None  # cheap test first: an exact match is a case-insensitive substring
     wanted = _words(phrase)
     if not wanted or not (phrase[0].isalnum() or phrase[0] == "_") or not (
             phrase[-1].isalnum() or phrase[-1] == "_"):
@@ -126,36 +145,61 @@ def in_order(needles: Sequence[str], haystack: Sequence[str]) -> bool:
     return all(any(item == needle for item in rest) for needle in needles)
 
 
+def _rarest(keys: Sequence[tuple[str, ...]]) -> list[str | None]:
+    """For each key tuple, its member that the fewest tuples hold (``None`` if empty).
+
+    A phrase can only match a sentence holding all of its words (or lemmas), so it is
+    indexed under its rarest one: a sentence is then compared with few phrases even when
+    every phrase shares a common word.
+    """
+    counts = Counter(chain.from_iterable(map(set, keys)))
+    return [min(words, key=counts.__getitem__) if words else None for words in keys]
+
+
 class _Index:
-    """Phrases keyed by their first word (exact) and first content lemma per language."""
+    """Phrases keyed by their rarest word (exact) and rarest content lemma per language."""
 
     def __init__(self, trackers: Sequence[dict[str, Any]]) -> None:
         self.phrases: list[tuple[int, int, str]] = []
         self.by_word: dict[str, list[int]] = {}
-        self.loose: list[int] = []  # phrases without a leading word: always tried
+        self.loose: list[int] = []  # phrases without a word: always tried
         self._by_lemma: dict[str, dict[str, list[int]]] = {}
         for t_index, tracker in enumerate(trackers):
             for p_index, phrase in enumerate(tracker.get("vocabulary", [])):
-                if not isinstance(phrase, str) or not phrase.strip():
-                    continue
-                slot = len(self.phrases)
-                self.phrases.append((t_index, p_index, phrase))
-                words = _words(phrase)
-                if words and (phrase[0].isalnum() or phrase[0] == "_"):
-                    self.by_word.setdefault(words[0], []).append(slot)
-                else:
-                    self.loose.append(slot)
+                if isinstance(phrase, str) and phrase.strip():
+                    self.phrases.append((t_index, p_index, phrase))
+        words = [_words(phrase) for _, _, phrase in self.phrases]
+        for slot, key in enumerate(_rarest(words)):
+            if key is None:
+                self.loose.append(slot)
+            else:
+                self.by_word.setdefault(key, []).append(slot)
 
     def by_lemma(self, lang: str) -> dict[str, list[int]]:
-        """Phrases with at least two content lemmas in ``lang``, keyed by the first."""
+        """Phrases with at least two content lemmas in ``lang``, keyed by the rarest."""
         if lang not in self._by_lemma:
+            lemmas = [content_lemmas(phrase, lang) for _, _, phrase in self.phrases]
             table: dict[str, list[int]] = {}
-            for slot, (_, _, phrase) in enumerate(self.phrases):
-                lemmas = content_lemmas(phrase, lang)
-                if len(lemmas) >= 2:
-                    table.setdefault(lemmas[0], []).append(slot)
+            for slot, key in enumerate(_rarest(lemmas)):
+                if key is not None and len(lemmas[slot]) >= 2:
+                    table.setdefault(key, []).append(slot)
             self._by_lemma[lang] = table
         return self._by_lemma[lang]
+
+
+_INDEXES: dict[tuple[Any, ...], _Index] = {}
+_INDEX_CACHE_SIZE = 4
+
+
+def _index_of(trackers: Sequence[dict[str, Any]]) -> _Index:
+    """The index of ``trackers``, reused while the same trackers are submitted again."""
+    key = tuple((t.get("id"), t.get("name"), tuple(t.get("vocabulary", ()))) for t in trackers)
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _INDEX_CACHE_SIZE:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        index = _INDEXES[key] = _Index(trackers)
+    return index
 
 
 def _sentence_hits(index: _Index, sentence: Sentence, contextual: bool) -> dict[int, int]:
@@ -173,10 +217,13 @@ def _sentence_hits(index: _Index, sentence: Sentence, contextual: bool) -> dict[
         lang = detect_language(sentence.text)
         lemmas = content_lemmas(sentence.text, lang)
         table = index.by_lemma(lang)
-        for first in set(lemmas):
-            for slot in table.get(first, ()):
-                if slot not in hits and in_order(
-                        content_lemmas(index.phrases[slot][2], lang), lemmas):
+        present = frozenset(lemmas)
+        for key in present:
+            for slot in table.get(key, ()):
+                if slot in hits:
+                    continue
+                needed = content_lemmas(index.phrases[slot][2], lang)
+                if present.issuperset(needed) and in_order(needed, lemmas):
                     hits[slot] = -1
     return hits
 
@@ -199,7 +246,7 @@ def detect(sentences: Sequence[dict[str, str]], trackers: Sequence[dict[str, Any
     """
     if mode not in MODES:
         raise ValueError(f"matching mode must be one of {MODES}, got {mode!r}")
-    index = _Index(trackers)
+    index = _index_of(trackers)
     refs: dict[int, list[dict[str, Any]]] = {}
     for item in sentences:
         sentence = Sentence(id=item["id"], text=item["text"])
