@@ -51,8 +51,6 @@ class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     trackers_dir: str = "trackers"
-    # conversation behaviour tests (trackersync test), relative to the project root
-    tests_dir: str = "tracker-tests"
     rules: Literal["strict", "lenient"] = "strict"
     api_url: str = DEFAULT_API_URL
     prune: bool = False
@@ -65,3 +63,5 @@ class Config(BaseModel):
     # rule code -> "error" | "warning" | "off", for the adjustable validation rules
     # (trackersync.definitions.rules); e.g. {"phrase-few": "off"}.
     severity: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
+    # conversation files of behaviour tests (trackersync test), relative to the project root
+    tests_dir: str = "tracker-tests"

@@ -148,7 +148,7 @@ def test_schema_command(tmp_path: Path) -> None:
     tracker = schema["definitions"]["TrackerSpec"]
     assert tracker["additionalProperties"] is False
     assert sorted(tracker["properties"]) == ["description", "name", "protect", "renamed_from",
-                                             "vocabulary"]
+                                             "tests", "vocabulary"]
     assert tracker["required"] == ["name", "vocabulary"]
     code, out, _ = run("schema", "--for", "config")
     assert code == 0 and "trackers_dir" in json.loads(out)["properties"]
