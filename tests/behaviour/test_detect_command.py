@@ -137,3 +137,19 @@ def test_fresh_emulator_needs_no_apply(cli: Cli, project: Path) -> None:
     result = cli("detect", str(path), "--fresh")
     assert result.exit_code == 0, result.output
     assert "[We have a sale right now on]" in result.stdout
+
+
+def test_ctrl_c_while_waiting_leaves_nothing_behind(cli: Cli, project: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from trackersync.client import asyncapi
+
+    def interrupted(*args: object, **kwargs: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(asyncapi, "job_status", interrupted)
+    path = project / "call.txt"
+    path.write_text("No.\n")
+    before = sorted(p.name for p in project.iterdir())
+    result = cli("detect", str(path), "--fresh")
+    assert result.exit_code == 130 and "Interrupted." in result.output
+    assert sorted(p.name for p in project.iterdir()) == before  # no state, no temp files
