@@ -1,9 +1,9 @@
 """The project configuration, ``trackersync.yaml`` (every key optional).
 
-Shape (see README "Configuration" and DESIGN.md)::
+Shape (see README "Configuration")::
 
     trackers_dir: trackers
-    rules: strict            # strict | lenient (symbl-api.md §6 items 9-10)
+    rules: strict            # strict | lenient (Symbl's 2022 rules or the later docs)
     api_url: https://api.symbl.ai
     prune: false
     ignore: []               # fnmatch globs of remote names never touched
@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_API_URL = "https://api.symbl.ai"
-ACCOUNT_TRACKER_LIMIT = 500  # symbl-api.md §2.2 "max trackers per account"
+ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented limit of trackers per account
 
 
 class SafetyConfig(BaseModel):

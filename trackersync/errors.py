@@ -92,19 +92,19 @@ class AuthError(ApiError):
 
 
 class RateLimitedError(ApiError):
-    """429 Too Many Requests persisted after the bounded retries (symbl-api.md §2.2)."""
+    """429 Too Many Requests persisted after the bounded retries (one write at a time)."""
 
 
 class ConflictError(ApiError):
-    """409: a tracker with that exact name already exists (symbl-api.md §2.3, §6 item 7)."""
+    """409: a tracker with that exact name already exists (names are unique, case-sensitive)."""
 
 
 class NotFoundError(ApiError):
-    """404: no tracker with that id (symbl-api.md §2.6-2.8, §6 item 17)."""
+    """404: no tracker with that id."""
 
 
 class PayloadTooLargeError(ApiError):
-    """413: the request body exceeds 1 MB and cannot be split further (symbl-api.md §2.2)."""
+    """413: the request body exceeds 1 MB and cannot be split further (Symbl's body limit)."""
 
 
 class ResponseShapeError(ApiError):
@@ -124,7 +124,7 @@ class UnsafePlanError(PlanError):
 
 
 class AccountLimitError(PlanError):
-    """Applying the plan would take the account over its tracker limit (500, symbl-api.md §2.2)."""
+    """Applying the plan would take the account over its tracker limit (500 documented)."""
 
 
 class StalePlanError(PlanError):

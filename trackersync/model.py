@@ -5,7 +5,7 @@ Management API's JSON becomes :class:`RemoteTracker`. Both are :class:`Tracker`:
 a name and its vocabulary. The differ only ever sees ``Tracker`` values keyed by
 name; it never sees YAML, HTTP or (for matching purposes) remote IDs.
 
-Source: symbl-api.md §2.1 (the tracker entity ``{id, name, vocabulary}``).
+Source: the Management API's tracker entity ``{id, name, vocabulary}``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Names in Symbl's own namespace (cases C08, C22): never defined, imported or touched.
+#: Names in Symbl's own namespace (Symbl's built-in trackers): never defined, imported or touched.
 RESERVED_PREFIX = "Symbl."
 
 
@@ -24,7 +24,7 @@ def is_reserved_name(name: str) -> bool:
     The one test used by the rules (``name-reserved``), the differ (such remote
     trackers are never pruned nor listed as unmanaged) and import (never imported). Letter case and
     leading whitespace are ignored: ``symbl.lower``, `` Symbl.Space`` and ``SYMBL.x``
-    are all reserved (names are case-sensitive in the API, symbl-api.md §2.1, so a
+    are all reserved (names are case-sensitive in the API, so a
     case or space variant would still look like a platform tracker to people).
 
     Args:
@@ -59,7 +59,7 @@ class Tracker(BaseModel):
     """A Symbl tracker's content: its exact, case-sensitive name and its phrases.
 
     ``vocabulary`` keeps the order as written or as stored; comparisons use
-    :meth:`phrase_set` because Symbl forbids duplicate phrases (symbl-api.md §2.1),
+    :meth:`phrase_set` because Symbl forbids duplicate phrases,
     so order never means anything.
     """
 
@@ -81,7 +81,7 @@ class RemoteTracker(Tracker):
     """A tracker as stored in a Symbl account.
 
     Attributes:
-        id: the account's 16-digit numeric string id (symbl-api.md §2.1, §6 item 20).
+        id: the account's 16-digit numeric string id.
     """
 
     id: str

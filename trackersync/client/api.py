@@ -1,10 +1,10 @@
-"""The Symbl Trackers Management API, as typed operations (symbl-api.md §1-2, §6).
+"""The Symbl Trackers Management API, as typed operations (see docs/api-contract.md).
 
 Contract (what callers may rely on):
 
 * ``list_trackers``, ``find_by_name``, ``get_tracker``: read-only, retried freely. A
   list answer that is not the documented shape raises, it is never read as empty.
-* ``update_tracker`` (PUT, full replace per §6 item 5) and ``delete_tracker``: idempotent,
+* ``update_tracker`` (PUT, a full replace) and ``delete_tracker``: idempotent,
   retried on 429/5xx/timeouts; a DELETE that 404s *after a retry* counts as done.
 * ``create_trackers``: not idempotent. Bodies are chunked under 1 MB; a 413 halves the
   chunk; after an ambiguous failure (timeout, dropped connection, 5xx, 2xx with an odd
@@ -43,8 +43,8 @@ from trackersync.model import RemoteTracker, Tracker
 
 logger = logging.getLogger(__name__)
 
-LIST_PATH = "/v1/manage/trackers"  # GET all / ?name=, POST bulk (symbl-api.md §2.4-2.5)
-ONE_PATH = "/v1/manage/tracker/{id}"  # GET, PUT, DELETE (symbl-api.md §2.6-2.8)
+LIST_PATH = "/v1/manage/trackers"  # GET all / ?name=, POST bulk
+ONE_PATH = "/v1/manage/tracker/{id}"  # GET, PUT, DELETE
 _STATUS_ERRORS: dict[int, type[ApiError]] = {
     401: AuthError, 403: AuthError, 404: NotFoundError, 409: ConflictError,
     413: PayloadTooLargeError, 429: RateLimitedError,
@@ -125,15 +125,15 @@ class SymblClient:
     # --- reads ---------------------------------------------------------------
 
     def list_trackers(self) -> list[RemoteTracker]:
-        """Every tracker in the account: ``GET /v1/manage/trackers`` (symbl-api.md §2.5).
+        """Every tracker in the account: ``GET /v1/manage/trackers``.
 
         One GET normally; continuation hints, if a server ever sends them, are followed
-        (case C06). Raises ResponseShapeError for any answer that is not a tracker list.
+        (a paginating server). Raises ResponseShapeError for any answer that is not a tracker list.
         """
         return listing.collect(self._fetch_page, LIST_PATH)
 
     def find_by_name(self, name: str) -> list[RemoteTracker]:
-        """Trackers whose name is exactly ``name``: ``GET ?name=`` (§2.5, §6 item 3).
+        """Trackers whose name is exactly ``name``: ``GET ?name=`` (exact, case-sensitive).
 
         The answer is filtered again client-side (exact, case-sensitive), so a server that
         ignores the parameter cannot return the wrong trackers.
@@ -142,10 +142,10 @@ class SymblClient:
         return [t for t in found if t.name == name]
 
     def get_tracker(self, tracker_id: str) -> RemoteTracker:
-        """One tracker: ``GET /v1/manage/tracker/{id}`` → ``{"tracker": {...}}`` (§2.6).
+        """One tracker: ``GET /v1/manage/tracker/{id}`` → ``{"tracker": {...}}``.
 
         Raises:
-            NotFoundError: no tracker with that id (404, §6 item 17).
+            NotFoundError: no tracker with that id (404).
         """
         reply = self._ok(self._call("GET", _one(tracker_id)))
         return _single_tracker(reply)
@@ -153,15 +153,15 @@ class SymblClient:
     # --- writes --------------------------------------------------------------
 
     def update_tracker(self, tracker_id: str, tracker: Tracker) -> RemoteTracker:
-        """Replace a tracker's name and vocabulary: ``PUT /v1/manage/tracker/{id}`` (§2.7).
+        """Replace a tracker's name and vocabulary: ``PUT /v1/manage/tracker/{id}``.
 
-        The body is ``{"name", "vocabulary"}`` (body ``id`` is optional, §6 item 5).
+        The body is ``{"name", "vocabulary"}`` (body ``id`` is optional).
         Returns the tracker as the server answered it (callers verify convergence, since
-        a server may merge instead of replace, case C14).
+        a server may merge instead of replace).
 
         Raises:
             PayloadTooLargeError: the body would exceed the limit (nothing sent).
-            ConflictError: another tracker already has the new name (§6 item 6).
+            ConflictError: another tracker already has the new name.
             NotFoundError: unknown id.
         """
         body = chunking.serialize(chunking.tracker_payload(tracker))
@@ -176,7 +176,7 @@ class SymblClient:
         return _single_tracker(reply)
 
     def delete_tracker(self, tracker_id: str) -> None:
-        """Delete one tracker: ``DELETE /v1/manage/tracker/{id}`` (symbl-api.md §2.8).
+        """Delete one tracker: ``DELETE /v1/manage/tracker/{id}``.
 
         A 404 on a *retried* DELETE means the first attempt did it, and counts as done.
 
@@ -195,7 +195,7 @@ class SymblClient:
                            status=reply.status, method="DELETE", path=path)
 
     def create_trackers(self, trackers: Sequence[Tracker]) -> list[RemoteTracker]:
-        """Create trackers with bulk ``POST /v1/manage/trackers`` (symbl-api.md §2.4).
+        """Create trackers with bulk ``POST /v1/manage/trackers``.
 
         Chunks are sent in order, each under ``chunk_bytes``; see the module docstring
         for 413 splitting and ambiguity handling.
@@ -365,7 +365,7 @@ def _single_tracker(reply: Reply) -> RemoteTracker:
 
 
 def _api_message(reply: Reply) -> str | None:
-    """The ``message`` of a JSON error body (§6 item 16), shortened; never a raw body."""
+    """The ``message`` of a JSON error body (``{"message": …}``), shortened; never a raw body."""
     try:
         body: Any = reply.json()
     except ResponseShapeError:

@@ -1,9 +1,9 @@
 """pydantic models of a tracker file, and the JSON Schema ``trackersync schema`` prints.
 
 A tracker file is either one tracker (a mapping with ``name`` and ``vocabulary``) or a
-mapping with a single ``trackers:`` list of such trackers (DESIGN.md "Files in a
-user's repository"). Unknown keys are refused (``extra="forbid"``), so a typo such
-as ``vocabluary`` cannot pass silently. The loader validates in strict mode: nothing
+mapping with a single ``trackers:`` list of such trackers (README "Tracker files").
+Unknown keys are refused (``extra="forbid"``), so a typo such as ``vocabluary`` cannot
+pass silently. The loader validates in strict mode: nothing
 is coerced (a ``protect: "yes"`` string is not a boolean).
 
 The value rules (characters, counts, duplicates...) are in :mod:`.rules`; these models
@@ -47,7 +47,7 @@ class TrackerTestsSpec(BaseModel):
 
 
 class TrackerSpec(BaseModel):
-    """One tracker as written in a file (symbl-api.md §2.1 plus local-only keys)."""
+    """One tracker as written in a file (the API's name and vocabulary, plus local-only keys)."""
 
     model_config = ConfigDict(extra="forbid", title="Tracker")
 
