@@ -143,3 +143,30 @@ def test_markdown_summary_escapes_and_lists_failures(cli: Cli, project: Path) ->
     text = out.read_text()
     assert text.startswith("<!-- trackersync-test -->")
     assert "@\u200bteam \\<b\\>free\\</b\\> \\| now" in text and "<b>" not in text
+
+
+def test_env_target_uses_the_ids_its_apply_recorded(cli: Cli, project: Path) -> None:
+    from symbl_emulator import start_emulator
+
+    (project / "trackersync.yaml").write_text(
+        "trackers_dir: trackers\nenvironments:\n  staging:\n"
+        "    credentials_prefix: SYMBL_STAGING_\n", encoding="utf-8")
+    with start_emulator() as server:
+        env = {"SYMBL_STAGING_API_URL": server.url, "SYMBL_STAGING_APP_ID": server.app_id,
+               "SYMBL_STAGING_APP_SECRET": server.app_secret}
+        assert cli("apply", "--env", "staging", "--auto-approve", env=env).exit_code == 0
+        assert (project / "trackers.ids.staging.json").is_file()
+        result = cli("test", "--env", "staging", env=env)
+        assert result.exit_code == 0, result.output
+        assert "4 passed, 0 failed (2 test files, 2 jobs" in result.output
+        assert server.url in result.output
+        submitted = [r for r in server.requests() if r["path"] == "/v1/process/text"]
+        assert len(submitted) == 2
+
+
+def test_invalid_tracker_files_stop_before_any_job(cli: Cli, project: Path) -> None:
+    (project / "trackers" / "bad.yaml").write_text("name: Bad\nvocabluary: [x]\n")
+    result = cli("test")
+    assert result.exit_code == 1
+    assert 'trackers/bad.yaml:2:1: error: tracker "Bad": unknown key "vocabluary"' \
+        in result.output
