@@ -26,6 +26,7 @@ analysis of a phrase is cached across jobs.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -189,17 +190,19 @@ class _Index:
 
 _INDEXES: dict[tuple[Any, ...], _Index] = {}
 _INDEX_CACHE_SIZE = 4
+_INDEX_LOCK = threading.Lock()  # the server answers requests on several threads
 
 
 def _index_of(trackers: Sequence[dict[str, Any]]) -> _Index:
     """The index of ``trackers``, reused while the same trackers are submitted again."""
     key = tuple((t.get("id"), t.get("name"), tuple(t.get("vocabulary", ()))) for t in trackers)
-    index = _INDEXES.get(key)
-    if index is None:
-        if len(_INDEXES) >= _INDEX_CACHE_SIZE:
-            _INDEXES.pop(next(iter(_INDEXES)))
-        index = _INDEXES[key] = _Index(trackers)
-    return index
+    with _INDEX_LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            if len(_INDEXES) >= _INDEX_CACHE_SIZE:
+                _INDEXES.pop(next(iter(_INDEXES)))
+            index = _INDEXES[key] = _Index(trackers)
+        return index
 
 
 def _sentence_hits(index: _Index, sentence: Sentence, contextual: bool) -> dict[int, int]:
