@@ -166,8 +166,11 @@ def test_file_endpoints_take_trackers_in_the_query(api: Api, kind: str, mime: st
     conversation_id, _ = _accepted(answer)
     [tracker] = _detected(api, conversation_id)
     assert [m["value"] for m in tracker["matches"]] == ["pandemic", "mask"]
+    assert api.emulator is not None
+    api.emulator.seed([{"name": "Stored", "vocabulary": ["wear a mask"]}])
     _accepted(api.put(f"{path}/{conversation_id}?enableAllTrackers=true", data=data,
                       headers={"Content-Type": mime}))
+    assert [t["name"] for t in _detected(api, conversation_id)] == ["Stored"]
     assert api.post(path, data=data, headers={"Content-Type": "text/plain"}).status_code == 400
     assert api.post(path, data=b"", headers={"Content-Type": mime}).status_code == 400
     assert api.post(f"{path}?trackers=COVID", data=data,
