@@ -170,3 +170,10 @@ def test_invalid_tracker_files_stop_before_any_job(cli: Cli, project: Path) -> N
     assert result.exit_code == 1
     assert 'trackers/bad.yaml:2:1: error: tracker "Bad": unknown key "vocabluary"' \
         in result.output
+
+
+def test_cli_formats_are_the_renderers() -> None:
+    from trackersync.behaviour.report import RENDERERS
+    from trackersync.cli.test_cmd import FORMATS
+
+    assert sorted(FORMATS) == sorted(RENDERERS)

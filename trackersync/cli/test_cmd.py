@@ -10,9 +10,11 @@ from pathlib import Path
 
 import click
 
-from trackersync.behaviour.report import FORMATS
 from trackersync.cli import main
 from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
+
+#: The renderers of trackersync.behaviour.report (imported only when the command runs).
+FORMATS = ("text", "json", "junit", "github", "markdown")
 
 
 @main.command("test")
@@ -31,8 +33,8 @@ from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
 def test_command(app: AppContext, paths: tuple[Path, ...], fmt: str, env: str | None,
                  junit_out: Path | None, markdown_out: Path | None) -> None:
     """Run behaviour tests: sentences that must or must not fire each tracker."""
-    from trackersync.behaviour import run_behaviour_tests
     from trackersync.behaviour.report import RENDERERS
+    from trackersync.behaviour.runner import run_behaviour_tests
     from trackersync.definitions import load_config
     from trackersync.errors import DefinitionError
 
