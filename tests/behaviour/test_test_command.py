@@ -177,3 +177,18 @@ def test_cli_formats_are_the_renderers() -> None:
     from trackersync.cli.test_cmd import FORMATS
 
     assert sorted(FORMATS) == sorted(RENDERERS)
+
+
+def test_conversation_files_of_this_repository_match_their_schema(cli: Cli) -> None:
+    from jsonschema import Draft7Validator
+    from ruamel.yaml import YAML
+
+    schema = json.loads(cli("schema", "--for", "conversation").stdout)
+    Draft7Validator.check_schema(schema)
+    validator = Draft7Validator(schema)
+    files = sorted((Path(__file__).resolve().parents[2] / "tracker-tests").glob("*.yaml"))
+    assert files
+    for path in files:
+        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        assert not list(validator.iter_errors(data)), path
+    assert list(validator.iter_errors({"messages": [{"text": "x", "expect": "A"}]}))

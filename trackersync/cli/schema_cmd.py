@@ -13,12 +13,21 @@ from trackersync.cli.common import handle_errors
 
 
 @main.command("schema")
-@click.option("--for", "target", type=click.Choice(["tracker", "config"]), default="tracker",
-              show_default=True, help="Which file's schema: a tracker file or trackersync.yaml.")
+@click.option("--for", "target", type=click.Choice(["tracker", "config", "conversation"]),
+              default="tracker", show_default=True,
+              help="Which file's schema: a tracker file, trackersync.yaml, or a conversation "
+              "test file.")
 @handle_errors
 def schema(target: str) -> None:
     """Print the JSON Schema of a tracker file, for the YAML language server."""
-    from trackersync.definitions.schema import config_file_schema, dumps_schema, tracker_file_schema
+    from trackersync.definitions.schema import (
+        config_file_schema,
+        conversation_file_schema,
+        dumps_schema,
+        tracker_file_schema,
+    )
 
-    document = tracker_file_schema() if target == "tracker" else config_file_schema()
+    makers = {"tracker": tracker_file_schema, "config": config_file_schema,
+              "conversation": conversation_file_schema}
+    document = makers[target]()
     click.echo(dumps_schema(document), nl=False)

@@ -88,6 +88,35 @@ class TrackerListSpec(BaseModel):
     trackers: list[TrackerSpec] = Field(min_length=1)
 
 
+class ConversationMessageSpec(BaseModel):
+    """One message of a conversation test file."""
+
+    model_config = ConfigDict(extra="forbid", title="Conversation message")
+
+    text: Sentence = Field(description="The message content submitted to the Async API.")
+    expect: list[str] | None = Field(
+        default=None,
+        description="Exactly the trackers that must fire on this message ([] for none); "
+        "absent: not checked (context only).",
+    )
+
+
+class ConversationSpec(BaseModel):
+    """A conversation test file (``tests_dir``), run by ``trackersync test``."""
+
+    model_config = ConfigDict(extra="forbid", title="Conversation test")
+
+    source: str | None = Field(default=None, description="Where the conversation comes from.")
+    name: str | None = Field(default=None, description="A name for the conversation.")
+    messages: list[ConversationMessageSpec | Sentence] = Field(
+        description="The messages, in order (a plain string is a message without 'expect').")
+
+
+def conversation_file_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a conversation test file (draft-07), for editors."""
+    return {"$schema": DIALECT, **as_draft07(ConversationSpec.model_json_schema())}
+
+
 def tracker_file_schema() -> dict[str, Any]:
     """Return the JSON Schema of a tracker file (draft-07, which editors widely support).
 
