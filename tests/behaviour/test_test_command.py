@@ -90,6 +90,7 @@ def test_conversation_files_expect_trackers_per_message(cli: Cli, project: Path)
     assert result.exit_code == 1
     assert ("tracker-tests/call.yaml:3:22: error: message 1 expects 'Nobody', which no "
             "tracker file defines") in result.output
+    assert "0 passed, 0 failed (0 test files, 0 jobs, 0 requests" in result.output
 
 
 def test_collisions_and_coverage_are_warnings_a_config_can_raise(cli: Cli,

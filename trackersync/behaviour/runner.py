@@ -2,7 +2,8 @@
 
 1. Load and check the tracker files (any error stops here; nothing is sent).
 2. Collect the test files: the ``tests:`` blocks of tracker files and the conversation
-   files of ``tests_dir``; keep those under the given paths, if any.
+   files of ``tests_dir``; keep those under the given paths, if any. A conversation file
+   with an error stops here too: nothing is sent.
 3. Open the target (:mod:`.target`) and get the managed tracker IDs.
 4. Per test file, **one** Async text job: every message of the file, with every managed
    tracker by ID; wait for it, read trackers-detected, judge each message.
@@ -116,6 +117,9 @@ def run_behaviour_tests(app: App, config: Config, *, env: str | None = None,
     definitions.raise_for_errors()
     rep = Reporter(overrides=dict(config.severity))
     test_files = collect(root, config, definitions.trackers, definitions.files, paths, rep)
+    if any(p.severity == "error" for p in rep.problems):  # bad test files: send nothing
+        return BehaviourReport(problems=sorted(rep.problems, key=_order),
+                               seconds=time.monotonic() - started)
     report = BehaviourReport(files=test_files)
     if test_files:
         fresh = env is None and not app.use_emulator
