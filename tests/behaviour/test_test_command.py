@@ -193,3 +193,20 @@ def test_conversation_files_of_this_repository_match_their_schema(cli: Cli) -> N
         data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
         assert not list(validator.iter_errors(data)), path
     assert list(validator.iter_errors({"messages": [{"text": "x", "expect": "A"}]}))
+
+
+def test_sentences_cannot_forge_log_lines_or_break_junit(cli: Cli, project: Path) -> None:
+    promo = project / "trackers" / "promo.yaml"
+    promo.write_text(promo.read_text().replace(
+        "    - We're running a sale right now\n",
+        '    - "Hello\\n::error::forged\\u001b[31m red"\n'), encoding="utf-8")
+    result = cli("test", "--junit-out", str(project / "report.xml"))
+    assert result.exit_code == 1
+    assert not [ln for ln in result.output.splitlines() if ln.startswith("::")]
+    assert "\x1b" not in result.output and "Hello\\n::error::forged\\u001b[31m red" \
+        in result.output
+    xml = JUnitXml.fromfile(str(project / "report.xml"))
+    assert xml.failures == 1
+    github = cli("test", "--format", "github").output
+    assert '"Hello\\n::error::forged\\u001b[31m red": ' in github
+    assert not [ln for ln in github.splitlines() if ln.startswith("::error::forged")]

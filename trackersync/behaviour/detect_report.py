@@ -8,23 +8,28 @@ import click
 
 from trackersync.behaviour.detect import DetectResult
 from trackersync.client.asyncapi import MessageRef
+from trackersync.secrets import display
 
 FORMATS = ("text", "json")
 
 
 def highlight(ref: MessageRef, phrase: str, *, color: bool) -> str:
-    """The sentence with the exact match marked (``[…]``, or bold with colour)."""
+    """The sentence with the exact match marked (``[…]``, or bold with colour).
+
+    Every part goes through :func:`~trackersync.secrets.display`: a sentence from the API
+    can neither forge a log line nor drive the terminal.
+    """
     if ref.offset < 0 or ref.offset + len(phrase) > len(ref.text):
-        return ref.text
+        return display(ref.text)
     start, end = ref.offset, ref.offset + len(phrase)
-    found = ref.text[start:end]
+    found = display(ref.text[start:end])
     marked = click.style(found, bold=True, underline=True) if color else f"[{found}]"
-    return ref.text[:start] + marked + ref.text[end:]
+    return display(ref.text[:start]) + marked + display(ref.text[end:])
 
 
 def render_table(result: DetectResult, *, color: bool = False) -> str:
     """One row per (tracker, phrase, sentence): ``tracker | phrase | match | sentence``."""
-    rows = [(d.name, m.value, "exact" if r.exact else "contextual",
+    rows = [(display(d.name), display(m.value), "exact" if r.exact else "contextual",
              highlight(r, m.value, color=color))
             for d in result.detections for m in d.matches for r in m.refs]
     header = (f"Conversation {result.submission.conversation_id} "

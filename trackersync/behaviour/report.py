@@ -17,6 +17,7 @@ from typing import Any
 from trackersync.behaviour.evaluate import CaseResult
 from trackersync.behaviour.runner import BehaviourReport
 from trackersync.model import Problem
+from trackersync.secrets import display
 
 FORMATS = ("text", "json", "junit", "github", "markdown")
 MARKER = "<!-- trackersync-test -->"
@@ -60,7 +61,9 @@ def render_text(report: BehaviourReport) -> str:
         lines.append(f"     {result.failure}")
     lines.extend(str(p) for p in report.problems)
     lines.append(summary(report))
-    return "\n".join(lines)
+    # names, phrases and sentences come from files and the API: no control characters
+    # (a forged log line) and no token-looking text reach a terminal or CI log
+    return "\n".join(display(line) for line in lines)
 
 
 def _case(result: CaseResult) -> dict[str, Any]:
@@ -111,13 +114,13 @@ def render_junit(report: BehaviourReport) -> str:
                               failures=str(len(failed)), errors="0", skipped="0")
         for result in results:
             src = result.message.source
-            case = ET.SubElement(suite, "testcase", classname=test_file.label,
-                                 name=f"line {src.line}: {_what(result)}: {result.message.text}",
+            name = display(f"line {src.line}: {_what(result)}: {result.message.text}")
+            case = ET.SubElement(suite, "testcase", classname=test_file.label, name=name,
                                  file=src.file, line=str(src.line))
             if not result.passed:
-                node = ET.SubElement(case, "failure", message=result.failure or "failed",
-                                     type="behaviour")
-                node.text = f"{src}: {result.failure}"
+                why = display(result.failure or "failed")
+                node = ET.SubElement(case, "failure", message=why, type="behaviour")
+                node.text = f"{src}: {why}"
         total, failures = total + len(results), failures + len(failed)
     errors = [p for p in report.problems if p.severity == "error"]
     if errors:
@@ -127,11 +130,11 @@ def render_junit(report: BehaviourReport) -> str:
         for problem in errors:
             where = problem.source
             case = ET.SubElement(suite, "testcase", classname="trackersync checks",
-                                 name=f"{problem.code}: {problem.message}")
+                                 name=display(f"{problem.code}: {problem.message}"))
             if where is not None:
                 case.set("file", where.file)
                 case.set("line", str(where.line))
-            ET.SubElement(case, "failure", message=problem.message, type=problem.code)
+            ET.SubElement(case, "failure", message=display(problem.message), type=problem.code)
         total, failures = total + len(errors), failures + len(errors)
     root.set("tests", str(total))
     root.set("failures", str(failures))
@@ -151,21 +154,22 @@ def render_github(report: BehaviourReport) -> str:
     lines = []
     for result in report.failures:
         src = result.message.source
+        text = f'{_what(result)}: "{result.message.text}": {result.failure}'
         lines.append(f"::error file={_escape(src.file, prop=True)},line={src.line},"
                      f"col={src.column},title={_escape('behaviour test failed', prop=True)}::"
-                     f"{_escape(_what(result) + ': ' + (result.failure or ''))}")
+                     f"{_escape(display(text))}")
     for problem in report.problems:
         ref = problem.source
         where = (f" file={_escape(ref.file, prop=True)},line={ref.line},col={ref.column}"
                  if ref else "")
-        lines.append(f"::{problem.severity}{where}::{_escape(problem.message)}")
-    lines.append(summary(report))
+        lines.append(f"::{problem.severity}{where}::{_escape(display(problem.message))}")
+    lines.append(display(summary(report)))
     return "\n".join(lines)
 
 
 def _md(text: str) -> str:
     """Escape text for a Markdown table cell: no HTML, links, mentions or cell breaks."""
-    out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    out = display(text).replace("\\", "\\\\").replace("|", "\\|")
     for char in "`*_[]<>#!":
         out = out.replace(char, "\\" + char)
     return out.replace("@", "@\u200b")
