@@ -89,7 +89,8 @@ def _upload_hash(state: EmulatorState, request: Request, kind: str) -> str:
         raise ApiError(400, f"Content-Type '{request.mimetype}' is not supported for {kind}; "
                        f"use one of {', '.join(allowed)}.")
     length = request.content_length
-    if length is None:
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if length is None or chunked:  # a server layer may fill in the length of a chunked body
         raise ApiError(400, "Content-Length header is mandatory for a file upload.")
     if length > state.settings.max_media_bytes:
         raise ApiError(413, "request entity too large")
