@@ -16,6 +16,7 @@ PUBLIC = {
     "trackersync.ids": ["FORMATS", "IdsRecord", "append_github_output", "async_fragment",
                         "format_ids", "ids_file_path", "protected_names", "read_ids_file",
                         "render_ids_file", "select", "slug", "write_ids_file"],
+    "trackersync.record_merge": ["merge_records"],
     "trackersync.diff": ["DiffOptions", "DiffResult", "RESERVED_PREFIX", "comparable",
                          "diff_trackers", "phrase_diff"],
     "trackersync.safety": ["Allowances", "MIN_EXISTING_FOR_FRACTION", "check_account_limit",

@@ -3,14 +3,14 @@
 Shape (see README "Configuration")::
 
     trackers_dir: trackers
-    rules: strict            # strict | lenient (Symbl's 2022 rules or the later docs)
+    rules: strict            # strict: Symbl's 2022 phrase rules; lenient: the later docs
     api_url: https://api.symbl.ai
     prune: false
     ignore: []               # fnmatch globs of remote names never touched
     safety: {max_deletes: 10, max_delete_fraction: 0.3}
     ids_file: trackers.ids.json
     vars: {}
-    environments: {NAME: {api_url, credentials_prefix, vars}}
+    environments: {NAME: {api_url, credentials_prefix, rules, vars}}
 
 Loading the file (with positions and "did you mean" hints) lives in
 ``trackersync.definitions``; this module only holds the models.
@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_API_URL = "https://api.symbl.ai"
-ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented limit of trackers per account
+ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented maximum of trackers per account
 
 
 class SafetyConfig(BaseModel):
@@ -42,6 +42,9 @@ class EnvironmentConfig(BaseModel):
 
     api_url: str | None = None
     credentials_prefix: str = "SYMBL_"
+    #: The rules this account is checked against; ``None`` = the top-level ``rules``
+    #: (a lenient staging account next to a strict production one).
+    rules: Literal["strict", "lenient"] | None = None
     vars: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -65,3 +68,17 @@ class Config(BaseModel):
     severity: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
     # conversation files of behaviour tests (trackersync test), relative to the project root
     tests_dir: str = "tracker-tests"
+
+    def rules_for(self, env: str | None) -> Literal["strict", "lenient"]:
+        """The rules profile for ``env`` (``None`` = the default account).
+
+        An environment's own ``rules`` wins over the top-level ``rules``; an unknown
+        environment name falls back to the top-level value (the loader reports it).
+        Under ``strict`` every tracker file is checked against Symbl's 2022 rules before
+        anything is sent, so a phrase that account would refuse with HTTP 400 is an
+        error at plan time.
+        """
+        environment = self.environments.get(env) if env else None
+        if environment is not None and environment.rules is not None:
+            return environment.rules
+        return self.rules

@@ -270,7 +270,7 @@ def build_plan(
         remote_count=len(listing),
         managed_recorded=len(record.names) if record else 0,
     )
-    if config.rules == "lenient":
+    if config.rules_for(options.env) == "lenient":
         plan = plan.model_copy(update={
             "warnings": [*plan.warnings, *strict_warnings(plan.changes)]})
     unsafe = delete_problems(plan, config.safety, options.allowances)

@@ -68,9 +68,9 @@ environments:
         'conf/ts.yaml:3:3: unknown key "max_delete" in safety; did you mean "max_deletes"? '
         "(allowed: max_deletes, max_delete_fraction)",
         'conf/ts.yaml:6:5: unknown key "credential_prefix" in environments.prod; did you mean '
-        '"credentials_prefix"? (allowed: api_url, credentials_prefix, vars)',
+        '"credentials_prefix"? (allowed: api_url, credentials_prefix, rules, vars)',
         'conf/ts.yaml:7:5: unknown key "token" in environments.prod (allowed: api_url, '
-        "credentials_prefix, vars)",
+        "credentials_prefix, rules, vars)",
     ]
     assert "secret-value" not in message
 

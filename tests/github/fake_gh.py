@@ -1,10 +1,15 @@
 """A fake ``gh`` for ghsim: ``gh api`` over issue comments kept in a JSON file.
 
-Supports exactly what the plan workflow uses:
+Supports exactly what the workflows and the action use:
 ``gh api [--paginate] [--method GET|POST|PATCH] PATH [--jq EXPR] [--input FILE]`` for
-``repos/O/R/issues/N/comments`` (GET, POST) and ``repos/O/R/issues/comments/ID``
-(PATCH). ``--jq`` runs the real ``jq -r`` (like gh, strings print raw). State file:
+``repos/O/R/issues/N/comments`` (GET, POST), ``repos/O/R/issues/comments/ID`` (PATCH),
+``repos/O/R/commits/SHA/pulls`` (GET) and ``repos/O/R/actions/workflows/W/runs?...``
+(GET; filtered by ``head_sha``, ``event`` and ``status=success``); and
+``gh run download RUN -R O/R -n NAME -D DIR`` (copies ``$FAKE_GH_ARTIFACTS/RUN/NAME/``).
+``--jq`` runs the real ``jq -r`` (like gh, strings print raw). State file:
 ``$FAKE_GH_STATE`` = ``{"comments": [{"id", "issue", "user": {"login"}, "body"}],
+"pulls": {"<merge sha>": [{"number", "head": {"sha"}, "merge_commit_sha"}]},
+"runs": [{"id", "run_number", "workflow", "head_sha", "event", "conclusion"}],
 "calls": [[method, path], ...]}``. Exits 4 without ``GH_TOKEN``, as gh does.
 (Installed as the ``gh`` program by ghsim with a ``#!python`` line.)
 """
@@ -13,8 +18,25 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from urllib.parse import parse_qs, urlsplit
+
+
+def run_download(argv):
+    parser = argparse.ArgumentParser(prog="gh run download")
+    parser.add_argument("run")
+    parser.add_argument("-R", "--repo")
+    parser.add_argument("-n", "--name", required=True)
+    parser.add_argument("-D", "--dir", required=True)
+    args = parser.parse_args(argv)
+    source = os.path.join(os.environ["FAKE_GH_ARTIFACTS"], args.run, args.name)
+    if not os.path.isdir(source):
+        print("no artifact matches any of the names or patterns provided", file=sys.stderr)
+        return 1
+    shutil.copytree(source, args.dir, dirs_exist_ok=True)
+    return 0
 
 
 def main() -> int:
@@ -22,6 +44,8 @@ def main() -> int:
         print("gh: To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN "
               "environment variable.", file=sys.stderr)
         return 4
+    if sys.argv[1:3] == ["run", "download"]:
+        return run_download(sys.argv[3:])
     parser = argparse.ArgumentParser(prog="gh")
     parser.add_argument("sub", choices=["api"])
     parser.add_argument("path")
@@ -57,6 +81,18 @@ def handle(state, args):
     if args.input:
         with open(args.input, encoding="utf-8") as fh:
             body = json.load(fh)["body"]
+    url = urlsplit(args.path)
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    pulls = re.fullmatch(r"repos/[^/]+/[^/]+/commits/([0-9a-f]+)/pulls", url.path)
+    runs = re.fullmatch(r"repos/[^/]+/[^/]+/actions/workflows/([^/]+)/runs", url.path)
+    if pulls and args.method == "GET":
+        return state.get("pulls", {}).get(pulls[1], [])
+    if runs and args.method == "GET":
+        found = [r for r in state.get("runs", []) if r["workflow"] == runs[1]
+                 and r["head_sha"] == query.get("head_sha", r["head_sha"])
+                 and r["event"] == query.get("event", r["event"])
+                 and (query.get("status") != "success" or r["conclusion"] == "success")]
+        return {"total_count": len(found), "workflow_runs": found}
     listing = re.fullmatch(r"repos/[^/]+/[^/]+/issues/(\d+)/comments", args.path)
     one = re.fullmatch(r"repos/[^/]+/[^/]+/issues/comments/(\d+)", args.path)
     if listing and args.method == "GET":

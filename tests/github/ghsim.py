@@ -10,12 +10,21 @@ The rule for ``uses:`` steps (what cannot run off GitHub):
 
 * ``./…`` local composite actions are run for real, step by step, with their
   ``inputs``, ``GITHUB_ACTION_PATH`` and ``outputs``;
+* ``OWNER/REPO/PATH@REF`` remote actions whose ``OWNER/REPO`` is in ``Runner.actions``
+  (a local checkout of that repository) are run the same way from
+  ``_actions/OWNER/REPO/REF/PATH``, a link to that checkout, as GitHub downloads them;
 * ``actions/checkout`` and ``actions/setup-python`` are skipped: the workspace is
   prepared by the test and the project's virtualenv is first on ``PATH``;
 * ``actions/upload-artifact`` / ``download-artifact`` copy files to / from a local
   artifact store (``Runner.artifacts/<name>/``), failing like GitHub when
   ``if-no-files-found: error`` finds nothing or the artifact to download does not exist;
 * any other ``uses:`` fails the run (add a rule here first).
+
+A job with ``strategy.matrix.include`` runs once per entry (``matrix`` context) with
+:meth:`Runner.run_workflow`; ``vars`` are ``Runner.vars``. Several runners given the
+same ``github_dir`` share what GitHub keeps between workflow runs: issue comments, pull
+requests and workflow runs for the fake ``gh`` (``gh-state.json``), and artifacts by run
+ID (``artifacts/<run_id>/<name>/``, what ``gh run download`` reads).
 
 A step with ``continue-on-error: true`` that fails has outcome ``failure`` but
 conclusion ``success`` and does not fail the job. A job's ``if:`` without a status
@@ -26,7 +35,8 @@ clone of a local bare repository (``helpers.git_remote``/``clone``), which stand
 for GitHub; outside a git checkout that step only warns.
 
 Programs that need the network are stubs on ``PATH``: ``pip`` logs its arguments
-to ``stubs/pip.log``; ``gh`` is :mod:`fake_gh` (issue comments in a JSON file).
+to ``stubs/pip.log`` (and the folder it installed, resolved, to ``pip-installed.log``);
+``gh`` is :mod:`fake_gh` (comments, pull requests, workflow runs and artifacts).
 """
 
 from __future__ import annotations
@@ -47,10 +57,53 @@ from ruamel.yaml import YAML
 HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 _TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<op>==|!=|&&|\|\||!|\(|\))"
-    r"|(?P<fn>[A-Za-z_]\w*)\(\)|(?P<name>[A-Za-z_][\w.-]*))"
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)"
+    r"|(?P<op>==|!=|&&|\|\||!|\(|\)|\[|\]|,)"
+    r"|(?P<fn>[A-Za-z_]\w*)\(|(?P<name>[A-Za-z_][\w.-]*))"
 )
 _FUNCTIONS = {"always", "success", "failure", "cancelled"}
+
+
+class _Ctx(dict):  # type: ignore[type-arg]
+    """A context object: a missing key reads as an empty value, as on GitHub."""
+
+    def __missing__(self, key: object) -> str:
+        return ""
+
+
+def _format(template: str, *args: Any) -> str:
+    def arg(m: re.Match[str]) -> str:
+        return str(args[int(m.group(1))]) if m.group(1) else m.group(0)[0]
+    return re.sub(r"\{(\d+)\}|\{\{|\}\}", arg, template)
+
+
+def _contains(haystack: Any, needle: Any) -> bool:
+    if isinstance(haystack, list):
+        return needle in haystack
+    return str(needle).lower() in str(haystack).lower()
+
+
+_CALLABLES: dict[str, Any] = {
+    "format": _format, "fromJSON": json.loads, "toJSON": lambda v: json.dumps(v, indent=2),
+    "contains": _contains, "startsWith": lambda a, b: str(a).lower().startswith(str(b).lower()),
+}
+
+
+#: ``pip``: logs its arguments; like pip, refuses to install a folder that holds no
+#: Python project (``pyproject.toml``), and logs that folder resolved.
+_PIP_STUB = """#!/bin/sh
+echo "$@" >> "$STUB_LOG_DIR/pip.log"
+for last; do :; done
+case "$last" in
+  /*|.*)
+    if [ ! -f "$last/pyproject.toml" ]; then
+      echo "ERROR: Directory '$last' is not installable." \\
+        "Neither 'setup.py' nor 'pyproject.toml' found." >&2
+      exit 1
+    fi
+    (cd "$last" && pwd -P) >> "$STUB_LOG_DIR/pip-installed.log" ;;
+esac
+"""
 
 
 class ExpressionError(ValueError):
@@ -61,13 +114,24 @@ def _lookup(contexts: dict[str, Any], dotted: str) -> Any:
     value: Any = contexts
     for part in dotted.split("."):
         value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, dict):
+        return _Ctx(value)
     return "" if value is None else value
 
 
 def evaluate(expr: str, contexts: dict[str, Any], status: str = "success") -> Any:
-    """Evaluate one GitHub expression (without ``${{ }}``) against ``contexts``."""
+    """Evaluate one GitHub expression (without ``${{ }}``) against ``contexts``.
+
+    Supports literals, context lookups (``a.b.c``, ``secrets[...]``), ``== != && || !``,
+    parentheses, the status functions and ``format``, ``fromJSON``, ``toJSON``,
+    ``contains``, ``startsWith``.
+    """
     py: list[str] = []
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {
+        "_always": lambda: True, "_cancelled": lambda: False,
+        "_success": lambda: status == "success", "_failure": lambda: status == "failure",
+        **{f"_{k}": v for k, v in _CALLABLES.items()},
+    }
     pos, expr = 0, expr.strip()
     while pos < len(expr):
         m = _TOKEN.match(expr, pos)
@@ -81,9 +145,9 @@ def evaluate(expr: str, contexts: dict[str, Any], status: str = "success") -> An
         elif m["op"]:
             py.append({"&&": " and ", "||": " or ", "!": " not "}.get(m["op"], m["op"]))
         elif m["fn"]:
-            if m["fn"] not in _FUNCTIONS:
+            if m["fn"] not in _FUNCTIONS and m["fn"] not in _CALLABLES:
                 raise ExpressionError(f"unsupported function {m['fn']}()")
-            py.append(repr({"always": True, "cancelled": False}.get(m["fn"], status == m["fn"])))
+            py.append(f"_{m['fn']}(")
         else:
             if m["name"] in ("true", "false", "null"):
                 py.append({"true": "True", "false": "False", "null": "''"}[m["name"]])
@@ -180,14 +244,20 @@ class Runner:
     extra_env: dict[str, str] = field(default_factory=dict)
     repository: str = "octo/trackers"
     sha: str = "0123456789abcdef0123456789abcdef01234567"
+    actions: dict[str, Path] = field(default_factory=dict)
+    vars: dict[str, str] = field(default_factory=dict)
+    github_dir: Path | None = None
+    run_id: int = 1
 
     def __post_init__(self) -> None:
         self.temp = self.home / "runner-temp"
-        self.artifacts = self.home / "artifacts"
+        shared = self.github_dir or self.home
+        self.artifacts = (shared / "artifacts" / str(self.run_id) if self.github_dir
+                          else self.home / "artifacts")
         self.stubs = self.home / "stubs"
         for d in (self.temp, self.artifacts, self.stubs):
             d.mkdir(parents=True, exist_ok=True)
-        (self.stubs / "pip").write_text('#!/bin/sh\necho "$@" >> "$STUB_LOG_DIR/pip.log"\n')
+        (self.stubs / "pip").write_text(_PIP_STUB)
         (self.stubs / "gh").write_text(f"#!{sys.executable}\n" + (HERE / "fake_gh.py").read_text())
         for stub in ("pip", "gh"):
             (self.stubs / stub).chmod(0o755)
@@ -203,19 +273,21 @@ class Runner:
             "GITHUB_EVENT_NAME": self.event_name, "GITHUB_EVENT_PATH": str(self.event_path),
             "GITHUB_SHA": self.sha, "GITHUB_REF_NAME": "main",
             "RUNNER_TEMP": str(self.temp), "RUNNER_OS": "Linux", "STUB_LOG_DIR": str(self.stubs),
-            "FAKE_GH_STATE": str(self.home / "gh-state.json"),
+            "FAKE_GH_STATE": str((self.github_dir or self.home) / "gh-state.json"),
+            "FAKE_GH_ARTIFACTS": str((self.github_dir or self.home) / "artifacts"),
+            "GITHUB_RUN_ID": str(self.run_id),
         }
         env.update(self.extra_env)
         return env
 
     def contexts(self, env: dict[str, str], steps: dict[str, StepResult],
                  needs: dict[str, JobResult], inputs: dict[str, str]) -> dict[str, Any]:
-        return {
+        return {"matrix": dict(self._matrix),
             "github": {"event_name": self.event_name, "event": self.event,
                        "repository": self.repository, "token": "fake-github-token",
                        "workspace": str(self.workspace), "ref_name": "main",
                        "sha": self.sha, "server_url": "https://github.com"},
-            "secrets": self.secrets, "vars": {}, "env": env, "inputs": inputs,
+            "secrets": self.secrets, "vars": self.vars, "env": env, "inputs": inputs,
             "runner": {"temp": str(self.temp), "os": "Linux"},
             "steps": {k: {"outputs": v.outputs, "outcome": v.outcome, "conclusion": v.conclusion}
                       for k, v in steps.items()},
@@ -223,12 +295,43 @@ class Runner:
         }
 
     # -- jobs and steps -----------------------------------------------------------
+    _matrix: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def run_workflow(self, workflow: Path) -> dict[str, list[JobResult]]:
+        """Run every job of ``workflow`` in file order (each after the jobs it ``needs``),
+        a matrix job once per ``strategy.matrix.include`` entry. Returns job id -> results
+        (one per matrix entry). For ``needs``, a matrix job's result is ``failure`` when
+        any entry failed, and its outputs are the last entry's, as on GitHub."""
+        doc = YAML(typ="safe", pure=True).load(workflow.read_text(encoding="utf-8"))
+        done: dict[str, list[JobResult]] = {}
+        merged: dict[str, JobResult] = {}
+        for job_id, job in doc["jobs"].items():
+            wanted = job.get("needs") or []
+            needs = {n: merged[n] for n in ([wanted] if isinstance(wanted, str) else wanted)}
+            include = ((job.get("strategy") or {}).get("matrix") or {}).get("include")
+            entries: list[dict[str, Any]] = [{}]
+            if include is not None:
+                ctx = self.contexts(self.base_env(), {}, needs, self.inputs)
+                entries = (evaluate(include.strip()[3:-2], ctx)
+                           if isinstance(include, str) else include)
+            done[job_id] = [self.run_job(workflow, job_id, needs, matrix=m) for m in entries]
+            results = [r.result for r in done[job_id]]
+            overall = ("failure" if "failure" in results else
+                       "skipped" if all(r == "skipped" for r in results) else "success")
+            merged[job_id] = JobResult(overall, [s for r in done[job_id] for s in r.steps],
+                                       done[job_id][-1].outputs if done[job_id] else {},
+                                       "".join(r.summary for r in done[job_id]))
+        return done
+
     def run_job(self, workflow: Path, job_id: str,
-                needs: dict[str, JobResult] | None = None) -> JobResult:
-        """Run one job of ``workflow``; ``needs`` are earlier results of this run."""
+                needs: dict[str, JobResult] | None = None,
+                matrix: dict[str, Any] | None = None) -> JobResult:
+        """Run one job of ``workflow``; ``needs`` are earlier results of this run,
+        ``matrix`` the job's matrix entry."""
         doc = YAML(typ="safe", pure=True).load(workflow.read_text(encoding="utf-8"))
         job = doc["jobs"][job_id]
         needs = needs or {}
+        self._matrix = dict(matrix or {})
         env = self.base_env()
         ctx = self.contexts(env, {}, needs, self.inputs)
         for scope in (doc.get("env") or {}, job.get("env") or {}):
@@ -274,7 +377,16 @@ class Runner:
         with_ = {k: interpolate(v, ctx) for k, v in (step.get("with") or {}).items()}
         if uses.startswith("./"):
             return self.run_composite(self.workspace / uses, name, env, with_, needs)
-        action = uses.split("@")[0]
+        action, _, ref = uses.partition("@")
+        repo = "/".join(action.split("/")[:2])
+        if repo in self.actions:
+            # As GitHub does: the action's repository at REF under _actions/OWNER/REPO/REF.
+            checkout = self.home / "_actions" / repo / ref
+            if not checkout.exists():
+                checkout.parent.mkdir(parents=True, exist_ok=True)
+                checkout.symlink_to(self.actions[repo], target_is_directory=True)
+            path = checkout.joinpath(*action.split("/")[2:])
+            return self.run_composite(path, name, env, with_, needs)
         if action in ("actions/checkout", "actions/setup-python"):
             return StepResult(name, "success", log=f"[ghsim] skipped {uses}"), ""
         if action == "actions/upload-artifact":

@@ -4,7 +4,7 @@ the secret check, and git repositories that stand in for GitHub's remote.
 ``git_remote`` makes a bare repository (the "GitHub" side) holding one commit of the
 workspace; ``clone`` makes a fresh checkout of it, as ``actions/checkout`` does for each
 run, with ``origin`` pointing at the bare repository (a local path: the credential
-helper of commit-ids.sh is never asked).
+helper of record.sh is never asked).
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ BOT = "github-actions[bot]"
 
 
 def make_workspace(ws: Path) -> Path:
-    """A repository created from this one: .github/ and three tracker files."""
+    """A repository created from this one: .github/, pyproject.toml and three tracker
+    files."""
     shutil.copytree(ROOT / ".github", ws / ".github")
+    shutil.copy(ROOT / "pyproject.toml", ws / "pyproject.toml")
     (ws / "trackers").mkdir()
     for name in TRACKER_FILES:
         shutil.copy(ROOT / "trackers" / name, ws / "trackers" / name)
@@ -48,7 +50,7 @@ def make_runner(tmp_path: Path, ws: Path, emulator: EmulatorServer, event_name: 
 
 
 def assert_no_secret(runner: Runner, emulator: EmulatorServer, *jobs: JobResult) -> None:
-    """Case C15: the app secret appears nowhere; a token handed to the runner with
+    """Secrets never leak: the app secret appears nowhere; a token handed to the runner with
     ::add-mask:: appears nowhere but in that command (not in summaries, outputs, files)."""
     masked = [m for job in jobs for m in re.findall(r"^::add-mask::(.+)$", job.log, re.M)]
     files = [p for p in [*runner.artifacts.rglob("*"), *runner.home.glob("*.json")]

@@ -21,7 +21,7 @@ from trackersync.render.markdown import (
     render_markdown,
 )
 
-FAKE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.ZmFrZS1zaWduYXR1cmU"  # case C15, not real
+FAKE_JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.ZmFrZS1zaWduYXR1cmU"  # token-shaped, not real
 
 
 def make_plan(changes: list[Change], **kw: object) -> Plan:

@@ -26,7 +26,7 @@ class TrackersyncGroup(click.Group):
     """The command group; usage errors exit 1, never click's default 2.
 
     Exit code 2 means "changes pending" (``plan --detailed-exitcode``), so a mistyped
-    option must not share it (case C16).
+    option must not share it.
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
@@ -96,6 +96,7 @@ def _register() -> None:
         emulator_cmd,
         ids_cmd,
         import_cmd,
+        merge_cmd,
         plan_cmd,
         schema_cmd,
         test_cmd,

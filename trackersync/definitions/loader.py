@@ -118,7 +118,8 @@ def load_definitions(
 
     Returns:
         A :class:`DefinitionSet`; finding no file at all is an error problem
-        ("no tracker definitions found in <dir>", case C09 A).
+        ("no tracker definitions found in <dir>": a renamed folder must never read as "delete
+        everything").
 
     Raises:
         ConfigError: ``env`` names no configured environment.
@@ -131,7 +132,7 @@ def load_definitions(
     renderer: list[Any] = []
     for path in files:
         entries.extend(parse_trackers(path, label_for(path, root), variables, renderer, rep))
-    profile = PROFILES[config.rules]
+    profile = PROFILES[config.rules_for(env)]
     for entry in entries:
         check_tracker(entry, profile, rep)
     check_set(entries, config.account_limit, rep)

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Runs one trackersync command for the composite action (action.yml) and publishes
-# its results as step outputs.
+# Runs one step of the composite action (action.yml) and publishes its results as step
+# outputs. Every script it calls is in this folder ($here), never in the caller's tree.
 #
-# Reads:  TS_COMMAND (validate|plan|apply|ids), TS_ENV (environment name or ""),
-#         TS_ARGS (extra arguments, split with Python's shlex: quotes respected, nothing
-#         evaluated), TS_SHA (the commit named in an error report), GITHUB_OUTPUT,
-#         GITHUB_STEP_SUMMARY, RUNNER_TEMP.
-# Writes: exit-code, plan-markdown, plan-json, ids-file, error-markdown to $GITHUB_OUTPUT
-#         (tracker-ids is written by `trackersync ids --format github` itself); the plan,
-#         the apply report (stdout and stderr: the status table of a failed apply too) or
-#         the error report of a failed validate/plan to $GITHUB_STEP_SUMMARY; files under
-#         $RUNNER_TEMP/trackersync/.
+# Reads:  TS_COMMAND (validate|plan|apply|ids|environments|find-plan|record|comment),
+#         TS_ENV (environment name or ""), TS_ARGS (extra arguments, split with Python's
+#         shlex: quotes respected, nothing evaluated), TS_SHA (the commit named in an
+#         error report), TS_APP_ID / TS_APP_SECRET / TS_ACCESS_TOKEN (credentials, exported
+#         under the environment's credentials_prefix), TS_PLAN_FILE / TS_REVIEWED /
+#         TS_ON_STALE (apply of the reviewed plan), TS_PLAN_WORKFLOW (find-plan),
+#         TS_PR_NUMBER / TS_BODY_FILE (comment), TS_BRANCH (record), GITHUB_OUTPUT,
+#         GITHUB_STEP_SUMMARY, GITHUB_EVENT_NAME, RUNNER_TEMP.
+# Writes: exit-code, plan-markdown, plan-json, ids-file, error-markdown, environments,
+#         applied-plan, comment-markdown (and find-plan's pr-number, plan-run, plan-file)
+#         to $GITHUB_OUTPUT (tracker-ids is written by `trackersync ids --format github`
+#         itself); the plan, the apply report (stdout and stderr: the status table of a
+#         failed apply too) or the error report of a failed validate/plan to
+#         $GITHUB_STEP_SUMMARY; files under $RUNNER_TEMP/trackersync/.
 # Exits:  0 when trackersync exited 0, and also when `plan` exited 2 (changes pending:
 #         the caller reads the exit-code output and decides); otherwise trackersync's code.
 # Never prints credentials: they stay in the environment trackersync reads. Workflow
@@ -26,10 +31,24 @@ rm -f "$out_dir/error.md"
 # stdout and stderr interleave in the order written (the apply report relies on it).
 export PYTHONUNBUFFERED=1
 
+case "$command" in
+  comment) exec python3 "$here/comment.py" ;;
+  find-plan) exec python3 "$here/find_plan.py" "$out_dir" ;;
+esac
+
+# Credentials given as inputs go where trackersync reads them for this environment:
+# <credentials_prefix>APP_ID and so on (SYMBL_ for the default account).
+if [[ -n "${TS_APP_ID:-}${TS_APP_SECRET:-}${TS_ACCESS_TOKEN:-}" ]]; then
+  prefix="$(python3 "$here/project.py" prefix "${TS_ENV:-}")" || exit 1
+  export "${prefix}APP_ID=${TS_APP_ID:-}" "${prefix}APP_SECRET=${TS_APP_SECRET:-}" \
+    "${prefix}ACCESS_TOKEN=${TS_ACCESS_TOKEN:-}"
+fi
+unset TS_APP_ID TS_APP_SECRET TS_ACCESS_TOKEN
 # A repository secret that is not set arrives as an empty string; trackersync must see
 # it as absent so that SYMBL_ACCESS_TOKEN="" does not hide SYMBL_APP_ID/SECRET.
 while IFS= read -r name; do
-  if [[ "$name" == SYMBL_* && -z "${!name}" ]]; then unset "$name"; fi
+  if [[ ( "$name" == SYMBL_* || "$name" =~ _(APP_ID|APP_SECRET|ACCESS_TOKEN|API_URL)$ ) \
+        && -z "${!name}" ]]; then unset "$name"; fi
 done < <(compgen -e)
 
 python3 - > "$out_dir/args" <<'PY' || { echo "::error title=trackersync::cannot parse the args input (unbalanced quotes?)"; exit 1; }
@@ -66,6 +85,15 @@ case "$command" in
     grep '^::add-mask::' "$out_dir/plan.raw"
     grep -v '^::add-mask::' "$out_dir/plan.raw" > "$out_dir/plan.md"
     rm -f "$out_dir/plan.raw"
+    if [[ ( $rc -eq 0 || $rc -eq 2 ) && -n "${TS_ON_STALE:-}" \
+          && "${GITHUB_EVENT_NAME:-}" == pull_request ]]; then
+      # Say which plan a merge applies, right under the comment's marker line.
+      if note="$(python3 "$here/plans.py" note "$out_dir/plan.json" "$TS_ON_STALE" \
+                 "$sha")"; then
+        { sed -n 1p "$out_dir/plan.md"; printf '%s\n\n' "$note"; sed '1d' "$out_dir/plan.md"; } \
+          > "$out_dir/plan.note.md" && mv "$out_dir/plan.note.md" "$out_dir/plan.md"
+      fi
+    fi
     if [[ $rc -eq 0 || $rc -eq 2 ]]; then
       cat "$out_dir/plan.md" >> "$GITHUB_STEP_SUMMARY"
       echo "plan-markdown=$out_dir/plan.md" >> "$GITHUB_OUTPUT"
@@ -75,8 +103,21 @@ case "$command" in
     fi
     ;;
   apply)
+    # Which plan: the reviewed one when fresh, else as on-stale-plan says (apply_plan.sh).
+    target=()
+    applied=direct
+    if [[ -n "${TS_PLAN_FILE:-}" || "${TS_REVIEWED:-false}" == true ]]; then
+      # shellcheck source=apply_plan.sh
+      source "$here/apply_plan.sh"
+      choose_plan
+    fi
+    echo "applied-plan=$applied" >> "$GITHUB_OUTPUT"
+    if [[ "$applied" == none ]]; then
+      echo "exit-code=1" >> "$GITHUB_OUTPUT"
+      exit 1
+    fi
     # stderr too: a failed apply prints its status table and "Apply result: …" there.
-    trackersync apply --auto-approve "${env_args[@]}" "${extra[@]}" 2>&1 \
+    trackersync apply --auto-approve "${target[@]}" "${env_args[@]}" "${extra[@]}" 2>&1 \
       | tee "$out_dir/apply.txt"
     rc=${PIPESTATUS[0]}
     python3 "$here/summary.py" "trackersync apply (exit code $rc)" "$out_dir/apply.txt" \
@@ -90,8 +131,21 @@ case "$command" in
     trackersync ids --format github "${env_args[@]}" "${extra[@]}"
     rc=$?
     ;;
+  environments)
+    if matrix="$(python3 "$here/project.py" environments)"; then
+      echo "environments=$matrix" >> "$GITHUB_OUTPUT"
+      echo "Environments: $matrix"
+      rc=0
+    else
+      rc=1
+    fi
+    ;;
+  record)
+    OUT_DIR="$out_dir" bash "$here/record.sh"
+    rc=$?
+    ;;
   *)
-    echo "::error title=trackersync::unknown command '$command' (use validate, plan, apply or ids)"
+    echo "::error title=trackersync::unknown command '$command' (use validate, plan, apply, ids, environments, find-plan, record or comment)"
     exit 1
     ;;
 esac
