@@ -100,17 +100,17 @@ def open_test_target(app: App, config: Config, env: str | None,
         with open_target(app, config, env) as target:
             yield TestTarget(target.client, ids, target.api_url)
         return
-    with _fresh_emulator(config) as client:
+    with _fresh_emulator(config, env) as client:
         created = client.create_trackers(list(trackers)) if trackers else []
         yield TestTarget(client, {t.name: t.id for t in created}, "embedded emulator")
 
 
 @contextmanager
-def _fresh_emulator(config: Config) -> Iterator[SymblClient]:
+def _fresh_emulator(config: Config, env: str | None) -> Iterator[SymblClient]:
     from symbl_emulator import SettingsError, start_emulator
 
     try:
-        server = start_emulator(rules=config.rules, tracker_limit=config.account_limit)
+        server = start_emulator(rules=config.rules_for(env), tracker_limit=config.account_limit)
     except (OSError, SettingsError) as exc:
         raise ConfigError(f"cannot start the embedded emulator: {exc}") from exc
     try:
