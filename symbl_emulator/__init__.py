@@ -1,56 +1,50 @@
-"""A local, faithful emulator of the Symbl Trackers Management API and Async tracker parts.
+"""A local, faithful emulator of Symbl.ai's API for trackers: tokens, the Trackers
+Management API and the Async text subset, served over HTTP.
 
-Built from ``shared/symbl-api.md`` §1-3 (behaviour) and §6 (the 28 decisions); it is an
-independent model of the API and imports nothing from trackersync's client, models,
-definitions or config. Stdlib, Werkzeug, and for matching ``simplemma`` (lemmas) and
-``stop-words`` (stop-word lists), both shipping their data.
+The endpoints are described in ``symbl_emulator/openapi.yaml`` (served as
+``GET /openapi.json``); where Symbl's docs were ambiguous, ``docs/api-contract.md``
+states the emulator's decision, one section per decision. It is an independent model of
+the API and imports nothing from trackersync.
 
-Modules: :mod:`.server` (HTTP server, factory), :mod:`.app` (routing, faults, log),
-:mod:`.manage` (Management API), :mod:`.asyncapi` (Async text subset), :mod:`.media`
-(Async audio/video), :mod:`.matching` (tracker matching), :mod:`.auth` (tokens),
-:mod:`.rules` (strict/lenient validation), :mod:`.store` (SQLite), :mod:`.faults`,
-:mod:`.control` (``/_emulator/*``), :mod:`.settings`.
+Modules: :mod:`.server` (the running emulator, :func:`start_emulator`), :mod:`.httpserver`
+(Waitress underneath: keep-alive, JSON server errors, request deadlines), :mod:`.app`
+(routing, faults, request log), :mod:`.manage` (Management API and tokens), :mod:`.asyncapi`
+(Async subset), :mod:`.auth` (JWT access tokens), :mod:`.rules` (strict/lenient
+validation), :mod:`.store` (SQLite), :mod:`.faults`, :mod:`.control` (``/_emulator/*``),
+:mod:`.settings`, :mod:`.openapi`, :mod:`.cli` (``python -m symbl_emulator``),
+:mod:`.pytest_plugin` (fixtures for other projects' tests), :mod:`.media` (Async audio
+and video submissions, transcripts), :mod:`.matching` (exact and contextual matching,
+with ``simplemma`` lemmas and ``stop-words`` lists, both shipping their data).
 
-Where each symbl-api.md §6 decision lives:
+Where each decision of ``docs/api-contract.md`` lives:
 
-==  ====================================================================================
-1   201 on creates, 200 otherwise: :func:`.manage.create_one`, :func:`.manage.create_many`
-2   list shape ``{"trackers": [...]}``: :func:`.manage.list_trackers`
-3   ``?name=`` exact, case-sensitive, ``[]`` if none, empty = absent: same
-4   creation order, no pagination, unknown params ignored: :meth:`.store.Store.list_trackers`
-5   PUT replace (``put_mode=merge`` option), name+vocabulary required, body id must match:
-    :func:`.manage.update_tracker`, :func:`.manage._put_body`
-6   PUT rename clash 409, own name fine: :func:`.manage.update_tracker`
-7   exact, case-sensitive names, 409: :func:`.manage._create`, :meth:`.store.Store.names_taken`
-8   bulk all-or-nothing (400, 409 incl. in-batch, limit), non-array 400: :func:`.manage._create`,
-    :meth:`.store.Store.insert_trackers` (one transaction)
-9   phrase count strict 1-50 / lenient >= 1: :func:`.rules.check_vocabulary`
-10  punctuation strict/lenient: :func:`.rules.bad_characters`
-11  exact duplicate phrases 400, stored as sent: :func:`.rules.check_vocabulary`
-12  types 400, extra keys ignored: :func:`.rules.check_tracker`
-13  tracker limit (400, configurable): :func:`.manage._create`
-14  413 above 1 MB (Content-Length first): :func:`.state.check_size`, :func:`.state.read_json`
-15  per-account in-flight slot, 429, latency: :meth:`.state.EmulatorState.in_flight`
-16  ``{"message"}`` bodies; Async 429 body: :class:`.responses.ApiError`
-17  unknown/malformed ids 404: :func:`.manage._not_found`
-18  token:generate, Bearer / x-api-key, 401 body: :class:`.auth.TokenService`
-19  JSON required only on bodies: :func:`.state.read_json`
-20  16-digit ids in [4e15, 7e15), UUID4 job ids: :func:`.store.new_numeric_id`
-21  effective Async trackers, unknown id 400: :func:`.asyncapi.resolve_trackers`
-22  sentence split, ``messages: []`` accepted: :func:`.asyncapi.split_sentences`,
-    :func:`.asyncapi.text_body`
-23  exact (word boundaries) + contextual (lemmas, offset -1) matching, ``matching``
-    setting: :func:`.matching.detect`
-24  job lifecycle over ``job_delay_ms``, webhooks off: :func:`.asyncapi.job_status`
-25  ``[]`` before completion, 404 body, deprecated ``/trackers``:
-    :func:`.asyncapi.trackers_detected`
-26  append: :func:`.asyncapi.append_text`
-27  ``GET /v1/manage/tracker?name=`` alias, object body on ``/trackers``: :data:`.app.URL_MAP`,
-    :func:`.manage.create_many`
-28  concurrent-jobs limit (off by default): :func:`.asyncapi._check_job_limit`
-29  audio/video URL and file submissions, transcripts registered by control endpoint:
-    :mod:`.media`
-==  ====================================================================================
+==================================  ===========================================================
+Authentication, Tokens are JWTs     :class:`.auth.TokenService`
+Token refresh and revoke            :meth:`.auth.TokenService.refresh`, ``.revoke``
+Status code for creates             :func:`.manage.create_one`, :func:`.manage.create_many`
+Shape of the tracker list, Name     :func:`.manage.list_trackers`
+query
+Pagination and order                :meth:`.store.Store.list_trackers`
+PUT replaces, Rename clash          :func:`.manage.update_tracker`, :func:`.manage._put_body`
+Name uniqueness, Bulk create is     :func:`.manage._create`, :meth:`.store.Store.insert_trackers`
+all-or-nothing, Tracker limit
+Phrase count, Punctuation in        :func:`.rules.check_tracker`, :func:`.rules.bad_characters`
+phrases, Duplicate phrases, Types
+and extra keys
+Body size, Content-Type             :func:`.state.check_size`, :func:`.state.read_json`
+Concurrency of writes               :meth:`.state.EmulatorState.in_flight`
+Error bodies                        :class:`.responses.ApiError`, :mod:`.httpserver`
+Unknown ids                         :func:`.manage._not_found`
+ID formats                          :func:`.store.new_numeric_id`
+Effective trackers, Sentences,      :mod:`.asyncapi`
+Job lifecycle, Results before
+completion, Append, Concurrent jobs
+Matching                            :func:`.matching.detect`
+Audio and video submissions         :mod:`.media`
+Singular and plural paths           :data:`.app.URL_MAP`, :func:`.manage.create_many`
+Paths not emulated                  :data:`.app.NOT_EMULATED`
+HTTP layer                          :mod:`.httpserver`
+==================================  ===========================================================
 
 Example::
 
@@ -60,6 +54,7 @@ Example::
                             "appSecret": srv.app_secret})
 """
 
+from symbl_emulator.httpserver import HttpLimits
 from symbl_emulator.server import EmulatorServer, start_emulator
 from symbl_emulator.settings import (
     DEFAULT_APP_ID,
@@ -73,6 +68,7 @@ __all__ = [
     "DEFAULT_APP_SECRET",
     "EmulatorServer",
     "EmulatorSettings",
+    "HttpLimits",
     "SettingsError",
     "start_emulator",
 ]

@@ -1,29 +1,33 @@
 """The emulator's WSGI application: routing, auth, faults and the request log.
 
-Routes follow symbl-api.md §1-3 (auth, Trackers Management API, Async subset) and
-§6 item 27 (the ``GET /v1/manage/tracker?name=`` alias, object bodies on
-``POST /v1/manage/trackers``). Order of checks for an API request: route (404/405) →
-token (401, §6 item 18) → declared size (413, §6 item 14) → handler (which reads the
-JSON body, takes the in-flight slot for writes (429, §6 item 15) and validates).
+The routes are the endpoints described in ``symbl_emulator/openapi.yaml`` (served at
+``/openapi.json``): token generate/refresh/revoke, the Trackers Management API (with
+the ``GET /v1/manage/tracker?name=`` alias and object bodies on
+``POST /v1/manage/trackers``, see ``docs/api-contract.md`` "Singular and plural
+paths") and the Async API subset. Paths Symbl served that the emulator does not
+emulate answer 501 with a JSON message, before any token check.
+
+Order of checks for an API request: URI length (414) → route (404/405 with ``Allow``,
+501) → token (401) → declared size (413) → handler (which reads the JSON body, takes
+the in-flight slot for writes (429) and validates).
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import logging
-import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from symbl_emulator import asyncapi, control, manage, media
 from symbl_emulator.faults import FaultRule
+from symbl_emulator.openapi import openapi_response
 from symbl_emulator.responses import ApiError, DropConnection, json_response
 from symbl_emulator.state import EmulatorState, check_size
 
@@ -45,6 +49,8 @@ class Route:
 
 ROUTES: dict[str, Route] = {
     "token": Route(manage.generate_token, auth=False),
+    "token_refresh": Route(manage.refresh_token, auth=False),
+    "token_revoke": Route(manage.revoke_token, auth=False),
     "create_one": Route(manage.create_one, write=True),
     "create_many": Route(manage.create_many, write=True),
     "list": Route(manage.list_trackers),
@@ -63,8 +69,10 @@ ROUTES: dict[str, Route] = {
 URL_MAP = Map(
     [
         Rule("/oauth2/token:generate", methods=["POST"], endpoint="token"),
+        Rule("/oauth2/token:refresh", methods=["POST"], endpoint="token_refresh"),
+        Rule("/oauth2/token:revoke", methods=["DELETE"], endpoint="token_revoke"),
         Rule("/v1/manage/tracker", methods=["POST"], endpoint="create_one"),
-        Rule("/v1/manage/tracker", methods=["GET"], endpoint="list"),  # §6 item 27 alias
+        Rule("/v1/manage/tracker", methods=["GET"], endpoint="list"),  # community UI's alias
         Rule("/v1/manage/trackers", methods=["POST"], endpoint="create_many"),
         Rule("/v1/manage/trackers", methods=["GET"], endpoint="list"),
         Rule("/v1/manage/tracker/<tracker_id>", methods=["GET"], endpoint="get"),
@@ -72,10 +80,10 @@ URL_MAP = Map(
         Rule("/v1/manage/tracker/<tracker_id>", methods=["DELETE"], endpoint="delete"),
         Rule("/v1/process/text", methods=["POST"], endpoint="process_text"),
         Rule("/v1/process/text/<conversation_id>", methods=["PUT"], endpoint="append_text"),
-        Rule("/v1/process/<any(audio, video):kind>/url", methods=["POST"],
-             endpoint="process_url"),
-        Rule("/v1/process/<any(audio, video):kind>/url/<conversation_id>", methods=["PUT"],
-             endpoint="process_url"),
+        Rule("/v1/process/audio/url", methods=["POST"], endpoint="process_url"),
+        Rule("/v1/process/audio/url/<conversation_id>", methods=["PUT"], endpoint="process_url"),
+        Rule("/v1/process/video/url", methods=["POST"], endpoint="process_url"),
+        Rule("/v1/process/video/url/<conversation_id>", methods=["PUT"], endpoint="process_url"),
         Rule("/v1/process/audio", methods=["POST"], endpoint="process_audio"),
         Rule("/v1/process/audio/<conversation_id>", methods=["PUT"], endpoint="process_audio"),
         Rule("/v1/process/video", methods=["POST"], endpoint="process_video"),
@@ -84,11 +92,42 @@ URL_MAP = Map(
         Rule("/v1/conversations/<conversation_id>/trackers-detected", methods=["GET"],
              endpoint="detected"),
         Rule("/v1/conversations/<conversation_id>/trackers", methods=["GET"],
-             endpoint="detected"),  # deprecated path, same body (§3.5, §6 item 25)
+             endpoint="detected"),  # deprecated path, same body
     ],
     strict_slashes=False,
     merge_slashes=False,
 )
+
+
+#: Paths Symbl's API served (as its generated client ``symbl-rest`` calls them) that the
+#: emulator does not emulate: they answer 501, so a client learns the emulator's limit
+#: instead of a 404 that looks like a wrong URL. A path added to :data:`URL_MAP` wins.
+NOT_EMULATED = Map(
+    [
+        Rule(path, endpoint="not_emulated")
+        for path in (
+            "/v1/conversations/<conversation_id>",
+            *(f"/v1/conversations/<conversation_id>/{part}" for part in (
+                "messages", "questions", "topics", "action-items", "follow-ups", "entities",
+                "analytics", "insights", "intents", "members", "speakers", "callscore")),
+            "/v1/conversations/<conversation_id>/members/<member_id>",
+            "/v1/conversations/<conversation_id>/callscore/status",
+            "/v1/conversations/experiences/insights/details/<conversation_id>",
+            "/v1/endpoint:connect", "/v1/event/<connection_id>",
+            "/v1/metric/<metric_id>", "/v1/metric/<metric_id>/entry",
+            # the later Management API (plural paths, PATCH) and its other entities
+            "/v1/manage/trackers/bulk", "/v1/manage/trackers/<tracker_id>",
+            "/v1/manage/group", "/v1/manage/groups", "/v1/manage/group/<group_id>",
+            "/v1/manage/entities", "/v1/manage/entities/bulk", "/v1/manage/entities/<entity_id>",
+            # the Streaming API (WebSocket)
+            "/v1/streaming/<connection_id>", "/v1/realtime/insights/<connection_id>",
+        )
+    ],
+    strict_slashes=False,
+    merge_slashes=False,
+)
+#: Longest request target (path and query) served; longer ones get 414.
+MAX_URI_BYTES = 8192
 
 
 class EmulatorApp:
@@ -103,20 +142,29 @@ class EmulatorApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
+        if len(environ.get("REQUEST_URI") or request.full_path) > MAX_URI_BYTES:
+            message = f"URI Too Long: the request target exceeds {MAX_URI_BYTES} bytes"
+            return json_response({"message": message}, 414)(environ, start_response)
         if request.path.startswith("/_emulator/"):
             return self._control(request)(environ, start_response)
+        if request.path == "/openapi.json":
+            if request.method in ("GET", "HEAD"):
+                return openapi_response()(environ, start_response)
+            answer = json_response({"message": "Method Not Allowed"}, 405, {"Allow": "GET, HEAD"})
+            return answer(environ, start_response)
         started = time.time()
         fault = self.state.faults.take(request.method, request.path)
         entry: dict[str, Any] = {
             "method": request.method, "path": request.path,
-            "query": request.query_string.decode("latin-1"),
+            "query": request.query_string.decode("utf-8", "replace"),
             "time": int(started * 1000), "fault": _fault_kind(fault),
         }
         try:
             response = self._with_fault(request, fault) if fault else self._serve(request)
         except DropConnection:
             self._record(entry, started, status=None, dropped=True)
-            _drop(environ)
+            # An OSError before any byte is written makes the HTTP server close the
+            # connection without an answer, which is what the client must see.
             raise ConnectionAbortedError("emulator fault: connection dropped") from None
         self._record(entry, started, status=response.status_code, dropped=False)
         return response(environ, start_response)
@@ -148,7 +196,7 @@ class EmulatorApp:
     def _serve(self, request: Request) -> Response:
         """Route and answer one API request; every error becomes a JSON body."""
         try:
-            endpoint, args = URL_MAP.bind_to_environ(request.environ).match()
+            endpoint, args = self._route(request)
             route = ROUTES[str(endpoint)]
             account = self.state.tokens.authenticate(request) if route.auth else ""
             if not route.upload:
@@ -160,10 +208,25 @@ class EmulatorApp:
         except ApiError as exc:
             return exc.response()
         except HTTPException as exc:
-            return json_response({"message": exc.name}, exc.code or 500)
+            headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+            return json_response({"message": exc.name}, exc.code or 500, headers)
         except Exception:
             log.exception("emulator bug while serving %s %s", request.method, request.path)
             return json_response({"message": "Internal server error"}, 500)
+
+    @staticmethod
+    def _route(request: Request) -> tuple[str, dict[str, Any]]:
+        """The endpoint and path arguments; 501 for a Symbl path the emulator lacks."""
+        try:
+            endpoint, args = URL_MAP.bind_to_environ(request.environ).match()
+        except NotFound:
+            try:
+                NOT_EMULATED.bind_to_environ(request.environ).match()
+            except HTTPException:
+                raise NotFound() from None
+            raise ApiError(501, f"{request.method} {request.path} is part of Symbl's API but "
+                           "is not emulated here; see /openapi.json for what is.") from None
+        return str(endpoint), dict(args)
 
     def _control(self, request: Request) -> Response:
         if not _is_loopback(request.remote_addr):
@@ -197,11 +260,3 @@ def _is_loopback(address: str | None) -> bool:
         return address is not None and ipaddress.ip_address(address).is_loopback
     except ValueError:
         return False
-
-
-def _drop(environ: dict[str, Any]) -> None:
-    """Shut the client's socket so it sees the connection close with no answer."""
-    sock = environ.get("werkzeug.socket")
-    if isinstance(sock, socket.socket):
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)

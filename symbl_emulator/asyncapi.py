@@ -1,15 +1,14 @@
-"""The Async API subset that concerns trackers: text submissions, jobs, trackers-detected.
+"""The Async API subset that concerns trackers (decisions in ``docs/api-contract.md``).
 
 ``POST /v1/process/text`` and its append ``PUT /v1/process/text/{conversationId}``
-split messages into sentences (on ``.``, ``?`` or ``!`` followed by whitespace; an
-empty ``messages`` list is accepted, as in the documented sample request), resolve the
-effective trackers (inline, by id, all stored with ``enableAllTrackers``) and match
-them (:mod:`symbl_emulator.matching`: exact on word boundaries plus contextual).
-Jobs go ``scheduled`` → ``in_progress`` → ``completed`` over ``job_delay_ms``;
-``trackers-detected`` (and the deprecated ``/trackers``) answers ``[]`` until then.
+split messages into sentences (an empty ``messages`` list is accepted, as in the
+documented sample request; "Sentences"), resolve the effective trackers ("Effective
+trackers of a job") and match them (:mod:`symbl_emulator.matching`: exact on word
+boundaries plus contextual; "Matching"). Jobs go ``scheduled`` → ``in_progress`` →
+``completed`` over ``job_delay_ms`` ("Job lifecycle"); ``trackers-detected`` (and the
+deprecated ``/trackers``) answers ``[]`` until then ("Results before completion").
 ``webhookUrl`` is accepted and never called. Audio and video submissions live in
-:mod:`symbl_emulator.media` and share :func:`submit`. The decisions behind each
-behaviour are in ``docs/api-contract.md``.
+:mod:`symbl_emulator.media` and share :func:`submit`.
 """
 
 from __future__ import annotations

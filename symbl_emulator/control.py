@@ -1,4 +1,4 @@
-"""Control endpoints for tests, ``/_emulator/*`` (DESIGN.md "The emulator's control endpoints").
+"""Control endpoints for tests, ``/_emulator/*`` (described in ``symbl_emulator/openapi.yaml``).
 
 Loopback clients only (others get 403); no token needed; these requests are not
 written to the request log and are never subject to faults.
@@ -35,6 +35,12 @@ from symbl_emulator.state import EmulatorState, read_json
 
 Answer = tuple[int, Any]
 CONTROL_BODY_LIMIT = 64 * 1_048_576  # seeding a 500-tracker account can exceed 1 MB
+#: Each control endpoint and the methods it answers (the ``Allow`` header of a 405).
+CONTROL_METHODS: dict[str, tuple[str, ...]] = {
+    "reset": ("POST",), "seed": ("POST",), "state": ("GET",),
+    "requests": ("GET", "DELETE"), "faults": ("GET", "POST", "DELETE"),
+    "config": ("GET", "POST"), "tokens/expire": ("POST",), "transcripts": ("POST",),
+}
 
 
 def reset(state: EmulatorState) -> dict[str, Any]:
@@ -134,10 +140,10 @@ def handle(state: EmulatorState, request: Request, action: str) -> Answer:
         from symbl_emulator.media import register_transcript
 
         return 201, register_transcript(state, read_json(request, CONTROL_BODY_LIMIT))
-    known = {"reset", "seed", "state", "requests", "faults", "config", "tokens/expire",
-             "transcripts"}
-    if action in known:
-        raise ApiError(405, f"method {method} not allowed on /_emulator/{action}")
+    if action in CONTROL_METHODS:
+        allowed = CONTROL_METHODS[action]
+        raise ApiError(405, f"method {method} not allowed on /_emulator/{action}",
+                       headers={"Allow": ", ".join(allowed)})
     raise ApiError(404, f"unknown control endpoint /_emulator/{action}")
 
 

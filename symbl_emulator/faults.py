@@ -1,12 +1,12 @@
-"""Scripted faults for tests: ``POST /_emulator/faults`` (DESIGN.md "control endpoints").
+"""Scripted faults for tests: ``POST /_emulator/faults`` (see ``symbl_emulator/openapi.yaml``).
 
 A rule ``{method, path, status, times, after_commit, delay_ms, drop, headers, body}``
 matches requests by method (or ``"*"``) and exact path (no query). Each match uses
 one of its ``times`` (default 1). Without ``after_commit`` the request is not
 performed: after ``delay_ms`` the client gets ``status`` (or a dropped connection,
 or, with neither, the real answer late). With ``after_commit`` the request is
-performed and stored first, then the answer is replaced — the ambiguous failures of
-symbl-api.md §2.3 (502, 504) and shared/cases C10.
+performed and stored first, then the answer is replaced — the ambiguous failures a
+client must survive (a 502 or 504 after the tracker was in fact created).
 """
 
 from __future__ import annotations
@@ -17,6 +17,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 _INT_FIELDS = ("times", "delay_ms")
+
+
+def integral(value: Any) -> Any:
+    """``4.0`` → ``4``: JSON Schema's "integer" includes numbers with a zero fraction."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 #: An HTTP header name (RFC 9110 token) and the characters a header value must not hold.
@@ -66,6 +73,8 @@ class FaultRule:
             raise ValueError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
         if not isinstance(data.get("method"), str) or not isinstance(data.get("path"), str):
             raise ValueError("'method' and 'path' are required strings")
+        data = {key: integral(value) if key in (*_INT_FIELDS, "status") else value
+                for key, value in data.items()}
         rule = cls(**{**data, "method": data["method"].upper()})
         rule._check()
         return rule

@@ -1,8 +1,8 @@
-"""Trackers Management API handlers (symbl-api.md §2.3-2.8 with the §6 decisions).
+"""Trackers Management API handlers (decisions in ``docs/api-contract.md``).
 
 Every handler takes the :class:`EmulatorState`, the request, the account and the
 path arguments, and returns ``(status, json_body)``. Errors are raised as
-:class:`ApiError` with a ``{"message": ...}`` body (§6 item 16).
+:class:`ApiError` with a ``{"message": ...}`` body ("Error bodies").
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ Answer = tuple[int, Any]
 
 
 def _not_found(tracker_id: str) -> ApiError:
-    # §6 item 17: unknown or malformed ids are 404, never 400.
+    # Unknown or malformed ids are 404, never 400 ("Unknown ids").
     return ApiError(404, f"Tracker with id '{tracker_id[:64]}' not found.")
 
 
 def _check_items(items: list[Any], profile: str) -> None:
-    """400 naming every problem of every item (§6 items 8-12)."""
+    """400 naming every problem of every item."""
     problems: list[str] = []
     for index, item in enumerate(items):
         for problem in check_tracker(item, profile):
@@ -37,7 +37,9 @@ def _check_items(items: list[Any], profile: str) -> None:
 
 
 def _create(state: EmulatorState, items: list[Any]) -> list[dict[str, Any]]:
-    """Validate, then store all ``items`` or none (§2.4, §6 items 7, 8 and 13).
+    """Validate, then store all ``items`` or none.
+
+    See "Bulk create is all-or-nothing" and "Tracker limit".
 
     Raises:
         ApiError: 400 invalid item, 409 name taken or repeated in the batch,
@@ -62,7 +64,7 @@ def _create(state: EmulatorState, items: list[Any]) -> list[dict[str, Any]]:
 
 def create_one(state: EmulatorState, request: Request, account: str,
                args: dict[str, str]) -> Answer:
-    """``POST /v1/manage/tracker`` → 201 ``{"tracker": {...}}`` (§2.3, §6 item 1)."""
+    """``POST /v1/manage/tracker`` → 201 ``{"tracker": {...}}`` ("Status code for creates")."""
     body = read_json(request, state.settings.max_body_bytes)
     with state.in_flight(account):
         return 201, {"tracker": _create(state, [body])[0]}
@@ -70,8 +72,9 @@ def create_one(state: EmulatorState, request: Request, account: str,
 
 def create_many(state: EmulatorState, request: Request, account: str,
                 args: dict[str, str]) -> Answer:
-    """``POST /v1/manage/trackers``: array → bulk ``{"trackers": [...]}`` (§2.4, §6 item 8);
-    object → single create ``{"tracker": {...}}`` (later API, §6 item 27). Both 201.
+    """``POST /v1/manage/trackers``: array → bulk ``{"trackers": [...]}``;
+    object → single create ``{"tracker": {...}}`` (the later API, "Singular and plural
+    paths"). Both 201.
     """
     body = read_json(request, state.settings.max_body_bytes)
     with state.in_flight(account):
@@ -87,7 +90,8 @@ def create_many(state: EmulatorState, request: Request, account: str,
 def list_trackers(state: EmulatorState, request: Request, account: str,
                   args: dict[str, str]) -> Answer:
     """``GET /v1/manage/trackers[?name=]`` (and the ``/tracker?name=`` alias) → 200
-    ``{"trackers": [...]}`` in creation order, no pagination (§2.5, §6 items 2-4, 27).
+    ``{"trackers": [...]}`` in creation order, no pagination ("Shape of the tracker
+    list", "Name query").
     An empty ``name=`` is treated as absent; a name nobody has gives ``[]``.
     """
     name = request.args.get("name") or None
@@ -96,7 +100,7 @@ def list_trackers(state: EmulatorState, request: Request, account: str,
 
 def get_tracker(state: EmulatorState, request: Request, account: str,
                 args: dict[str, str]) -> Answer:
-    """``GET /v1/manage/tracker/{trackerId}`` → 200 ``{"tracker": {...}}`` or 404 (§2.6)."""
+    """``GET /v1/manage/tracker/{trackerId}`` → 200 ``{"tracker": {...}}`` or 404."""
     tracker = state.store.get_tracker(args["tracker_id"])
     if tracker is None:
         raise _not_found(args["tracker_id"])
@@ -104,7 +108,7 @@ def get_tracker(state: EmulatorState, request: Request, account: str,
 
 
 def _put_body(body: Any, tracker_id: str, profile: str) -> dict[str, Any]:
-    """Check a PUT body: name and vocabulary required, body id must match (§6 item 5)."""
+    """Check a PUT body: name and vocabulary required, body id must match ("PUT replaces")."""
     if not isinstance(body, dict):
         raise ApiError(400, "Request body must be a tracker object.")
     if "id" in body and body["id"] != tracker_id:
@@ -115,11 +119,11 @@ def _put_body(body: Any, tracker_id: str, profile: str) -> dict[str, Any]:
 
 def update_tracker(state: EmulatorState, request: Request, account: str,
                    args: dict[str, str]) -> Answer:
-    """``PUT /v1/manage/tracker/{trackerId}`` → 200 ``{"tracker": {...}}`` (§2.7).
+    """``PUT /v1/manage/tracker/{trackerId}`` → 200 ``{"tracker": {...}}``.
 
     ``put_mode=replace`` (default) replaces name and vocabulary; ``merge`` answers
     like the documented sample: new phrases first, then old ones not repeated
-    (§6 item 5). 404 unknown id, 409 name used by another tracker (§6 item 6).
+    ("PUT replaces"). 404 unknown id, 409 name used by another tracker ("Rename clash").
     """
     tracker_id = args["tracker_id"]
     body = read_json(request, state.settings.max_body_bytes)
@@ -134,7 +138,7 @@ def update_tracker(state: EmulatorState, request: Request, account: str,
         if state.settings.put_mode == "merge":
             vocabulary += [p for p in current["vocabulary"] if p not in vocabulary]
             profile = state.settings.rules
-            if profile == "strict" and len(vocabulary) > STRICT_MAX_PHRASES:  # §6 item 9
+            if profile == "strict" and len(vocabulary) > STRICT_MAX_PHRASES:
                 raise ApiError(400, f"'vocabulary' would have {len(vocabulary)} phrases after "
                                f"the merge; the maximum is {STRICT_MAX_PHRASES}")
         state.store.update_tracker(tracker_id, name, vocabulary)
@@ -144,7 +148,7 @@ def update_tracker(state: EmulatorState, request: Request, account: str,
 def delete_tracker(state: EmulatorState, request: Request, account: str,
                    args: dict[str, str]) -> Answer:
     """``DELETE /v1/manage/tracker/{trackerId}`` → 200
-    ``{"id", "type": "tracker", "deleted": true}``; 404 if unknown (§2.8, §6 item 17).
+    ``{"id", "type": "tracker", "deleted": true}``; 404 if unknown.
     """
     tracker_id = args["tracker_id"]
     if not state.store.delete_tracker(tracker_id):
@@ -154,6 +158,28 @@ def delete_tracker(state: EmulatorState, request: Request, account: str,
 
 def generate_token(state: EmulatorState, request: Request, account: str,
                    args: dict[str, str]) -> Answer:
-    """``POST /oauth2/token:generate`` → 200 ``{"accessToken", "expiresIn"}`` (§1, §6 item 18)."""
+    """``POST /oauth2/token:generate`` → 200 ``{"accessToken", "expiresIn"}`` ("Authentication")."""
     body = read_json(request, state.settings.max_body_bytes)
     return 200, state.tokens.generate(body)
+
+
+def refresh_token(state: EmulatorState, request: Request, account: str,
+                  args: dict[str, str]) -> Answer:
+    """``POST /oauth2/token:refresh`` → 200 ``{"accessToken", "expiresIn"}``.
+
+    Body ``{"appId", "appSecret", "refreshToken"}`` as symbl-rest's
+    ``RefreshTokenRequest``; see :meth:`.auth.TokenService.refresh`.
+    """
+    body = read_json(request, state.settings.max_body_bytes)
+    return 200, state.tokens.refresh(body)
+
+
+def revoke_token(state: EmulatorState, request: Request, account: str,
+                 args: dict[str, str]) -> Answer:
+    """``DELETE /oauth2/token:revoke`` → 200 ``{"revoked": n}``.
+
+    Body ``{"appId", "appSecret"}`` as symbl-rest's ``RevokeTokenRequest``; see
+    :meth:`.auth.TokenService.revoke`.
+    """
+    body = read_json(request, state.settings.max_body_bytes)
+    return 200, state.tokens.revoke(body)

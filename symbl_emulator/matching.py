@@ -1,7 +1,7 @@
 """Tracker matching as Symbl described it: exact phrases plus contextually similar ones.
 
 Two deterministic layers, both case-insensitive (see ``docs/api-contract.md``,
-"Match semantics"):
+"Matching"):
 
 - **exact**: the phrase occurs in the sentence on word boundaries (the phrase ``no``
   never matches inside ``not``). ``offset`` is the 0-based character index of the first

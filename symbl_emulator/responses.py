@@ -1,7 +1,7 @@
-"""JSON responses and the error the handlers raise (symbl-api.md §6 item 16).
+"""JSON responses and the error the handlers raise (``docs/api-contract.md`` "Error bodies").
 
 Management and auth errors carry ``{"message": string}``; the Async 429 carries
-``{"statusCode": 429, "message": ...}`` (§3.6, §6 item 16).
+``{"statusCode": 429, "message": ...}``, as Symbl documents it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-TOKEN_FAILED = "Token validation failed for provided token."  # §1, developer-tools/errors.md
-CONVERSATION_NOT_FOUND = "The conversationId is either invalid or does not exist."  # §3.5
+TOKEN_FAILED = "Token validation failed for provided token."  # Symbl's errors page
+CONVERSATION_NOT_FOUND = "The conversationId is either invalid or does not exist."
 
 
 class ApiError(Exception):

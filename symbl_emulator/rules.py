@@ -1,8 +1,8 @@
 """Validation of tracker bodies under the ``strict`` and ``lenient`` profiles.
 
-Sources: symbl-api.md §2.1-2.2 and §6 items 9 (vocabulary count), 10 (punctuation),
-11 (duplicate phrases), 12 (types). Stored strings are never trimmed or normalised
-(§6 item 11). Every check returns the list of problems so one 400 can name them all.
+The rules are stated in ``docs/api-contract.md`` ("Phrase count", "Punctuation in
+phrases", "Duplicate phrases", "Types and extra keys"). Stored strings are never
+trimmed or normalised. Every check returns the list of problems so one 400 can name them all.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import unicodedata
 from typing import Any
 
 STRICT_MAX_PHRASES = 50
-STRICT_EXTRA = frozenset(".'-\u2019")  # §6 item 10: . ' ’ - besides letters, digits, spaces
-LENIENT_FORBIDDEN = frozenset("()[]")  # §6 item 10: the later docs ban only ( ) [ ]
+STRICT_EXTRA = frozenset(".'-\u2019")  # . ' ’ - besides letters, digits, spaces (the 2022 rules)
+LENIENT_FORBIDDEN = frozenset("()[]")  # the later docs ban only ( ) [ ]
 
 
 def _char_ok_strict(char: str) -> bool:
@@ -27,7 +27,7 @@ def bad_characters(phrase: str, profile: str) -> list[str]:
 
     Args:
         phrase: one vocabulary phrase, as sent.
-        profile: ``"strict"`` or ``"lenient"`` (symbl-api.md §6 item 10).
+        profile: ``"strict"`` or ``"lenient"`` (see "Punctuation in phrases").
     """
     found: list[str] = []
     for char in phrase:
@@ -76,7 +76,7 @@ def check_vocabulary(vocabulary: Any, profile: str) -> list[str]:
 
 
 def check_tracker(body: Any, profile: str) -> list[str]:
-    """Problems of one ``{"name", "vocabulary"}`` object; extra keys are ignored (§6 item 12).
+    """Problems of one ``{"name", "vocabulary"}`` object; extra keys are ignored.
 
     Args:
         body: the decoded JSON item.

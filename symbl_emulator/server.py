@@ -1,55 +1,26 @@
-"""The threaded HTTP server (Werkzeug) and :func:`start_emulator`, the Python factory.
+"""The running emulator (:class:`EmulatorServer`) and :func:`start_emulator`, the factory.
 
 ``start_emulator()`` binds (``port=0`` picks a free port), serves in a daemon thread
-and returns once listening; :meth:`EmulatorServer.stop` shuts it down, closes open
-keep-alive connections and the database. Usable as a context manager.
+and returns once listening; :meth:`EmulatorServer.stop` shuts it down at once, closes
+open keep-alive connections and the database. Usable as a context manager. The HTTP
+layer (Waitress, JSON errors, request deadlines) lives in :mod:`.httpserver`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
 from symbl_emulator import control
 from symbl_emulator.app import EmulatorApp
+from symbl_emulator.httpserver import HttpLimits, HttpServer
 from symbl_emulator.settings import DEFAULT_APP_ID, DEFAULT_APP_SECRET, EmulatorSettings
 from symbl_emulator.state import EmulatorState
 from symbl_emulator.store import Store
 
 log = logging.getLogger(__name__)
-IDLE_TIMEOUT_S = 60
 STOP_GRACE_S = 2.0
-POLL_INTERVAL_S = 0.02
-
-
-class _Handler(WSGIRequestHandler):
-    """Werkzeug's handler, HTTP/1.1, quiet, tracking open connections for :meth:`stop`."""
-
-    protocol_version = "HTTP/1.1"
-    timeout = IDLE_TIMEOUT_S
-
-    def setup(self) -> None:
-        super().setup()
-        getattr(self.server, "open_connections", set()).add(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            getattr(self.server, "open_connections", set()).discard(self.connection)
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Requests are logged by the app (without tokens); nothing here."""
-
-    def log_error(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        log.debug("http: " + format, *args)
 
 
 class EmulatorServer:
@@ -63,30 +34,21 @@ class EmulatorServer:
     """
 
     def __init__(self, settings: EmulatorSettings, *, host: str = "127.0.0.1", port: int = 0,
-                 db_path: str | Path | None = None) -> None:
+                 db_path: str | Path | None = None, limits: HttpLimits | None = None) -> None:
         self.settings = settings
         self.db_path = None if db_path is None else Path(db_path)
         if self.db_path is not None:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self.state = EmulatorState(settings=settings, store=Store(self.db_path))
         try:
-            listener = _listen(host, port)
+            self._http = HttpServer(EmulatorApp(self.state), host=host, port=port,
+                                    limits=limits or HttpLimits())
         except OSError:
             self.state.store.close()
             raise
-        with listener:  # Werkzeug duplicates the descriptor; it never exits on bind errors
-            self._server: BaseWSGIServer = make_server(
-                host, port, EmulatorApp(self.state), threaded=True, request_handler=_Handler,
-                fd=listener.fileno(),
-            )
-        self._server.open_connections = set()  # type: ignore[attr-defined]
         self.host = host
-        self.port = int(self._server.socket.getsockname()[1])
+        self.port = self._http.port
         self.url = f"http://{_url_host(host)}:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL_S},
-            name=f"symbl-emulator-{self.port}", daemon=True,
-        )
         self._stopped = False
 
     def __repr__(self) -> str:
@@ -105,7 +67,7 @@ class EmulatorServer:
 
     def start(self) -> EmulatorServer:
         """Start serving in a daemon thread (the socket already listens)."""
-        self._thread.start()
+        self._http.start()
         log.info("Symbl emulator listening on %s", self.url)
         return self
 
@@ -115,16 +77,7 @@ class EmulatorServer:
             return
         self._stopped = True
         self.state.stopping.set()  # cut latency and fault delays short
-        self._server.shutdown()
-        connections = list(self._server.open_connections)  # type: ignore[attr-defined]
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        deadline = time.monotonic() + STOP_GRACE_S
-        while self._server.open_connections and time.monotonic() < deadline:  # type: ignore[attr-defined]
-            time.sleep(0.01)
-        self._server.server_close()
-        self._thread.join(timeout=STOP_GRACE_S)
+        self._http.stop(STOP_GRACE_S)
         self.state.store.close()
 
     def __enter__(self) -> EmulatorServer:
@@ -163,12 +116,6 @@ class EmulatorServer:
         self.settings.update(changes)
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """Bind and listen ourselves, so a busy port raises ``OSError`` (Werkzeug would exit)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
-
-
 def _url_host(host: str) -> str:
     if host in ("", "0.0.0.0"):
         return "127.0.0.1"
@@ -190,6 +137,7 @@ def start_emulator(
     job_delay_ms: int = 0,
     max_concurrent_jobs: int | None = None,
     matching: str = "contextual",
+    limits: HttpLimits | None = None,
 ) -> EmulatorServer:
     """Start a Symbl emulator in a background thread and return once it listens.
 
@@ -201,6 +149,8 @@ def start_emulator(
             max_concurrent_jobs, matching: see :class:`EmulatorSettings`.
         app_id, app_secret: credentials for token:generate (defaults
             :data:`DEFAULT_APP_ID` / :data:`DEFAULT_APP_SECRET`).
+        limits: bounds of the HTTP layer (threads, connections, request deadline);
+            :class:`HttpLimits` defaults when ``None``.
 
     Returns:
         The running :class:`EmulatorServer`.
@@ -215,4 +165,4 @@ def start_emulator(
         max_concurrent_jobs=max_concurrent_jobs, matching=matching,
         app_id=app_id or DEFAULT_APP_ID, app_secret=app_secret or DEFAULT_APP_SECRET,
     )
-    return EmulatorServer(settings, host=host, port=port, db_path=db_path).start()
+    return EmulatorServer(settings, host=host, port=port, db_path=db_path, limits=limits).start()

@@ -1,7 +1,7 @@
 """Run-time settings of the emulator (the flags of ``trackersync emulator``).
 
-Every setting maps to a documented behaviour or a decision of symbl-api.md §6; the
-docstring of each field names it. Settings can be changed on a running server with
+Every setting maps to a documented behaviour or a decision in ``docs/api-contract.md``;
+the docstring of each field names it. Settings can be changed on a running server with
 ``POST /_emulator/config`` (see :mod:`symbl_emulator.control`).
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from symbl_emulator.faults import integral
 
 DEFAULT_APP_ID = "trackersync-emulator-app"
 DEFAULT_APP_SECRET = "trackersync-emulator-secret"  # noqa: S105 - a public, local-only default
@@ -27,18 +29,19 @@ class EmulatorSettings:
     """The emulator's behaviour switches.
 
     Attributes:
-        rules: ``"strict"`` or ``"lenient"`` validation profile (symbl-api.md §6 items 9-10).
+        rules: ``"strict"`` or ``"lenient"`` validation profile ("Phrase count",
+            "Punctuation in phrases").
         latency_ms: extra handling time of every API request, in milliseconds; creates
-            and updates hold the account's in-flight lock meanwhile (§6 item 15).
-        put_mode: ``"replace"`` (default, §6 item 5) or ``"merge"`` (the documented
-            sample response of update-tracker.md: new phrases first, then old ones).
-        app_id: the one application id ``POST /oauth2/token:generate`` accepts (§1).
+            and updates hold the account's in-flight lock meanwhile ("Concurrency of writes").
+        put_mode: ``"replace"`` (default, "PUT replaces") or ``"merge"`` (the documented
+            sample answer of Symbl's update page: new phrases first, then old ones).
+        app_id: the one application id ``POST /oauth2/token:generate`` accepts.
         app_secret: its secret. Never logged or shown in reprs.
-        token_ttl: lifetime of an access token in seconds (``expiresIn``, §1, default 86400).
-        tracker_limit: trackers per account (§2.2, §6 item 13, default 500).
-        max_body_bytes: request body limit in bytes (§2.2, §6 item 14, 1 MB).
-        job_delay_ms: time a job takes to reach ``completed`` (§6 item 24, 0 = at once).
-        max_concurrent_jobs: Async concurrent-jobs limit, ``None`` = off (§6 item 28).
+        token_ttl: lifetime of an access token in seconds (``expiresIn``, default 86400).
+        tracker_limit: trackers per account ("Tracker limit", default 500).
+        max_body_bytes: request body limit in bytes ("Body size", 1 MB).
+        job_delay_ms: time a job takes to reach ``completed`` ("Job lifecycle", 0 = at once).
+        max_concurrent_jobs: Async concurrent-jobs limit, ``None`` = off ("Concurrent jobs").
         matching: ``"contextual"`` (default: exact phrases on word boundaries plus
             contextually similar ones, as Symbl matched) or ``"exact"`` (exact only);
             see :mod:`symbl_emulator.matching`.
@@ -83,8 +86,8 @@ class EmulatorSettings:
         jobs = self.max_concurrent_jobs
         if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
             raise SettingsError(f"max_concurrent_jobs must be null or >= 1, got {jobs!r}")
-        if not self.app_id or not self.app_secret:
-            raise SettingsError("app_id and app_secret must be non-empty")
+        if not all(isinstance(v, str) and v for v in (self.app_id, self.app_secret)):
+            raise SettingsError("app_id and app_secret must be non-empty strings")
 
     def public(self) -> dict[str, Any]:
         """The settings as a dict without the app secret (for ``/_emulator/config``)."""
@@ -99,6 +102,7 @@ class EmulatorSettings:
             SettingsError: an unknown key or an out-of-range value; nothing is changed.
         """
         known = {f.name for f in fields(self)}
+        changes = {key: integral(value) for key, value in changes.items()}
         unknown = sorted(set(changes) - known)
         if unknown:
             raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")

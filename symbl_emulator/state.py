@@ -1,7 +1,8 @@
 """Everything a request handler needs: settings, store, tokens, faults, log, locks.
 
 Also the request helpers shared by the handler modules: JSON body reading
-(symbl-api.md §6 items 14 and 19) and the per-account in-flight lock (§6 item 15).
+("Body size", "Content-Type") and the per-account in-flight lock ("Concurrency of writes");
+sections of ``docs/api-contract.md``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from symbl_emulator.settings import EmulatorSettings
 from symbl_emulator.store import Store
 
 LOG_CAPACITY = 10_000
-TOO_LARGE = "request entity too large"  # §6 item 14 (Express body-parser's wording)
+TOO_LARGE = "request entity too large"  # Express body-parser's wording
 
 
 class RequestLog:
@@ -72,7 +73,7 @@ class EmulatorState:
 
     @contextmanager
     def in_flight(self, account: str) -> Iterator[None]:
-        """Hold the account's create/update slot, or raise 429 (symbl-api.md §6 item 15).
+        """Hold the account's create/update slot, or raise 429 ("Concurrency of writes").
 
         The handling delay ``latency_ms`` is spent while the slot is held, so two
         overlapping writes reproducibly give one 429.
@@ -91,13 +92,13 @@ class EmulatorState:
 
 
 def check_size(request: Request, limit: int) -> None:
-    """413 when ``Content-Length`` exceeds ``limit`` bytes; the body is not read (§6 item 14)."""
+    """413 when ``Content-Length`` exceeds ``limit`` bytes; the body is not read."""
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, TOO_LARGE)
 
 
 def read_json(request: Request, limit: int) -> Any:
-    """Decode the JSON body of a POST/PUT (symbl-api.md §6 items 14 and 19).
+    """Decode the JSON body of a POST/PUT ("Body size", "Content-Type").
 
     Raises:
         ApiError: 413 above ``limit`` bytes (declared or actual); 400 when the

@@ -2,7 +2,8 @@
 
 One ``sqlite3`` connection (``check_same_thread=False``) guarded by a re-entrant lock.
 Every write happens inside :meth:`Store.atomic`, one ``BEGIN IMMEDIATE`` transaction,
-so a fault or a crash never leaves half a bulk create (symbl-api.md §6 item 8).
+so a fault or a crash never leaves half a bulk create ("Bulk create is all-or-nothing" in
+``docs/api-contract.md``).
 ``db_path=None`` keeps everything in memory; a file path persists across restarts.
 """
 
@@ -51,12 +52,12 @@ CREATE TABLE IF NOT EXISTS transcripts (
 );
 """
 
-ID_LOW = 4_000_000_000_000_000  # §6 item 20: 16-digit ids in [4e15, 7e15)
+ID_LOW = 4_000_000_000_000_000  # 16-digit ids in [4e15, 7e15) ("ID formats")
 ID_SPAN = 3_000_000_000_000_000
 
 
 def new_numeric_id() -> str:
-    """A random 16-digit numeric string in [4e15, 7e15) (symbl-api.md §2.1, §6 item 20)."""
+    """A random 16-digit numeric string in [4e15, 7e15) (like the documented ones)."""
     return str(ID_LOW + secrets.randbelow(ID_SPAN))
 
 
@@ -206,6 +207,11 @@ class Store:
             "SELECT app_id FROM tokens WHERE token = ? AND expires_at > ?", (token, now)
         )
         return str(rows[0]["app_id"]) if rows else None
+
+    def revoke_tokens(self, app_id: str) -> int:
+        """Forget every token of ``app_id``; returns how many there were."""
+        with self.atomic():
+            return self._exec("DELETE FROM tokens WHERE app_id = ?", (app_id,))
 
     def expire_tokens(self) -> int:
         """Expire every token now (for tests of renewal); returns how many."""

@@ -32,7 +32,7 @@ PUBLIC = {
                                     "render_markdown"],
     "trackersync.pipeline": ["MissingIdsFile", "PlanOptions", "PlanResult", "TrackerRemote",
                              "build_plan", "check_not_ignored", "make_plan",
-                             "missing_ids_file", "strict_warnings"],
+                             "missing_ids_file", "strict_warnings", "accepted_warnings"],
 }
 
 

@@ -42,7 +42,8 @@ APPLY_ORDER: tuple[tuple[str, str], ...] = (
     ("delete", "each"),
 )
 
-Progress = Callable[[str], None]
+#: Called after each step: ``(line, changes done, changes in the plan)``.
+Progress = Callable[[str, int, int], None]
 
 #: Status of a change that was sent and answered, but the account does not show it (C14).
 NOT_CONVERGED = "not converged"
@@ -164,7 +165,8 @@ def apply_plan(
         protected: names defined with ``protect: true``.
         record: the previous ``ids_file`` (owned trackers not deleted stay recorded).
         ids_path: where to write ``ids_file``; ``None`` skips writing.
-        progress: called with one line per step (the CLI passes it on a TTY).
+        progress: called after each step with its line and the count of changes done
+            and planned (the CLI's :class:`~trackersync.progress.ProgressReporter`).
 
     Returns:
         The :class:`ApplyReport` (``ok`` is True).
@@ -228,14 +230,14 @@ def _run_steps(
                                            "to see whether it took effect") if interrupted
                                           else ("failed", str(exc)))
                 if progress:
-                    progress(f"[{step}/{total}] {label} ... {r.status}")
+                    progress(f"[{step}/{total}] {label} ... {r.status}", step, total)
                 if isinstance(exc, KeyboardInterrupt):
                     raise _Interrupted(f"{label}: interrupted", exc) from exc
                 return f"{label}: {exc}"
             for r in group:
                 r.status = "done"
             if progress:
-                progress(f"[{step}/{total}] {label} ... done")
+                progress(f"[{step}/{total}] {label} ... done", step, total)
     return None
 
 

@@ -182,10 +182,15 @@ class _Matcher:
         for name in self.by_name:
             self.by_fold[name.casefold()].append(name)
         self.claimed: set[str] = set()  # remote names matched to a desired tracker
-        self._check_remote(remote)
+        accepted = {t.name for t in desired if t.accepted_as_imported}
+        self._check_remote([t for t in remote if t.name not in accepted])
 
     def _check_remote(self, remote: Sequence[RemoteTracker]) -> None:
-        """Warn about remote data that breaks today's rules; never fix it silently."""
+        """Warn about remote data that breaks today's rules; never fix it silently.
+
+        Trackers whose file accepts them as imported are left out: their stored
+        whitespace and repeated phrases were recorded at import and are kept on purpose.
+        """
         for name, group in sorted(self.by_name.items()):
             if len(group) > 1:
                 ids = ", ".join(sorted(t.id for t in group))

@@ -117,6 +117,10 @@ class DesiredTracker(Tracker):
         source: where the tracker's ``name`` key is, for error messages.
         tests: behaviour-test sentences (local only; never part of a plan or fingerprint).
         tests_source: the public page the test sentences were taken from, if given.
+        accepted_as_imported: True when the file records this tracker as accepted as
+            imported and its content still matches that record (see
+            :mod:`trackersync.definitions.accepted`): stored data the rules refuse is
+            kept as it is, and a change that sends it again is warned about.
     """
 
     description: str | None = None
@@ -125,6 +129,7 @@ class DesiredTracker(Tracker):
     source: SourceRef | None = None
     tests: tuple[BehaviourSentence, ...] = ()
     tests_source: str | None = None
+    accepted_as_imported: bool = False
 
 
 Severity = Literal["error", "warning"]

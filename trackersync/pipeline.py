@@ -273,11 +273,36 @@ def build_plan(
     if config.rules_for(options.env) == "lenient":
         plan = plan.model_copy(update={
             "warnings": [*plan.warnings, *strict_warnings(plan.changes)]})
+    resent = accepted_warnings(plan.changes, desired, config.rules_for(options.env))
+    if resent:
+        plan = plan.model_copy(update={"warnings": [*plan.warnings, *resent]})
     unsafe = delete_problems(plan, config.safety, options.allowances)
     if unsafe:
         extra = [f"apply will refuse: {reason}" for reason in unsafe]
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *extra]})
     return plan
+
+
+def accepted_warnings(
+    changes: Sequence[Change], desired: Sequence[DesiredTracker], rules: str
+) -> list[str]:
+    """Warn per create/update/rename that sends a tracker accepted as imported.
+
+    Such a tracker may hold data the rules refuse (see ``docs/adopting.md``); it is
+    safe while nothing is sent for it. A change made in Symbl since the import makes
+    the plan send it again, and an account that enforces the rules refuses it.
+
+    Returns:
+        One warning per such change, naming the tracker and the action.
+    """
+    accepted = {t.name for t in desired if t.accepted_as_imported}
+    return [
+        f"tracker {change.name!r} is accepted as imported and may hold phrases the rules "
+        f"({rules}) refuse; this {change.action} sends them again, and an account that "
+        "enforces the rules refuses it; fix its phrases and remove accepted_as_imported"
+        for change in changes
+        if change.action != "delete" and change.name in accepted
+    ]
 
 
 #: At most this many phrases are named per tracker in a strict-rules warning.
@@ -332,5 +357,6 @@ __all__ = [
     "check_not_ignored",
     "make_plan",
     "missing_ids_file",
+    "accepted_warnings",
     "strict_warnings",
 ]

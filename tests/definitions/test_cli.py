@@ -147,8 +147,8 @@ def test_schema_command(tmp_path: Path) -> None:
     assert "$defs" not in out  # draft-07 keeps definitions under "definitions"
     tracker = schema["definitions"]["TrackerSpec"]
     assert tracker["additionalProperties"] is False
-    assert sorted(tracker["properties"]) == ["description", "name", "protect", "renamed_from",
-                                             "tests", "vocabulary"]
+    assert sorted(tracker["properties"]) == ["accepted_as_imported", "description", "name",
+                                             "protect", "renamed_from", "tests", "vocabulary"]
     assert tracker["required"] == ["name", "vocabulary"]
     code, out, _ = run("schema", "--for", "config")
     assert code == 0 and "trackers_dir" in json.loads(out)["properties"]

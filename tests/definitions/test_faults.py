@@ -6,7 +6,10 @@ import pytest
 
 from tests.definitions.helpers import FIXTURES, flat, load, rows
 
-ALLOWED = "(allowed: name, vocabulary, description, renamed_from, protect, tests)"
+ALLOWED = (
+    "(allowed: name, vocabulary, description, renamed_from, protect, accepted_as_imported, "
+    "tests)"
+)
 SHAPE = "a tracker file is a mapping with name and vocabulary (or a 'trackers:' list)"
 STRICT = "only letters, digits, spaces and . ' ’ - are allowed; rules: strict"
 

@@ -1,4 +1,4 @@
-"""Concurrency 1 → 429 (symbl-api.md §2.2, §6 item 15) and persistence across restarts."""
+"""Concurrency 1 → 429 ("Concurrency of writes" in docs/api-contract.md); persistence."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract: Async API text submissions, jobs and trackers-detected."""
+"""Contract: Async API text submissions, jobs, trackers-detected (docs/api-contract.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Contract: authentication (symbl-api.md §1, §6 item 18). Runs live with ``--live``."""
+"""Contract: authentication (docs/api-contract.md). Runs live with ``--live``."""
 
 from __future__ import annotations
 

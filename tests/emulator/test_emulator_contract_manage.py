@@ -1,4 +1,4 @@
-"""Contract: Trackers Management API (symbl-api.md §2.3-2.8, §6 items 1-8, 12-20, 27).
+"""Contract: Trackers Management API (decisions in docs/api-contract.md).
 
 Written against a base URL and a token with plain ``requests``; runs against a real
 account with ``--live`` (tests marked ``emulator_only`` are then skipped).

@@ -1,4 +1,4 @@
-"""Control endpoints ``/_emulator/*`` (DESIGN.md): reset, seed, state, requests, config."""
+"""Control endpoints ``/_emulator/*`` (see symbl_emulator/openapi.yaml): reset, seed, state..."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scripted faults, each observed by a plain ``requests`` client (DESIGN.md control endpoints)."""
+"""Scripted faults, each observed by a plain ``requests`` client (``POST /_emulator/faults``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation profiles strict|lenient over HTTP (symbl-api.md §6 items 9-12)."""
+"""Validation profiles strict|lenient over HTTP (docs/api-contract.md, "Phrase count" on)."""
 
 from __future__ import annotations
 

@@ -79,36 +79,41 @@ def test_name_globs_select_trackers(project: Project) -> None:
     assert "--name 'Nothing*' matched no remote tracker" in result.stderr
 
 
-def test_data_the_strict_rules_refuse_is_imported_with_warnings(project: Project) -> None:
+def test_data_the_strict_rules_refuse_is_accepted_until_edited(project: Project) -> None:
     project.configure("rules: strict\n")
     items = first_of_each_name(real_trackers())
     project.seed(items)
     result = project.run("import")
     assert result.exit_code == 0, result.output
-    approval = (project.trackers / "approval.yaml").read_text(encoding="utf-8")
-    assert approval.startswith("# Imported from Symbl by `trackersync import` (remote id ")
-    assert "# Remote data the rules (strict) refuse, imported as stored:" in approval
+    assert not (project.root / "trackersync.yaml").read_text().startswith("#")  # kept
+    approval_file = project.trackers / "approval.yaml"
+    approval = approval_file.read_text(encoding="utf-8")
+    assert approval.startswith("# yaml-language-server: $schema=../schema/tracker.schema.json\n"
+                               "# Imported from Symbl by `trackersync import` (remote id ")
+    assert "# Accepted as imported (see accepted_as_imported), kept as stored\n" in approval
     assert "[phrase-charset]" in approval and "  - okay, sounds good\n" in approval
+    assert "\naccepted_as_imported: " in approval
     assert (
         "trackers/approval.yaml: warning: tracker \"Approval\": phrase 3 contains ','"
         in result.stderr
     )
+    assert "(accepted as imported)" in result.stderr
     assert 'trackers/tracker-name.yaml: warning: tracker "tracker_name"' in result.stderr
-    assert "hint: accounts made before Symbl's 2022 rules often need `rules: lenient`" in (
-        result.stderr
-    )
     # Approval, deseos, dificil, dinero (commas), tracker_name (underscores).
-    assert result.stdout.splitlines()[-1].endswith(" 5 files have warnings.")
-    # Under strict rules the files do not validate: plan stops before any change ...
-    plan = project.run("plan")
-    assert plan.exit_code == 1
-    assert "trackers/approval.yaml:8:5: error: tracker \"Approval\": phrase 3 contains ','" in (
-        plan.stderr
-    )
-    # ... and with `rules: lenient` (the fix the header suggests) it is empty.
-    project.configure("rules: lenient\n")
+    assert result.stdout.splitlines()[-1].endswith(
+        " 5 files have warnings. 5 trackers accepted as imported (kept as stored until edited).")
+    # Unchanged, the accepted trackers plan empty under strict rules ...
     plan = project.run("plan")
     assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+    assert "phrase-charset" not in plan.output and "contains ','" not in plan.output
+    # ... but once edited, the rules apply again: an update sends every phrase.
+    approval_file.write_text(approval.replace("  - okay, sounds good\n",
+                                              "  - okay, sounds good\n  - fine by me\n"))
+    plan = project.run("plan")
+    assert plan.exit_code == 1
+    assert "trackers/approval.yaml:" in plan.stderr
+    assert "error: tracker \"Approval\": phrase 3 contains ','" in plan.stderr
+    assert "was accepted as imported, but its name or phrases changed since" in plan.stderr
 
 
 def test_symbl_namespace_and_ignored_names_are_not_imported(project: Project) -> None:

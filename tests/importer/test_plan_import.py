@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from trackersync.importer.importer import plan_import
+from trackersync.importer.importer import Findings, plan_import
 from trackersync.importer.report import report_lines, summary_line, warning_lines
 from trackersync.model import RemoteTracker
 
@@ -14,11 +14,11 @@ def remote(name: str, tracker_id: str, *phrases: str) -> RemoteTracker:
     return RemoteTracker(id=tracker_id, name=name, vocabulary=phrases or ("a phrase",))
 
 
-def no_commas(trackers: Sequence[RemoteTracker]) -> dict[str, list[str]]:
+def no_commas(trackers: Sequence[RemoteTracker]) -> dict[str, Findings]:
     return {
-        t.id: [
+        t.id: Findings(tuple(
             f"vocabulary[{i}] {p!r} contains ','" for i, p in enumerate(t.vocabulary) if "," in p
-        ]
+        ))
         for t in trackers
     }
 

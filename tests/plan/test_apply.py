@@ -34,7 +34,8 @@ def test_apply_order_is_renames_updates_one_bulk_create_then_deletes(tmp_path: P
     fake = FakeRemote(HAVE)
     lines: list[str] = []
     report = apply_plan(_plan(), fake, managed=[t.name for t in WANT],
-                        ids_path=tmp_path / "ids.json", progress=lines.append)
+                        ids_path=tmp_path / "ids.json",
+                        progress=lambda line, done, total: lines.append(line))
     assert fake.calls == [("update", "Renamed"), ("update", "Updated"),
                           ("create", "Create A,Create B"), ("delete", "Gone"), ("list", "")]
     assert report.ok and report.requests == 5

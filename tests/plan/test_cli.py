@@ -58,8 +58,8 @@ def test_public_api_is_pinned() -> None:
     import trackersync.pipeline as pipeline_module
 
     assert sorted(pipeline_module.__all__) == [
-        "MissingIdsFile", "PlanOptions", "PlanResult", "TrackerRemote", "build_plan",
-        "check_not_ignored", "make_plan", "missing_ids_file", "strict_warnings"]
+        "MissingIdsFile", "PlanOptions", "PlanResult", "TrackerRemote", "accepted_warnings",
+        "build_plan", "check_not_ignored", "make_plan", "missing_ids_file", "strict_warnings"]
     assert sorted(apply_module.__all__) == [
         "APPLY_ORDER", "ApplyReport", "OpResult", "apply_plan", "check_fresh", "describe",
         "ordered_changes", "owned_ids", "verify"]

@@ -21,13 +21,53 @@ from trackersync.cli.common import (
     interrupt_of,
 )
 
+CONFIG_HELP = ("Path to trackersync.yaml (default: the nearest one at or above the current "
+               "folder, not past a .git folder).")
+EMULATOR_HELP = "Run against an embedded Symbl emulator (state in .trackersync/emulator.db)."
+VERBOSE_HELP = "Log each HTTP call (-vv for debug)."
+NO_COLOR_HELP = "Plain output (NO_COLOR is honoured too)."
+
+
+def _late_option(name: str) -> Any:
+    """Callback of a global option given after the command: update the shared context."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        app = ctx.find_object(AppContext)
+        if app is not None and value:
+            app.update(**{name: value})
+        return value
+
+    return callback
+
+
+def global_options() -> list[click.Option]:
+    """The global options, as each command also accepts them (``plan --no-color``)."""
+    return [
+        click.Option(["--config", "config_path"], type=click.Path(dir_okay=False),
+                     expose_value=False, callback=_late_option("config_path"),
+                     help=CONFIG_HELP),
+        click.Option(["--emulator", "use_emulator"], is_flag=True, expose_value=False,
+                     callback=_late_option("use_emulator"), help=EMULATOR_HELP),
+        click.Option(["-v", "--verbose"], count=True, expose_value=False,
+                     callback=_late_option("verbose"), help=VERBOSE_HELP),
+        click.Option(["--no-color"], is_flag=True, expose_value=False,
+                     callback=_late_option("no_color"), help=NO_COLOR_HELP),
+    ]
+
 
 class TrackersyncGroup(click.Group):
     """The command group; usage errors exit 1, never click's default 2.
 
     Exit code 2 means "changes pending" (``plan --detailed-exitcode``), so a mistyped
-    option must not share it.
+    option must not share it. Every command also accepts the global options after its
+    name (:func:`global_options`), as in ``trackersync plan --no-color``.
     """
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Register ``cmd`` with the global options appended to its own."""
+        taken = {opt for param in cmd.params for opt in getattr(param, "opts", ())}
+        cmd.params.extend(o for o in global_options() if not taken & set(o.opts))
+        super().add_command(cmd, name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Run the CLI; map click's usage errors and aborts to exit code 1.
@@ -57,22 +97,11 @@ class TrackersyncGroup(click.Group):
 @click.group(
     cls=TrackersyncGroup, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Path to trackersync.yaml (default: the nearest one at or above the current "
-    "folder, not past a .git folder).",
-)
-@click.option(
-    "--emulator",
-    "use_emulator",
-    is_flag=True,
-    help="Run against an embedded Symbl emulator (state in .trackersync/emulator.db).",
-)
-@click.option("-v", "--verbose", count=True, help="Log each HTTP call (-vv for debug).")
-@click.option("--no-color", is_flag=True, help="Plain output (NO_COLOR is honoured too).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help=CONFIG_HELP)
+@click.option("--emulator", "use_emulator", is_flag=True, help=EMULATOR_HELP)
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
+@click.option("--no-color", is_flag=True, help=NO_COLOR_HELP)
 @click.version_option(__version__, prog_name="trackersync")
 @click.pass_context
 def main(
@@ -92,8 +121,10 @@ def main(
 def _register() -> None:
     from trackersync.cli import (  # noqa: F401  (each module adds its command to main)
         apply_cmd,
+        completion_cmd,
         detect_cmd,
         emulator_cmd,
+        fmt_cmd,
         ids_cmd,
         import_cmd,
         merge_cmd,

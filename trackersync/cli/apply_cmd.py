@@ -19,6 +19,7 @@ from trackersync.cli.plan_cmd import planning
 from trackersync.errors import ApplyError, ConfigError
 from trackersync.pipeline import PlanResult
 from trackersync.plan import Plan
+from trackersync.progress import ProgressReporter
 from trackersync.safety import Allowances
 
 
@@ -100,7 +101,7 @@ def apply_command(
         check_deletes(plan, config.safety, allowances)
         if saved is None:
             _confirm(auto_approve)
-        progress = click.echo if sys.stdout.isatty() else None
+        progress = ProgressReporter(click.echo, tty=sys.stdout.isatty())
         client = target.client
         try:
             report = apply_plan(plan, client, managed=managed, protected=protected,

@@ -73,29 +73,57 @@ class AppContext:
         use_emulator: ``--emulator``: run against an in-process emulator.
         verbose: ``-v`` count (1 = one INFO line per HTTP call, 2 = debug).
         color: whether stdout may carry ANSI colour.
+        owns_logging: logging was set up here (so ``-v`` after the command can raise it).
     """
 
     config_path: Path | None
     use_emulator: bool
     verbose: int
     color: bool
+    owns_logging: bool = False
 
     @classmethod
     def create(
         cls, *, config_path: str | None, use_emulator: bool, verbose: int, no_color: bool
     ) -> AppContext:
         """Build the context and configure logging to stderr."""
-        color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+        app = cls(config_path=None, use_emulator=False, verbose=0, color=True)
+        app.update(config_path=config_path, use_emulator=use_emulator, verbose=verbose,
+                   no_color=no_color)
+        return app
+
+    def update(
+        self,
+        *,
+        config_path: str | None = None,
+        use_emulator: bool = False,
+        verbose: int = 0,
+        no_color: bool = False,
+    ) -> None:
+        """Apply global options, also when given after the command (``plan --no-color``).
+
+        Flags only ever switch on (``-v`` counts add up); ``--config`` replaces the path.
+        Colour and the log level are worked out again.
+        """
+        if config_path:
+            self.config_path = Path(config_path)
+        self.use_emulator = self.use_emulator or use_emulator
+        self.verbose += verbose
+        self.color = (self.color and not no_color and "NO_COLOR" not in os.environ
+                      and sys.stdout.isatty())
         level = logging.WARNING
-        if verbose == 1:
+        if self.verbose == 1:
             level = logging.INFO
-        elif verbose >= 2:
+        elif self.verbose >= 2:
             level = logging.DEBUG
-        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        root = logging.getLogger()
+        if not root.handlers:  # an embedding program (or pytest) may have set logging up
+            logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+            self.owns_logging = True
+        if self.owns_logging:
+            root.setLevel(level)
         # urllib3 announces each retry as a WARNING; the client reports the outcome itself.
-        logging.getLogger("urllib3").setLevel(level if verbose else logging.ERROR)
-        path = Path(config_path) if config_path else None
-        return cls(config_path=path, use_emulator=use_emulator, verbose=verbose, color=color)
+        logging.getLogger("urllib3").setLevel(level if self.verbose else logging.ERROR)
 
     @property
     def project_root(self) -> Path:

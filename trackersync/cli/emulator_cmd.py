@@ -1,8 +1,9 @@
-"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C (DESIGN.md "Commands").
+"""``trackersync emulator``: run the local Symbl emulator until Ctrl-C.
 
 Prints the URL and the credentials to use (``SYMBL_API_URL``, ``SYMBL_APP_ID``,
 ``SYMBL_APP_SECRET``) at start-up: the emulator's own, local-only secret, printed
-because the user asked to run it. See :mod:`symbl_emulator` for the API served.
+because the user asked to run it. See :mod:`symbl_emulator` for the API served and
+``python -m symbl_emulator`` for the same server with its HTTP-layer options.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _banner(server: EmulatorServer) -> str:
 @click.option("--job-delay-ms", type=click.IntRange(min=0), default=0, show_default=True,
               help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
-              help="Async concurrent-jobs limit (trial 2, paid 50; default off).")
+              help="Async concurrent-jobs limit (Symbl: trial 2, paid 50; default off).")
 @click.option("--matching", type=click.Choice(["contextual", "exact"]), default="contextual",
               show_default=True,
               help="Tracker matching: exact phrases plus contextually similar ones (as Symbl "

@@ -1,6 +1,6 @@
-"""``trackersync import``: write one tracker file per remote tracker (issue 7).
+"""``trackersync import``: write one tracker file per remote tracker.
 
-Thin (STYLE 9): parse options, load the config, list the account once, call
+Thin: parse options, load the config, list the account once, call
 :func:`trackersync.importer.run.import_account`, print the report. Exit 0 when the
 import ran (skips and warnings included), 1 on any error.
 """
@@ -40,9 +40,13 @@ def import_command(
     """Write a YAML file per remote tracker, so the account becomes code.
 
     Trackers the repository already defines are skipped; existing files are never
-    replaced without --overwrite. Afterwards, `trackersync plan` shows no changes.
+    replaced without --overwrite. Without a trackersync.yaml, one is written with the
+    rules that fit the account's data. Trackers the rules refuse are marked
+    accepted_as_imported and kept as stored until edited. Afterwards, `trackersync
+    plan` shows no changes.
     """
     from trackersync.definitions import load_config
+    from trackersync.definitions.config_loader import CONFIG_NAMES
     from trackersync.importer.report import report_lines, summary_line, warning_lines
     from trackersync.importer.run import ImportOptions, import_account
     from trackersync.session import open_target
@@ -54,7 +58,11 @@ def import_command(
         target_dir = Path.cwd() / target_dir
     with open_target(app, config, env) as target:
         remote = target.client.list_trackers()
-    options = ImportOptions(directory=target_dir, overwrite=overwrite, name_globs=names, env=env)
+    write_config = app.config_path is None and not any(
+        (root / name).is_file() for name in CONFIG_NAMES
+    )
+    options = ImportOptions(directory=target_dir, overwrite=overwrite, name_globs=names, env=env,
+                            write_config=write_config)
     result = import_account(root, config, remote, options)
     base = Path.cwd()
     for line in report_lines(result, base):

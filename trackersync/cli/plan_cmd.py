@@ -115,7 +115,7 @@ def plan_command(
     """Show what apply would change in the Symbl account.
 
     Exit 1 when apply would refuse the plan (mass deletes, protected trackers), so an
-    unsafe plan never reads as "changes pending" (case C16).
+    unsafe plan never reads as "changes pending".
     """
     from trackersync.render import render_plan
     from trackersync.safety import check_deletes

@@ -10,8 +10,10 @@ Public interface (issue 4)::
 Modules: :mod:`.yamlnodes` (decode + C-parser composition + YAML 1.2 scalars),
 :mod:`.templates` (jinja2 sandbox), :mod:`.schema` (pydantic file models, JSON
 Schema), :mod:`.rules` (the rule table and profiles), :mod:`.checks` (the value
-rules), :mod:`.files` (one file to trackers), :mod:`.loader`, :mod:`.config_loader`,
-:mod:`.writer`.
+rules), :mod:`.accepted` (trackers accepted as imported), :mod:`.files` (one file to
+trackers), :mod:`.loader`, :mod:`.config_loader`, :mod:`.writer`, :mod:`.formatter`
+(``trackersync fmt``), :mod:`.modeline` (the editor schema's place and each file's
+modeline).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from trackersync.definitions.accepted import ACCEPTABLE_CODES, still_accepted
 from trackersync.definitions.rules import (
     BODY_LIMIT_BYTES,
     MAX_WORDS,
@@ -57,6 +58,8 @@ class Entry:
         raw_phrases: phrases as written, before normalisation.
         phrase_pos: (line, column) of each phrase.
         renamed_pos: (line, column) of each ``renamed_from`` item.
+        accepted: the ``accepted_as_imported`` fingerprint written in the file, if any.
+        accepted_pos: (line, column) of that value.
     """
 
     tracker: DesiredTracker
@@ -65,6 +68,8 @@ class Entry:
     raw_phrases: list[str]
     phrase_pos: list[Pos]
     renamed_pos: list[Pos] = field(default_factory=list)
+    accepted: str | None = None
+    accepted_pos: Pos | None = None
 
     def at(self, pos: Pos) -> SourceRef:
         """Return a SourceRef in this entry's file."""
@@ -82,11 +87,35 @@ class Entry:
 
 
 def check_tracker(entry: Entry, profile: Profile, rep: Reporter) -> None:
-    """Run every per-tracker rule on one entry."""
+    """Run every per-tracker rule on one entry, then honour its ``accepted_as_imported``."""
+    mark = len(rep.problems)
     _check_name(entry, rep)
     _check_phrases(entry, profile, rep)
     _check_count(entry, profile, rep)
     _check_body(entry, rep)
+    if entry.accepted is not None:
+        _settle_accepted(entry, rep, mark)
+
+
+def _settle_accepted(entry: Entry, rep: Reporter, mark: int) -> None:
+    """Drop the accepted problems of an unchanged imported tracker; warn once it changed.
+
+    ``rep.problems[mark:]`` are the problems :func:`check_tracker` just found for
+    ``entry``. See :mod:`.accepted` for what is accepted and why.
+    """
+    found = rep.problems[mark:]
+    if still_accepted(entry.tracker, entry.accepted):
+        entry.tracker = entry.tracker.model_copy(update={"accepted_as_imported": True})
+        rep.problems[mark:] = [p for p in found if p.code not in ACCEPTABLE_CODES]
+        return
+    refused = any(p.code in ACCEPTABLE_CODES and p.severity == "error" for p in found)
+    todo = ("fix the problems reported for it, then remove accepted_as_imported" if refused
+            else "nothing needs accepting any more: remove accepted_as_imported")
+    where = entry.at(entry.accepted_pos) if entry.accepted_pos else entry.where
+    rep.add("accepted-edited", f"{entry.label} was accepted as imported, but its name or "
+            "phrases changed since, so every rule applies again (an update sends every "
+            "phrase, and an account that enforces the rules refuses the whole request); "
+            f"{todo}", where, entry.tracker.name)
 
 
 def _check_name(entry: Entry, rep: Reporter) -> None:

@@ -166,6 +166,7 @@ class _FileReader:
             tests_source=spec.tests.source if spec.tests is not None else None,
         )
         vocab, renamed = (*path, "vocabulary"), (*path, "renamed_from")
+        accepted_pos = values.get((*path, "accepted_as_imported"))
         return Entry(
             tracker=tracker,
             file=self.label,
@@ -173,6 +174,8 @@ class _FileReader:
             raw_phrases=spec.vocabulary,
             phrase_pos=[values[(*vocab, i)] for i in range(len(spec.vocabulary))],
             renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],
+            accepted=spec.accepted_as_imported,
+            accepted_pos=accepted_pos,
         )
 
     def _quote_check(

@@ -176,6 +176,14 @@ def _discover(
     return list(dict.fromkeys(found))
 
 
+def tracker_files(base: Path) -> list[Path]:
+    """Every tracker file under ``base`` (templates included), as ``validate`` finds them.
+
+    Sorted, recursive, hidden files and folders skipped; suffixes :data:`SUFFIXES`.
+    """
+    return _walk(base)
+
+
 def _walk(base: Path) -> list[Path]:
     result = []
     for dirpath, dirnames, filenames in os.walk(base):

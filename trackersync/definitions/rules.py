@@ -98,6 +98,9 @@ _TABLE = (
          "case C22; symbl-api.md §6 item 23 (matching ignores case)", adjustable=True),
     Rule("phrase-secret", "warning", "a phrase that looks like a token or key (masked)",
          "case C15", adjustable=True),
+    Rule("accepted-edited", "warning", "a tracker marked accepted_as_imported was edited "
+         "since: the rules it was excused from apply again", "docs/adopting.md",
+         adjustable=True),
     # --- limits ---
     Rule("body-size", "error", "one tracker's request body over 1 MB",
          "symbl-api.md §2.2 request body size, §6 item 14"),

@@ -17,7 +17,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-TRACKER_KEYS = ("name", "vocabulary", "description", "renamed_from", "protect", "tests")
+TRACKER_KEYS = (
+    "name", "vocabulary", "description", "renamed_from", "protect", "accepted_as_imported",
+    "tests",
+)
 TESTS_KEYS = ("source", "must_fire", "must_not_fire")
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
@@ -47,7 +50,7 @@ class TrackerTestsSpec(BaseModel):
 
 
 class TrackerSpec(BaseModel):
-    """One tracker as written in a file (the API's name and vocabulary, plus local-only keys)."""
+    """One tracker as written in a file: the API's name and vocabulary, plus local-only keys."""
 
     model_config = ConfigDict(extra="forbid", title="Tracker")
 
@@ -72,6 +75,15 @@ class TrackerSpec(BaseModel):
     protect: bool = Field(
         default=False,
         description="Never deleted, or renamed away, without an explicit flag.",
+    )
+    accepted_as_imported: str | None = Field(
+        default=None,
+        description="Written by `trackersync import` for a tracker whose stored phrases "
+        "the rules refuse: the fingerprint of its content as imported. While the name and "
+        "phrases are unchanged, those refusals are accepted (nothing is sent for an "
+        "unchanged tracker); after an edit every rule applies again. Remove it once the "
+        "phrases pass.",
+        pattern=r"^[0-9a-f]{16}$",
     )
     tests: TrackerTestsSpec | None = Field(
         default=None,

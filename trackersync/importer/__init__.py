@@ -1,4 +1,4 @@
-"""``trackersync import``: adopt an existing Symbl account into tracker files (issue 7).
+"""``trackersync import``: adopt an existing Symbl account into tracker files.
 
 - :mod:`.slug`: file names (slugs, collisions, no path traversal);
 - :mod:`.importer`: the decisions (:func:`plan_import`) and the writing (:func:`write_import`);

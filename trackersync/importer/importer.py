@@ -1,17 +1,18 @@
-"""Adopt an existing Symbl account into code: one YAML file per remote tracker (issue 7).
+"""Adopt an existing Symbl account into code: one YAML file per remote tracker.
 
 The import is made in two steps, so the decisions can be tested without I/O:
 
 1. :func:`plan_import` decides, for every remote tracker, its file name and what to do
    (write, overwrite, or skip and why), and collects the problems the project's rules
-   find in the remote data (symbl-api.md §6 items 9-12). It reads nothing but
-   ``Path.exists``.
+   find in the remote data (characters, phrase counts, duplicates, whitespace). It
+   reads nothing but ``Path.exists``.
 2. :func:`write_import` writes the chosen files, each written whole (temporary file +
-   rename), phrases exactly as stored, with the problems in a header comment.
+   rename), names exactly as stored, with the problems in a header comment and, for
+   data the rules refuse, an ``accepted_as_imported`` fingerprint.
 
-Sources: symbl-api.md §2.1 (names are case-sensitive and carry no documented charset;
-accounts made before the 2022 rules may hold ``?``, ``,``, one-phrase trackers, trailing
-spaces and repeated names), §2.5 (one list GET returns every tracker).
+Names are case-sensitive and Symbl documents no character set for them; accounts made
+before Symbl's 2022 rules may hold ``?``, ``,``, one-phrase trackers, trailing spaces
+and repeated names. One list GET returns every tracker (no pagination).
 """
 
 from __future__ import annotations
@@ -31,8 +32,22 @@ from trackersync.model import RESERVED_PREFIX, RemoteTracker, is_reserved_name
 
 logger = logging.getLogger(__name__)
 
-#: The project's rules on a batch of trackers: ``{tracker id: problem messages}``.
-Checker = Callable[[Sequence[RemoteTracker]], Mapping[str, Sequence[str]]]
+@dataclass(frozen=True)
+class Findings:
+    """What the project's rules say about one remote tracker.
+
+    Attributes:
+        problems: what the rules refuse or warn about in the stored data (messages).
+        fingerprint: set when the file must record the tracker as accepted as imported
+            (``accepted_as_imported``, see :mod:`trackersync.definitions.accepted`).
+    """
+
+    problems: tuple[str, ...] = ()
+    fingerprint: str | None = None
+
+
+#: The project's rules on a batch of trackers: ``{tracker id: findings}``.
+Checker = Callable[[Sequence[RemoteTracker]], Mapping[str, Findings]]
 #: Renders one entry as the file's text (header comment + YAML).
 Renderer = Callable[["ImportEntry"], str]
 
@@ -58,6 +73,7 @@ class ImportEntry:
         detail: for skips, a sentence naming the file that caused it.
         problems: what the rules refuse in the remote data (messages, in rule order).
         same_name_ids: ids of the other remote trackers with exactly the same name.
+        fingerprint: the ``accepted_as_imported`` value written into the file, if any.
     """
 
     tracker: RemoteTracker
@@ -67,6 +83,7 @@ class ImportEntry:
     detail: str = ""
     problems: tuple[str, ...] = ()
     same_name_ids: tuple[str, ...] = ()
+    fingerprint: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -82,9 +99,12 @@ class ImportEntry:
                 f"WARNING: other remote trackers have the same name (ids {others}); "
                 "they were imported into separate files, not merged."
             )
-        if self.problems:
+        if self.problems and self.fingerprint:
+            lines.append("Accepted as imported (see accepted_as_imported), kept as stored")
+            lines.append(f"until the tracker is edited; the rules ({rules}) report:")
+        elif self.problems:
             lines.append(f"Remote data the rules ({rules}) refuse, imported as stored:")
-            lines.extend(f"  - {problem}" for problem in self.problems)
+        lines.extend(f"  - {problem}" for problem in self.problems)
         return lines
 
 
@@ -97,9 +117,11 @@ class ImportResult:
         rules: the rules profile the problems were checked against.
         entries: one per selected remote tracker.
         ignored: remote trackers left out, with why: the config's ``ignore`` globs, or
-            Symbl's own ``Symbl.`` namespace (never touched, case C08).
+            Symbl's own ``Symbl.`` namespace (never touched).
         unmatched_globs: ``--name`` globs that matched no remote tracker.
         notes: other warnings, e.g. existing files that could not be read.
+        config_written: the ``trackersync.yaml`` import wrote (none existed), if any.
+        schemas_written: editor schema files written (they were missing).
     """
 
     directory: Path
@@ -108,6 +130,8 @@ class ImportResult:
     ignored: list[tuple[RemoteTracker, str]] = field(default_factory=list)
     unmatched_globs: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    config_written: Path | None = None
+    schemas_written: list[Path] = field(default_factory=list)
 
     @property
     def written(self) -> list[ImportEntry]:
@@ -145,7 +169,7 @@ def plan_import(
     takes the next free name (``sales-a-2.yaml``), as for any slug clash.
 
     Args:
-        remote: the account's trackers (one list GET, symbl-api.md §2.5).
+        remote: the account's trackers (one list GET).
         directory: the folder files go to (need not exist yet).
         defined: tracker name -> resolved files already defining it in the repository.
         file_trackers: resolved existing definition file -> names of the trackers it holds.
@@ -186,8 +210,10 @@ def plan_import(
         others = tuple(i for i in ids_by_name[tracker.name] if i != tracker.id)
         result.entries.append(ImportEntry(tracker, name, path, action, detail, (), others))
     found = checker([e.tracker for e in result.written])
+    none = Findings()
     result.entries = [
-        replace(e, problems=tuple(found.get(e.tracker.id, ()))) if e.writes else e
+        replace(e, problems=found.get(e.tracker.id, none).problems,
+                fingerprint=found.get(e.tracker.id, none).fingerprint) if e.writes else e
         for e in result.entries
     ]
     return result

@@ -39,6 +39,11 @@ def report_lines(result: ImportResult, base: Path) -> list[str]:
             lines.append(f"skipped {who}: {_relative(entry.detail, base)}")
     for tracker, why in result.ignored:
         lines.append(f"ignored '{display(tracker.name)}', id {tracker.id}: {why}")
+    for path in result.schemas_written:
+        lines.append(f"wrote {display_path(path, base)}  (editor schema)")
+    if result.config_written is not None:
+        lines.append(f"wrote {display_path(result.config_written, base)}  "
+                     f"(rules: {result.rules}, chosen from the account's data)")
     return lines
 
 
@@ -57,15 +62,15 @@ def warning_lines(result: ImportResult, base: Path) -> list[str]:
         if entry.same_name_ids:
             prefix = f"{where}: warning: tracker {entry.tracker.name!r}"
             lines.append(_same_name_warning(prefix, entry))
-        lines.extend(
-            f"{where}: warning: {problem} (imported as stored)" for problem in entry.problems
-        )
+        kept = "accepted as imported" if entry.fingerprint else "imported as stored"
+        lines.extend(f"{where}: warning: {problem} ({kept})" for problem in entry.problems)
     if result.rules == "strict" and any(
         LENIENT_HINT_CODES & set(_codes(e.problems)) for e in result.written
     ):
         lines.append(
-            "hint: accounts made before Symbl's 2022 rules often need `rules: lenient` in "
-            "trackersync.yaml (Symbl's later, looser rules) to plan their trackers as stored"
+            "hint: these trackers are accepted as imported under `rules: strict`; if your "
+            "account runs Symbl's later, looser rules, `rules: lenient` in trackersync.yaml "
+            "also lets new trackers use ',' '?' '!' and more than 50 phrases"
         )
     return lines
 
@@ -105,6 +110,10 @@ def summary_line(result: ImportResult, base: Path) -> str:
     warned = len(result.files_with_warnings)
     if warned:
         text += f" {warned} file{'s have' if warned != 1 else ' has'} warnings."
+    accepted = sum(1 for e in result.written if e.fingerprint)
+    if accepted:
+        text += (f" {accepted} tracker{'s' if accepted != 1 else ''} accepted as imported "
+                 "(kept as stored until edited).")
     return text
 
 

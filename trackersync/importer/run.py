@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trackersync.config import Config
-from trackersync.importer.importer import ImportEntry, ImportResult, plan_import, write_import
+from trackersync.definitions.accepted import ACCEPTABLE_CODES, content_fingerprint
+from trackersync.errors import ConfigError
+from trackersync.importer.importer import (
+    Findings,
+    ImportEntry,
+    ImportResult,
+    plan_import,
+    write_import,
+)
 from trackersync.model import DesiredTracker, Problem, RemoteTracker, Tracker
 
 logger = logging.getLogger(__name__)
@@ -39,12 +47,15 @@ class ImportOptions:
         overwrite: ``--overwrite``: replace existing files.
         name_globs: ``--name GLOB`` (repeatable); empty = every tracker.
         env: ``--env NAME`` (the account, and the template vars of existing files).
+        write_config: the project has no ``trackersync.yaml``: choose the rules from the
+            data and write one.
     """
 
     directory: Path | None = None
     overwrite: bool = False
     name_globs: Sequence[str] = ()
     env: str | None = None
+    write_config: bool = False
 
 
 def import_account(
@@ -56,12 +67,14 @@ def import_account(
        target folder), by exact name, and which file holds which.
     2. Decide every file (:func:`~trackersync.importer.importer.plan_import`), checking
        each tracker against the project's rules profile.
-    3. Write the files (:func:`~trackersync.importer.importer.write_import`).
+    3. Write the files (:func:`~trackersync.importer.importer.write_import`), each
+       starting with the editor schema modeline; the schemas under ``schema/`` and
+       (``options.write_config``) a ``trackersync.yaml`` whose rules fit the data.
 
     Args:
         root: the project root (the folder of ``trackersync.yaml``).
         config: the loaded project config (``rules``, ``ignore``, ``trackers_dir``).
-        remote: every tracker of the account (symbl-api.md §2.5).
+        remote: every tracker of the account (one list GET returns them all).
         options: the command's options.
 
     Returns:
@@ -70,6 +83,8 @@ def import_account(
     Raises:
         ConfigError: a file cannot be written.
     """
+    from trackersync.definitions.modeline import modeline_for
+
     directory = options.directory or root / config.trackers_dir
     defined, unreadable = _defined_trackers(root, config, options.env, directory)
     by_name: dict[str, list[Path]] = {}
@@ -80,7 +95,8 @@ def import_account(
             by_name.setdefault(tracker.name, []).append(path)
             by_file.setdefault(path, []).append(tracker.name)
     with tempfile.TemporaryDirectory(prefix="trackersync-import-") as scratch:
-        checker = RuleChecker(Path(scratch), config)
+        checker = RuleChecker(Path(scratch), config, choose_rules=options.write_config,
+                              env=options.env)
         result = plan_import(
             remote,
             directory=directory,
@@ -97,67 +113,182 @@ def import_account(
         "be imported again under another file name"
         for path in unreadable
     )
-    write_import(result, lambda entry: checker.render(entry, config.rules))
+    rules = result.rules = checker.config.rules
+    write_import(
+        result, lambda entry: checker.render(entry, rules, modeline_for(entry.path, root))
+    )
+    _write_project_files(root, directory, result, checker, options)
     return result
 
 
-def dump(tracker: Tracker, comments: Sequence[str]) -> str:
+def _write_project_files(
+    root: Path, directory: Path, result: ImportResult, checker: RuleChecker,
+    options: ImportOptions,
+) -> None:
+    """Write the editor schemas where missing, and ``trackersync.yaml`` when asked."""
+    from trackersync.definitions.modeline import write_schemas
+
+    try:
+        result.schemas_written = write_schemas(root, only_missing=True)
+        if options.write_config:
+            path = root / "trackersync.yaml"
+            path.write_text(config_text(root, directory, result.rules, checker.reason),
+                            encoding="utf-8", newline="\n")
+            result.config_written = path
+    except OSError as exc:
+        raise ConfigError(f"cannot write into {root}: {exc}") from exc
+
+
+def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
+    """The ``trackersync.yaml`` import writes: the rules chosen, and why, in a comment.
+
+    ``trackers_dir`` is written only when ``--dir`` put the files elsewhere inside
+    the project.
+    """
+    import json
+    import os
+    import textwrap
+
+    from trackersync.definitions.modeline import CONFIG_SCHEMA_FILE
+
+    why = textwrap.wrap(f"rules: {rules}, {reason or 'the default'}.", 86)
+    lines = [
+        f"# yaml-language-server: $schema={CONFIG_SCHEMA_FILE.as_posix()}",
+        "# trackersync configuration, written by `trackersync import`. Every key is",
+        "# optional; the README's Configuration section lists them all.",
+        *(f"# {line}" for line in why),
+        "# Trackers the rules still refuse are marked accepted_as_imported in their files:",
+        "# kept as stored until someone edits them.",
+        f"rules: {rules}",
+    ]
+    relative = Path(os.path.relpath(directory, root))
+    if relative.as_posix() != "trackers" and not relative.as_posix().startswith(".."):
+        lines.append(f"trackers_dir: {json.dumps(relative.as_posix(), ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def dump(tracker: Tracker, comments: Sequence[str], accepted: str | None = None) -> str:
     """Render one tracker as YAML (the definitions writer: ruamel.yaml, stable, quoted)."""
     from trackersync.definitions import dump_tracker_yaml
 
-    return dump_tracker_yaml(tracker, comments=comments)
+    return dump_tracker_yaml(tracker, comments=comments, accepted=accepted)
+
+
+def as_written(tracker: RemoteTracker) -> RemoteTracker:
+    """The tracker as its file holds it: phrases whitespace-normalised, repeats dropped.
+
+    The loader reads phrases this way and the plan compares them this way, so writing
+    them so keeps ``trackersync fmt`` and the whitespace rule quiet; the stored
+    variants are recorded in the file's header and accepted (``accepted_as_imported``).
+    """
+    phrases = dict.fromkeys(" ".join(p.split()) for p in tracker.vocabulary)
+    return tracker.model_copy(update={"vocabulary": tuple(phrases)})
 
 
 class RuleChecker:
     """The project's rules, applied to remote trackers through the real loader.
 
-    Called once per import: every tracker is rendered into a scratch folder and all
-    are loaded in one :func:`~trackersync.definitions.load_definitions` call.
+    Called once per import: every tracker is rendered as stored into a scratch folder
+    and all are loaded in one :func:`~trackersync.definitions.load_definitions` call.
     Problems between files (a name defined twice, a phrase shared) are left out:
-    import reports repeated names itself. The rendered YAML is kept for writing, so
-    each tracker is rendered once (ruamel's emitter is the slow part: ~2 ms a tracker).
+    import reports repeated names itself. A tracker with a problem the loader can
+    accept for an unchanged tracker (:data:`~trackersync.definitions.accepted.ACCEPTABLE_CODES`)
+    gets an ``accepted_as_imported`` fingerprint.
+
+    The rules are those of ``env`` (an environment may set its own). With
+    ``choose_rules`` (no ``trackersync.yaml`` yet) the trackers are checked under both
+    profiles, and the one that refuses fewer of them becomes ``config.rules``
+    (``strict`` on a tie); :attr:`reason` says why, for the written config.
     """
 
-    def __init__(self, scratch: Path, config: Config) -> None:
+    def __init__(
+        self, scratch: Path, config: Config, *, choose_rules: bool = False,
+        env: str | None = None,
+    ) -> None:
         self.scratch = scratch
-        self.config = config
-        self.bodies: dict[str, str] = {}
+        self.config = config.model_copy(update={"rules": config.rules_for(env)})
+        self.choose_rules = choose_rules
+        self.reason = ""
 
-    def __call__(self, trackers: Sequence[RemoteTracker]) -> dict[str, list[str]]:
-        """Return ``{tracker id: problems}``: errors, plus the warnings in
+    def __call__(self, trackers: Sequence[RemoteTracker]) -> dict[str, Findings]:
+        """Return ``{tracker id: findings}``: errors, plus the warnings in
         :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order."""
         from trackersync.definitions import load_definitions
 
-        found: dict[str, list[str]] = {tracker.id: [] for tracker in trackers}
         if not trackers:
-            return found
+            return {}
         folder = self.scratch / "trackers"
         folder.mkdir(exist_ok=True)
         ids: dict[str, str] = {}
         for index, tracker in enumerate(trackers):
             path = folder / f"{index:05d}.yaml"
-            self.bodies[tracker.id] = dump(tracker, ())
-            path.write_text(self.bodies[tracker.id], encoding="utf-8")
+            path.write_text(dump(tracker, ()), encoding="utf-8")
             ids[f"trackers/{path.name}"] = tracker.id
-        loaded = load_definitions(self.scratch, self.config, None, [folder])
-        for problem in loaded.problems:
-            if problem.source is None or not _recorded(problem):
-                continue
-            tracker_id = ids.get(Path(problem.source.file).as_posix())
-            if tracker_id is not None:
-                found[tracker_id].append(_describe(problem))
-        return found
+        profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
+        found = {}
+        loaded_as: dict[str, Tracker] = {}
+        for rules in profiles:
+            config = self.config.model_copy(update={"rules": rules, "environments": {}})
+            loaded = load_definitions(self.scratch, config, None, [folder])
+            found[rules] = _findings(loaded.problems, ids)
+            for read in loaded.trackers:
+                if read.source is not None:
+                    loaded_as[ids[Path(read.source.file).as_posix()]] = read
+        if self.choose_rules:
+            self._choose(found, len(trackers))
+        by_id = {t.id: t for t in trackers}
+        # The fingerprint is taken from the tracker as the loader reads it (the loader's
+        # own normalisation included), so the written file matches it when loaded.
+        return {
+            tracker_id: Findings(
+                tuple(_describe(p) for p in problems),
+                content_fingerprint(loaded_as.get(tracker_id) or as_written(by_id[tracker_id]))
+                if any(p.code in ACCEPTABLE_CODES for p in problems) else None,
+            )
+            for tracker_id, problems in found[self.config.rules].items()
+        }
 
-    def render(self, entry: ImportEntry, rules: str) -> str:
-        """The file's text: the entry's header as ``# `` comments, then the YAML.
+    def _choose(self, found: dict[str, dict[str, list[Problem]]], total: int) -> None:
+        def refused(rules: str) -> int:
+            return sum(any(p.severity == "error" for p in problems)
+                       for problems in found[rules].values())
+
+        strict, lenient = refused("strict"), refused("lenient")
+        rules = "lenient" if lenient < strict else "strict"
+        self.config = self.config.model_copy(update={"rules": rules})
+        if rules == "strict":
+            self.reason = ("chosen by `trackersync import`: every imported tracker passes "
+                           "Symbl's 2022 (strict) rules" if not strict else
+                           f"chosen by `trackersync import`: {strict} of {total} trackers "
+                           "break Symbl's 2022 (strict) rules, no fewer under lenient")
+        else:
+            self.reason = (f"chosen by `trackersync import`: {strict} of {total} trackers "
+                           "hold phrases Symbl's 2022 (strict) rules refuse (such as , ? !) "
+                           f"that its later, lenient rules allow ({lenient} refused under "
+                           "lenient); use strict if your account enforces the 2022 rules")
+
+    def render(self, entry: ImportEntry, rules: str, modeline: str = "") -> str:
+        """The file's text: modeline, the entry's header as ``# `` comments, then the YAML.
 
         Header lines are split wherever Python sees a line break (also NEL, U+2028),
         so no part of a message can escape its comment.
         """
-        body = self.bodies.get(entry.tracker.id) or dump(entry.tracker, ())
+        body = dump(as_written(entry.tracker), (), entry.fingerprint)
         lines = [part for line in entry.header(rules) for part in line.splitlines()]
         header = "".join(f"# {line}".rstrip() + "\n" for line in lines)
-        return header + body
+        return modeline + header + body
+
+
+def _findings(problems: Sequence[Problem], ids: dict[str, str]) -> dict[str, list[Problem]]:
+    """Group the recorded problems of a scratch load by tracker id, in file order."""
+    found: dict[str, list[Problem]] = {tracker_id: [] for tracker_id in ids.values()}
+    for problem in problems:
+        if problem.source is None or not _recorded(problem):
+            continue
+        tracker_id = ids.get(Path(problem.source.file).as_posix())
+        if tracker_id is not None:
+            found[tracker_id].append(problem)
+    return found
 
 
 def _recorded(problem: Problem) -> bool:

@@ -1,7 +1,7 @@
 """File names for imported trackers: slugs, collisions, and no path traversal.
 
-A remote tracker's name is arbitrary text (symbl-api.md §2.1: no charset or length
-limit is documented; names are case-sensitive, so "Pricing" and "pricing" may both
+A remote tracker's name is arbitrary text (Symbl documents no charset or length
+limit; names are case-sensitive, so "Pricing" and "pricing" may both
 exist; accounts whose data predates the unique-name rule may even repeat a name).
 This module turns every name into a safe, deterministic file name inside the target
 folder. It does no I/O besides resolving paths.

@@ -1,0 +1,86 @@
+"""The hooks in .pre-commit-hooks.yaml, run by ``pre-commit try-repo`` on a repository.
+
+pre-commit installs this package from a local copy of the repository (committed in a
+temporary git repository, as try-repo needs a commit); no network beyond the package
+index pip is configured with.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SOURCE = Path(__file__).resolve().parents[2]
+#: What a clone needs to install: the package sources and the build files.
+PARTS = ("trackersync", "symbl_emulator", "pyproject.toml", "README.md", "LICENSE",
+         ".pre-commit-hooks.yaml")
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.com",
+                    "-c", "init.defaultBranch=main", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+def hooks_repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "trackersync-hooks"
+    repo.mkdir()
+    for part in PARTS:
+        source = SOURCE / part
+        if source.is_dir():
+            shutil.copytree(source, repo / part,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, repo / part)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "hooks")
+    return repo
+
+
+def try_repo(hooks: Path, user: Path) -> subprocess.CompletedProcess[str]:
+    # try-repo installs the hooks' environment afresh on every call (its own store), so
+    # the test calls it once; compiling .pyc files is skipped to keep that install short,
+    # and on Python 3.11 (whose virtualenvs come with setuptools) so is the build's own
+    # isolated environment.
+    env = {**os.environ, "NO_COLOR": "1", "PIP_NO_COMPILE": "1",
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    if sys.version_info < (3, 12):
+        env["PIP_NO_BUILD_ISOLATION"] = "1"
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks),
+                           "--all-files", "--color", "never"],
+                          cwd=user, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_pre_commit_try_repo_runs_validate_and_fmt_check(tmp_path: Path) -> None:
+    hooks = hooks_repo(tmp_path)
+    user = tmp_path / "user"
+    (user / "trackers").mkdir(parents=True)
+    messy = user / "trackers" / "budget.yaml"
+    messy.write_text("name: Budget\nvocabulary: [my budget, funding, 'funds  ', cash, "
+                     "money]\n", encoding="utf-8")
+    tidy = user / "trackers" / "denial.yaml"
+    tidy.write_text("name: Denial\nvocabulary: [no, not necessary]\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "trackersync", "fmt", "trackers/denial.yaml"],
+                   cwd=user, check=True, capture_output=True)
+    git(user, "init", "-q")
+    git(user, "add", "-A")
+    result = try_repo(hooks, user)
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    assert "trackersync validate" in out and "trackersync fmt --check" in out
+    # validate passes (the files are valid); fmt --check fails on the one messy file only
+    assert re.search(r"trackersync validate\.+Passed", out), out
+    assert re.search(r"trackersync fmt --check\.+Failed", out), out
+    assert "would reformat trackers/budget.yaml" in out
+    assert "denial.yaml" not in out
+    assert messy.read_text(encoding="utf-8").startswith("name: Budget")  # never rewritten
