@@ -88,9 +88,8 @@ def _upload_hash(state: EmulatorState, request: Request, kind: str) -> str:
     if request.mimetype and request.mimetype not in allowed:
         raise ApiError(400, f"Content-Type '{request.mimetype}' is not supported for {kind}; "
                        f"use one of {', '.join(allowed)}.")
-    length = request.content_length
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    if length is None or chunked:  # a server layer may fill in the length of a chunked body
+    length = request.content_length  # a chunked body arrives measured by the HTTP layer
+    if length is None:
         raise ApiError(400, "Content-Length header is mandatory for a file upload.")
     if length > state.settings.max_media_bytes:
         raise ApiError(413, "request entity too large")

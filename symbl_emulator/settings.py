@@ -60,7 +60,7 @@ class EmulatorSettings:
     job_delay_ms: int = 0
     max_concurrent_jobs: int | None = None
     matching: str = "contextual"
-    max_media_bytes: int = 1_073_741_824
+    max_media_bytes: int = 64 * 1_048_576  # also the HTTP layer's default body cap
 
     def __post_init__(self) -> None:
         self.check()

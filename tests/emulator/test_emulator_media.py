@@ -177,10 +177,14 @@ def test_file_endpoints_take_trackers_in_the_query(api: Api, kind: str, mime: st
                     headers={"Content-Type": mime}).status_code == 400
 
 
-def test_file_upload_without_content_length_is_400(api: Api) -> None:
-    answer = api.post("/v1/process/audio", data=iter([b"chunked", b"bytes"]),
+def test_a_chunked_upload_is_measured_and_accepted(api: Api) -> None:
+    data = [b"chunked ", b"bytes"]
+    _transcript(api, sha256=hashlib.sha256(b"".join(data)).hexdigest(), messages=["No."])
+    answer = api.post("/v1/process/audio", data=iter(data),
+                      params={"trackers": '[{"name": "Denial", "vocabulary": ["no"]}]'},
                       headers={"Content-Type": "audio/mpeg"})
-    assert answer.status_code == 400 and "Content-Length" in answer.json()["message"]
+    conversation_id, _ = _accepted(answer)
+    assert [t["name"] for t in _detected(api, conversation_id)] == ["Denial"]
 
 
 def test_file_upload_may_exceed_the_json_body_limit(api: Api) -> None:
