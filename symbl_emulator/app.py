@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from symbl_emulator import asyncapi, control, manage, media
@@ -66,6 +66,13 @@ ROUTES: dict[str, Route] = {
     "detected": Route(asyncapi.trackers_detected),
 }
 
+class ConversationIdConverter(BaseConverter):
+    """A conversation id in an upload's append path; never ``url``, so that
+    ``/v1/process/audio/url`` is only ever the URL submission (and its ``Allow`` says so)."""
+
+    regex = r"(?!url(?:/|$))[^/]+"
+
+
 URL_MAP = Map(
     [
         Rule("/oauth2/token:generate", methods=["POST"], endpoint="token"),
@@ -85,9 +92,11 @@ URL_MAP = Map(
         Rule("/v1/process/video/url", methods=["POST"], endpoint="process_url"),
         Rule("/v1/process/video/url/<conversation_id>", methods=["PUT"], endpoint="process_url"),
         Rule("/v1/process/audio", methods=["POST"], endpoint="process_audio"),
-        Rule("/v1/process/audio/<conversation_id>", methods=["PUT"], endpoint="process_audio"),
+        Rule("/v1/process/audio/<conv:conversation_id>", methods=["PUT"],
+             endpoint="process_audio"),
         Rule("/v1/process/video", methods=["POST"], endpoint="process_video"),
-        Rule("/v1/process/video/<conversation_id>", methods=["PUT"], endpoint="process_video"),
+        Rule("/v1/process/video/<conv:conversation_id>", methods=["PUT"],
+             endpoint="process_video"),
         Rule("/v1/job/<job_id>", methods=["GET"], endpoint="job"),
         Rule("/v1/conversations/<conversation_id>/trackers-detected", methods=["GET"],
              endpoint="detected"),
@@ -96,6 +105,7 @@ URL_MAP = Map(
     ],
     strict_slashes=False,
     merge_slashes=False,
+    converters={"conv": ConversationIdConverter},
 )
 
 
@@ -125,6 +135,7 @@ NOT_EMULATED = Map(
     ],
     strict_slashes=False,
     merge_slashes=False,
+    converters={"conv": ConversationIdConverter},
 )
 #: Longest request target (path and query) served; longer ones get 414.
 MAX_URI_BYTES = 8192

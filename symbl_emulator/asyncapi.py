@@ -93,8 +93,7 @@ def resolve_trackers(state: EmulatorState, body: dict[str, Any]) -> list[dict[st
     Raises:
         ApiError: 400 for a malformed entry or an unknown tracker id.
     """
-    given = body.get("trackers")
-    given = [] if given is None else given
+    given = body.get("trackers", [])
     if not isinstance(given, list):
         raise ApiError(400, "'trackers' must be an array.")
     chosen: list[dict[str, Any]] = []

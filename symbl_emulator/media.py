@@ -165,11 +165,12 @@ def register_transcript(state: EmulatorState, data: Any) -> dict[str, Any]:
     """
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise ApiError(400, "transcript body must be {url | sha256, messages: [...]}")
-    key = data.get("url") if "url" in data else data.get("sha256")
-    if not isinstance(key, str) or not key:
+    for name in ("url", "sha256"):
+        if name in data and (not isinstance(data[name], str) or not data[name]):
+            raise ApiError(400, f"transcript '{name}' must be a non-empty string")
+    if "url" not in data and "sha256" not in data:
         raise ApiError(400, "transcript needs a non-empty 'url' or 'sha256'")
-    if "sha256" in data and "url" not in data:
-        key = key.lower()
+    key = data["url"] if "url" in data else str(data["sha256"]).lower()
     messages = [{"payload": {"content": m}} if isinstance(m, str) else m
                 for m in data["messages"]]
     sentences_of(messages)  # 400 now rather than at submission time

@@ -34,7 +34,8 @@ def test_every_served_route_and_control_endpoint_is_described(emulator: Emulator
     served = set()
     for rule in URL_MAP.iter_rules():
         path = rule.rule.replace("<tracker_id>", "{trackerId}").replace(
-            "<conversation_id>", "{conversationId}").replace("<job_id>", "{jobId}")
+            "<conversation_id>", "{conversationId}").replace("<job_id>", "{jobId}").replace(
+            "<conv:conversation_id>", "{conversationId}")
         served |= {(method, path) for method in rule.methods or () if method != "HEAD"}
         assert rule.endpoint in ROUTES
     served |= {(method, f"/_emulator/{action}") for action, methods in CONTROL_METHODS.items()
