@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-BODY_LIMIT = 1_048_576  # bytes, symbl-api.md §2.2 / §6 item 14
+BODY_LIMIT = 1_048_576  # bytes: the API's request body limit
 WORDS = (
     "account", "billing", "renewal", "contract", "discount", "pricing", "support", "ticket",
     "upgrade", "seats", "storage", "quota", "invoice", "refund", "shipment", "order",

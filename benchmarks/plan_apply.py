@@ -7,8 +7,9 @@ second ``plan``. For each step it prints wall seconds, peak RSS of the CLI proce
 the HTTP requests the emulator saw, and the floor of requests:
 
 * plan: 1 token call + 1 list GET;
-* apply: 1 token call + 1 list GET + the bulk POSTs needed under the 1 MB body limit
-  (symbl-api.md §2.2; contiguous chunks packed greedily, which is optimal for an ordered
+* apply: 1 token call + 1 list GET + 1 re-read of the account right before the first
+  write + the bulk POSTs needed under the 1 MB body limit (docs/api-contract.md, "Body
+  size limit"; contiguous chunks packed greedily, which is optimal for an ordered
   sequence) + 1 verify GET.
 
 Usage: ``python benchmarks/plan_apply.py [--latency-ms N] [--trackers 500] [--phrases 50]``.
@@ -61,7 +62,7 @@ def main() -> None:
 
     trackers = generate(opts.trackers, opts.phrases)
     floor_posts = bulk_post_floor(trackers)
-    floors = {"plan": 2, "apply": 3 + floor_posts, "replan": 2}
+    floors = {"plan": 2, "apply": 4 + floor_posts, "replan": 2}
     results = {}
     with tempfile.TemporaryDirectory() as tmp, start_emulator(latency_ms=opts.latency_ms) as srv:
         root = Path(tmp)

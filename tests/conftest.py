@@ -180,8 +180,8 @@ def secret_scan(
     test if any of those values appears. The one allowed sighting is the
     ``::add-mask::`` line GitHub Actions needs (on stderr). Tests that need it take
     the :class:`LeakScan` as ``secret_scan`` (the client tests call it ``leaks``).
-    Source: DEVELOPERS "Secrets ... never appear in output, logs, plan files or PR
-    comments"; issue 5 ("a secret-leak scan over every test's output"); case C15.
+    Why: secrets (app secret, access token) must never appear in output, logs, plan
+    files or PR comments, so every test's output is scanned.
     """
     from click.testing import CliRunner
 

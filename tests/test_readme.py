@@ -42,6 +42,14 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert test_command in ci_script.splitlines()
 
 
+def test_ci_checks_types_strictly_and_gates_branch_coverage() -> None:
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ".venv/bin/mypy --strict trackersync" in lines
+    gate = [line for line in lines if line.startswith("export PYTEST_ADDOPTS=")]
+    assert len(gate) == 1 and "--cov=trackersync" in gate[0] and "--cov-branch" in gate[0]
+    assert "--cov-fail-under=90" in gate[0]
+
+
 def _trackersync_calls(command: str) -> list[list[str]]:
     """Split the main-job command on '&&' and keep the trackersync invocations."""
     calls = []

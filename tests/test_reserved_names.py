@@ -1,4 +1,4 @@
-"""The reserved ``Symbl.`` namespace (cases C08, C22): one test, any case, leading spaces.
+"""The reserved ``Symbl.`` namespace : one test, any case, leading spaces.
 
 The same names must be refused by ``validate`` (rule ``name-reserved``), never pruned
 or listed by the differ, and never imported.

@@ -1,34 +1,34 @@
-"""The applier: carries out a :class:`~trackersync.plan.Plan`, verifies it, records the IDs.
+"""The applier: carries out a :class:`~trackersync.plan.Plan` and verifies it.
 
-Order is data (:data:`APPLY_ORDER`, STYLE 6): renames and updates (PUT, same id)
-first, then every create in ONE ``create_trackers`` call (the client packs bulk
-POSTs under 1 MB, symbl-api.md §2.4 and §6 item 14), then deletes. Renames go
-first so a freed name can be reused by a create; deletes go last so a failure
-never leaves the account with less than it had.
+Order is data (:data:`APPLY_ORDER`): renames and updates (PUT, same id) first, then
+every create in ONE ``create_trackers`` call (the client packs bulk POSTs under the
+API's 1 MB body limit), then deletes. Renames go first so a freed name can be reused
+by a create; deletes go last so a failure never leaves the account with less than it
+had.
 
-Failure policy (C12): **stop at the first failed operation**. Nothing is rolled back
-(like decK/Terraform: fix the cause and run again; a rerun converges because the
-next plan only holds what is left). The :class:`ApplyReport` says, per operation,
-``done`` / ``not converged`` / ``failed`` / ``not attempted``; ``ids_file`` is still
-written for what exists; :class:`~trackersync.errors.ApplyError` carries the report (exit 1).
+Failure policy: **stop at the first failed operation**. Nothing is rolled back (like
+decK and Terraform: fix the cause and run again; a rerun converges because the next
+plan only holds what is left). The :class:`ApplyReport` says, per operation, ``done``
+/ ``not converged`` / ``failed`` / ``unknown`` / ``not attempted`` and carries the
+account as read afterwards, from which :mod:`trackersync.sync` still writes the state
+record; :class:`~trackersync.errors.ApplyError` carries the report (exit 1).
 
-Afterwards one list GET verifies every change (C14): a server that merged phrases on
-PUT, or dropped a rename, is reported by tracker and phrase, its operation is marked
-``not converged`` and not counted as done; no retry loop.
+Afterwards one list GET verifies every change: a server that merged phrases on PUT
+(as Symbl's documented sample does), or dropped a rename, is reported by tracker and
+phrase, its operation is marked ``not converged`` and not counted as done; no retry
+loop.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from trackersync.errors import ApiError, ApplyError
-from trackersync.ids import IdsRecord, write_ids_file
-from trackersync.model import RemoteTracker
-from trackersync.pipeline import TrackerRemote
-from trackersync.plan import Change, Plan, check_fresh  # re-exported (saved plans, C13)
+from trackersync.model import RemoteTracker, single_by_name
+from trackersync.plan import Change, Plan
+from trackersync.protocol import TrackerApi
 from trackersync.secrets import display
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ APPLY_ORDER: tuple[tuple[str, str], ...] = (
 #: Called after each step: ``(line, changes done, changes in the plan)``.
 Progress = Callable[[str, int, int], None]
 
-#: Status of a change that was sent and answered, but the account does not show it (C14).
+#: Status of a change that was sent and answered, but the account does not show it.
 NOT_CONVERGED = "not converged"
 #: Status of a change whose request was in flight when Ctrl-C/SIGTERM stopped the run.
 UNKNOWN = "unknown"
@@ -60,7 +60,7 @@ class OpResult:
     """What happened to one change.
 
     ``status`` is ``done`` (sent and verified), ``not converged`` (sent, but the
-    verify read shows something else, C14), ``failed``, ``unknown`` (in flight when the
+    verify read shows something else), ``failed``, ``unknown`` (in flight when the
     run was interrupted) or ``not attempted``.
     """
 
@@ -83,16 +83,15 @@ class ApplyReport:
 
     Attributes:
         results: one entry per change, in apply order.
-        ids: name -> id recorded in ``ids_file`` afterwards (empty if unknown).
+        listing: the account as read after the writes, or ``None`` when that read
+            failed after an earlier failure (the state record is then left as it was).
         mismatches: verification failures ("tracker 'X' (id N): ...").
-        requests: HTTP requests made by the client during apply, if it counts them.
         verified: the verify read ran over every change (not after a failure).
     """
 
     results: list[OpResult] = field(default_factory=list)
-    ids: dict[str, str] = field(default_factory=dict)
+    listing: list[RemoteTracker] | None = None
     mismatches: list[str] = field(default_factory=list)
-    requests: int | None = None
     verified: bool = False
 
     @property
@@ -104,7 +103,7 @@ class ApplyReport:
     def counts(self) -> dict[str, int]:
         """Per status (``created``/``updated``/``renamed``/``deleted`` for ``done`` ones,
         else the status itself): how many changes ended that way. Only what happened
-        counts: a PUT the server merged is ``not converged``, not ``updated`` (C14).
+        counts: a PUT the server merged is ``not converged``, not ``updated``.
         """
         words = dict(_DONE_WORDS)
         counts = {word: 0 for _, word in _DONE_WORDS}
@@ -147,55 +146,39 @@ def ordered_changes(plan: Plan) -> list[Change]:
 
 
 def apply_plan(
-    plan: Plan,
-    remote: TrackerRemote,
-    *,
-    managed: Iterable[str],
-    protected: Iterable[str] = (),
-    record: IdsRecord | None = None,
-    ids_path: Path | None = None,
-    progress: Progress | None = None,
+    plan: Plan, api: TrackerApi, *, progress: Progress | None = None
 ) -> ApplyReport:
-    """Apply ``plan`` to ``remote``, verify with one list GET, write ``ids_file``.
+    """Apply ``plan`` to the account and verify it with one list GET.
 
     Args:
-        plan: the plan to carry out (already safety-checked by the caller).
-        remote: the account (:class:`~trackersync.pipeline.TrackerRemote`).
-        managed: names the tracker files define (recorded in ``ids_file``).
-        protected: names defined with ``protect: true``.
-        record: the previous ``ids_file`` (owned trackers not deleted stay recorded).
-        ids_path: where to write ``ids_file``; ``None`` skips writing.
-        progress: called after each step with its line and the count of changes done
-            and planned (the CLI's :class:`~trackersync.progress.ProgressReporter`).
+        plan: the plan to carry out (already checked for safety, conflicts and
+            freshness by the caller, :func:`trackersync.sync.apply`).
+        api: the account (:class:`~trackersync.protocol.TrackerApi`).
+        progress: called after each step with its line (``[2/5] create "X" ... done``)
+            and the count of changes done and planned (the CLI passes a
+            :class:`~trackersync.progress.ProgressReporter`).
 
     Returns:
-        The :class:`ApplyReport` (``ok`` is True).
+        The :class:`ApplyReport` (``ok`` is True; ``listing`` is the verify read).
 
     Raises:
-        ApplyError: an operation failed (stopped there) or verification found a
-            difference; ``.report`` holds the table. Never raised before a write
-            for safety reasons - the caller checks safety first.
+        ApplyError: an operation failed (stopped there), the run was interrupted, or
+            verification found a difference; ``.report`` holds the table and the
+            account as read afterwards.
     """
-    start = getattr(remote, "request_count", None)
     report = ApplyReport(results=[OpResult(c) for c in ordered_changes(plan)])
     interrupt: KeyboardInterrupt | None = None
     try:
-        failure = _run_steps(report.results, remote, progress)
+        failure = _run_steps(report.results, api, progress)
     except _Interrupted as stop:
         failure, interrupt = str(stop), stop.signal
-    listing = _final_listing(remote, failure)
+    listing = _final_listing(api, failure)
     if listing is not None:
+        report.listing = listing
         _settle_statuses(report.results, listing)
         if failure is None:
             report.mismatches = _mark_unconverged(report.results, listing)
             report.verified = True
-        owned = dict(record.names) if record else {}
-        owned.update({c.name: str(c.tracker_id) for c in plan.changes if c.action == "delete"})
-        report.ids = owned_ids(listing, managed, owned)
-        if ids_path is not None:
-            write_ids_file(ids_path, IdsRecord(report.ids, frozenset(protected)))
-    if isinstance(start, int):
-        report.requests = getattr(remote, "request_count", start) - start
     if interrupt is not None:
         raise ApplyError(f"apply was interrupted: {failure}", report) from interrupt
     if failure is not None:
@@ -206,7 +189,7 @@ def apply_plan(
 
 
 def _run_steps(
-    results: list[OpResult], remote: TrackerRemote, progress: Progress | None
+    results: list[OpResult], api: TrackerApi, progress: Progress | None
 ) -> str | None:
     """Send the writes in order; stop at the first failure and return its message."""
     by_action: dict[str, list[OpResult]] = {}
@@ -222,7 +205,7 @@ def _run_steps(
             if len(group) > 1:
                 label = f"create {len(group)} trackers"
             try:
-                _send(action, [r.change for r in group], remote)
+                _send(action, [r.change for r in group], api)
             except (ApiError, KeyboardInterrupt) as exc:
                 interrupted = isinstance(exc, KeyboardInterrupt)
                 for r in group:  # an interrupted request may still complete on the server
@@ -241,22 +224,22 @@ def _run_steps(
     return None
 
 
-def _send(action: str, changes: Sequence[Change], remote: TrackerRemote) -> None:
+def _send(action: str, changes: Sequence[Change], api: TrackerApi) -> None:
     """Make the API call(s) for one step."""
     if action == "create":
-        remote.create_trackers([c.desired_tracker for c in changes])
+        api.create_trackers([c.desired_tracker for c in changes])
     elif action == "delete":
         for change in changes:
-            remote.delete_tracker(str(change.tracker_id))
+            api.delete_tracker(str(change.tracker_id))
     else:
         for change in changes:
-            remote.update_tracker(str(change.tracker_id), change.desired_tracker)
+            api.update_tracker(str(change.tracker_id), change.desired_tracker)
 
 
-def _final_listing(remote: TrackerRemote, failure: str | None) -> list[RemoteTracker] | None:
+def _final_listing(api: TrackerApi, failure: str | None) -> list[RemoteTracker] | None:
     """Re-read the account once (verify GET); after a failure a failed read is tolerated."""
     try:
-        return remote.list_trackers()
+        return api.list_trackers()
     except ApiError as exc:
         if failure is None:
             raise ApplyError(f"apply done, but the verify read failed: {exc}") from exc
@@ -270,39 +253,20 @@ def _settle_statuses(results: list[OpResult], listing: Sequence[RemoteTracker]) 
     Only a tracker with the planned name *and* the planned phrases counts; one of the
     same name with other phrases was made by someone else meanwhile and stays failed.
     """
+    single = single_by_name(listing)
     for result in results:
         change = result.change
         if change.action != "create" or result.status not in ("failed", UNKNOWN):
             continue
-        found = _find_by_name(listing, change.name)
+        found = single.get(change.name)
         if found is not None and found.same_content(change.desired_tracker):
             result.status, result.detail = "done", "created before the failure"
         elif found is not None:
             result.detail += " (a tracker of that name with other phrases exists now)"
 
 
-def _find_by_name(listing: Sequence[RemoteTracker], name: str) -> RemoteTracker | None:
-    found = [t for t in listing if t.name == name]
-    return found[0] if len(found) == 1 else None
-
-
-def verify(changes: Sequence[Change], listing: Sequence[RemoteTracker]) -> list[str]:
-    """Check the account against each change; return one message per difference (C14).
-
-    Args:
-        changes: the plan's changes.
-        listing: the account after apply (one list GET).
-
-    Returns:
-        Messages such as ``tracker 'T' (id 1) did not converge: phrases still present:
-        ['old']`` (empty when everything converged).
-    """
-    by_id = {t.id: t for t in listing}
-    return [message for change in changes for message, _ in _differences(change, listing, by_id)]
-
-
 def _differences(
-    change: Change, listing: Sequence[RemoteTracker], by_id: Mapping[str, RemoteTracker]
+    change: Change, single: Mapping[str, RemoteTracker], by_id: Mapping[str, RemoteTracker]
 ) -> list[tuple[str, str]]:
     """``(message, short detail for the status table)`` per way the account differs."""
     if change.action == "delete":
@@ -310,7 +274,7 @@ def _differences(
             return [(f"tracker {change.name!r} (id {change.tracker_id}) still exists",
                      "still exists")]
         return []
-    found = (_find_by_name(listing, change.name) if change.action == "create"
+    found = (single.get(change.name) if change.action == "create"
              else by_id.get(str(change.tracker_id)))
     label = f"tracker {change.name!r}" + (f" (id {found.id})" if found else "")
     if found is None:
@@ -331,16 +295,17 @@ def _differences(
 
 
 def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker]) -> list[str]:
-    """Verify every ``done`` change; a difference turns it into ``not converged`` (C14).
+    """Verify every ``done`` change; a difference turns it into ``not converged``.
 
     Returns the verification messages (for :class:`ApplyError`).
     """
     by_id = {t.id: t for t in listing}
+    single = single_by_name(listing)
     messages: list[str] = []
     for result in results:
         if result.status != "done":
             continue
-        found = _differences(result.change, listing, by_id)
+        found = _differences(result.change, single, by_id)
         if found:
             result.status = NOT_CONVERGED
             result.detail = "; ".join(detail for _, detail in found)
@@ -348,35 +313,11 @@ def _mark_unconverged(results: list[OpResult], listing: Sequence[RemoteTracker])
     return messages
 
 
-def owned_ids(
-    listing: Sequence[RemoteTracker], managed: Iterable[str], owned: Mapping[str, str]
-) -> dict[str, str]:
-    """Names this repository owns after apply.
-
-    Defined ones that exist, plus previously owned ones (recorded, or planned for
-    deletion) that still exist under the same id, so a later prune can remove them.
-    """
-    ids: dict[str, str] = {}
-    for name in managed:
-        found = _find_by_name(listing, name)
-        if found is not None:
-            ids[name] = found.id
-    existing = {(t.name, t.id) for t in listing}
-    used_ids = set(ids.values())
-    for name, tid in owned.items():
-        if name not in ids and (name, tid) in existing and tid not in used_ids:
-            ids[name] = tid
-    return dict(sorted(ids.items()))
-
-
 __all__ = [
     "APPLY_ORDER",
     "ApplyReport",
     "OpResult",
     "apply_plan",
-    "check_fresh",
     "describe",
     "ordered_changes",
-    "owned_ids",
-    "verify",
 ]

@@ -7,8 +7,8 @@ Shape (see README "Configuration")::
     api_url: https://api.symbl.ai
     prune: false
     ignore: []               # fnmatch globs of remote names never touched
-    safety: {max_deletes: 10, max_delete_fraction: 0.3}
-    ids_file: trackers.ids.json
+    safety: {max_deletes: 10, max_delete_fraction: 0.3, drift: revert}
+    state_file: trackers.ids.json   # the state record (ids_file: the older name)
     vars: {}
     environments: {NAME: {api_url, credentials_prefix, rules, vars}}
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 DEFAULT_API_URL = "https://api.symbl.ai"
 ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented maximum of trackers per account
@@ -33,6 +33,10 @@ class SafetyConfig(BaseModel):
 
     max_deletes: int = Field(default=10, ge=0)
     max_delete_fraction: float = Field(default=0.3, ge=0.0, le=1.0)
+    #: What apply does with drift (a tracker edited in the account, not in the files):
+    #: ``revert`` it to the files (the default, as Terraform does), or ``refuse`` to
+    #: apply until the files take the change in (or ``--overwrite-conflicts``).
+    drift: Literal["revert", "refuse"] = "revert"
 
 
 class EnvironmentConfig(BaseModel):
@@ -59,7 +63,10 @@ class Config(BaseModel):
     prune: bool = False
     ignore: list[str] = Field(default_factory=list)
     safety: SafetyConfig = Field(default_factory=SafetyConfig)
-    ids_file: str = "trackers.ids.json"
+    #: The state record (what this repository owns, and each tracker as last applied);
+    #: ``ids_file``, its older name, is read too.
+    state_file: str = Field(default="trackers.ids.json",
+                            validation_alias=AliasChoices("state_file", "ids_file"))
     vars: dict[str, Any] = Field(default_factory=dict)
     environments: dict[str, EnvironmentConfig] = Field(default_factory=dict)
     account_limit: int = Field(default=ACCOUNT_TRACKER_LIMIT, ge=1)

@@ -1,28 +1,28 @@
 """The differ: desired trackers vs. the remote listing -> changes, unmanaged names, warnings.
 
-Both sides arrive as :class:`~trackersync.model.Tracker` values (STYLE 2); the
+Both sides arrive as :class:`~trackersync.model.Tracker` values; the
 differ never sees YAML or HTTP. Trackers are matched by exact, case-sensitive name
-(symbl-api.md §2.1, §6 item 7); vocabularies are compared as sets, because Symbl
-forbids duplicate phrases (symbl-api.md §2.1), so order never shows as a change (C04).
-Only trackers whose phrase sets differ get a phrase-level diff, computed with
-deepdiff; deepdiff is imported here and nowhere else (STYLE 5).
+(docs/api-contract.md, "Name uniqueness"); vocabularies are compared as sets, because
+Symbl forbids duplicate phrases, so order never shows as a change. Only trackers whose
+phrase sets differ get a phrase-level diff (set difference).
 
 Matching rules, in order, for each desired tracker (sorted by name):
 
 1. a remote tracker with the same name -> ``update`` when the phrase sets differ; when
    a ``renamed_from`` name exists remotely too, it is an error (adopting the new name
-   would drop the renamed tracker's ID) unless ``ids_file`` records the new name with
+   would drop the renamed tracker's ID) unless the state record records the new name with
    that id (the rename was applied before, the old name was reused by hand since);
 2. a remote tracker named in ``renamed_from`` (not itself defined) -> ``rename``
    (PUT on the same id; this includes case-only renames);
 3. a remote tracker whose name differs only in letter case, not defined, and recorded
-   in ``ids_file`` under that name with that id -> ``rename`` in place (C19, "with lock");
+   in the state record under that name with that id -> ``rename`` in place;
 4. otherwise ``create``; when a case-only variant exists remotely without a record, a
-   warning says the ID will change and suggests ``renamed_from`` (C19 variant b).
+   warning says the ID will change and suggests ``renamed_from``.
 
 Remote trackers left over are skipped when ``Symbl.``-prefixed or matching an
-``ignore`` glob, deleted when pruning and owned (recorded in ``ids_file`` when there is
-one; any otherwise), else listed as ``unmanaged``.
+``ignore`` glob, deleted when pruning and owned (recorded in the state record, or
+recorded there under its current name when the files renamed it), else listed as
+``unmanaged``; with no state record nothing is owned, so prune deletes nothing.
 """
 
 from __future__ import annotations
@@ -34,11 +34,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from trackersync.errors import PlanError
-from trackersync.model import DesiredTracker, RemoteTracker, is_reserved_name
+from trackersync.model import (
+    DesiredTracker,
+    Problem,
+    RemoteTracker,
+    is_reserved_name,
+    normalise_phrases,
+)
 from trackersync.plan import ACTIONS, Change
-
-#: Remote names with this prefix belong to Symbl's own namespace and are never touched (C08).
-RESERVED_PREFIX = "Symbl."
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,9 @@ class DiffOptions:
     Attributes:
         prune: delete owned remote trackers that no file defines.
         ignore: fnmatch globs of remote names never touched nor listed as unmanaged.
-        recorded: ``name -> id`` from ``ids_file`` (the last apply), or ``None`` when
-            there is no ids_file; limits prune to recorded trackers (C08).
-        protected_ids: remote ids recorded as ``protect: true`` in ``ids_file``.
+        recorded: ``name -> id`` from the state record (the last apply), or ``None`` when
+            there is no state record; limits prune to recorded trackers.
+        protected_ids: remote ids recorded as ``protect: true`` in the state record.
     """
 
     prune: bool = False
@@ -65,20 +68,20 @@ class DiffResult:
 
     changes: list[Change] = field(default_factory=list)
     unmanaged: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def comparable(phrases: Sequence[str]) -> frozenset[str]:
     """Return remote phrases in the shape desired phrases have: whitespace normalised.
 
-    The loader strips the ends of each phrase and collapses whitespace runs (case C05);
+    The loader strips the ends of each phrase and collapses whitespace runs;
     an account may store phrases with such whitespace (data from before the rules,
-    kept exactly as stored, symbl-api.md §6 item 11). Both sides are compared in the
-    same shape (STYLE 2), so ``"budget "`` remotely equals ``budget`` in a file and an
-    imported account plans empty (issue 7). The remote data itself is never rewritten
-    for this alone; ``_check_remote`` warns about it.
+    kept exactly as stored: docs/api-contract.md, "Duplicate phrases"). Both sides are
+    compared in the same shape, so ``"budget "`` remotely equals ``budget`` in a file and an
+    imported account plans empty. The remote data itself is never rewritten
+    for this alone; ``_check_listing`` warns about it.
     """
-    return frozenset(" ".join(p.split()) for p in phrases)
+    return normalise_phrases(phrases)
 
 
 #: Any whitespace other than a plain space (tab, newline, NBSP, ...).
@@ -98,10 +101,10 @@ def _has_odd_space(vocabulary: Sequence[str]) -> bool:
     )
 
 
-def _same_phrases(remote: RemoteTracker, desired: DesiredTracker) -> bool:
-    """Set comparison, whitespace-normalising the remote side only when it differs."""
+def _same_phrases(found: RemoteTracker, desired: DesiredTracker) -> bool:
+    """Set comparison, whitespace-normalising the account's side only when it differs."""
     wanted = desired.phrase_set()
-    return remote.phrase_set() == wanted or comparable(remote.vocabulary) == wanted
+    return found.phrase_set() == wanted or comparable(found.vocabulary) == wanted
 
 
 def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -111,38 +114,23 @@ def phrase_diff(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list
     vocabularies are: a remote ``"hello there  "`` is the file's ``hello there``, so
     once any phrase of a tracker changes, whitespace-only variants still do not show
     as added or removed (the remote whitespace is reported as a warning instead).
-    Phrases are returned in normalised form.
-
-    Uses deepdiff on the two phrase sets (tree view; order is never a change). Call it only for
-    trackers whose phrase sets differ: deepdiff is the slow part of a plan.
-
-    Raises:
-        PlanError: if deepdiff fails (translated, STYLE 5).
+    Phrases are returned in normalised form; order is never a change.
     """
-    from deepdiff import DeepDiff
-
-    before, after = set(comparable(old)), set(comparable(new))
-    common = before & after  # unchanged phrases need no diffing: keeps deepdiff fast
-    try:
-        delta = DeepDiff(before - common, after - common, view="tree")
-        added = sorted(level.t2 for level in delta.get("set_item_added", ()))
-        removed = sorted(level.t1 for level in delta.get("set_item_removed", ()))
-    except Exception as exc:  # deepdiff raises plain exceptions; translate them here
-        raise PlanError(f"could not diff vocabularies: {exc}") from exc
-    return added, removed
+    before, after = comparable(old), comparable(new)
+    return sorted(after - before), sorted(before - after)
 
 
 def diff_trackers(
     desired: Sequence[DesiredTracker],
-    remote: Sequence[RemoteTracker],
+    listing: Sequence[RemoteTracker],
     options: DiffOptions | None = None,
 ) -> DiffResult:
     """Compare desired trackers with the remote listing.
 
     Args:
         desired: the trackers the files define (unique names; validated).
-        remote: every tracker of one ``GET /v1/manage/trackers`` (symbl-api.md §2.5).
-        options: prune / ignore / ids_file record; defaults to no prune.
+        listing: every tracker of the account (one ``GET /v1/manage/trackers``).
+        options: prune / ignore / state record; defaults to no prune.
 
     Returns:
         A :class:`DiffResult`; changes sorted by action then name, stable.
@@ -152,7 +140,7 @@ def diff_trackers(
             that several remote trackers share (which one to change is unknowable).
     """
     opts = options or DiffOptions()
-    state = _Matcher(desired, remote, opts)
+    state = _Matcher(desired, listing, opts)
     for tracker in sorted(desired, key=lambda t: t.name):
         state.match(tracker)
     state.leftovers()
@@ -167,7 +155,7 @@ class _Matcher:
     """Working state of one diff: indexes of both sides and what was claimed."""
 
     def __init__(
-        self, desired: Sequence[DesiredTracker], remote: Sequence[RemoteTracker], opts: DiffOptions
+        self, desired: Sequence[DesiredTracker], listing: Sequence[RemoteTracker], opts: DiffOptions
     ) -> None:
         self.opts = opts
         self.result = DiffResult()
@@ -175,17 +163,18 @@ class _Matcher:
         self.desired_names = {t.name for t in desired}
         if len(self.desired_names) != len(desired):
             raise PlanError("two tracker definitions share a name; run validate")
+        self.by_id = {t.id: t for t in listing}
         self.by_name: dict[str, list[RemoteTracker]] = defaultdict(list)
-        for tracker in remote:
+        for tracker in listing:
             self.by_name[tracker.name].append(tracker)
         self.by_fold: dict[str, list[str]] = defaultdict(list)
         for name in self.by_name:
             self.by_fold[name.casefold()].append(name)
         self.claimed: set[str] = set()  # remote names matched to a desired tracker
         accepted = {t.name for t in desired if t.accepted_as_imported}
-        self._check_remote([t for t in remote if t.name not in accepted])
+        self._check_listing([t for t in listing if t.name not in accepted])
 
-    def _check_remote(self, remote: Sequence[RemoteTracker]) -> None:
+    def _check_listing(self, listing: Sequence[RemoteTracker]) -> None:
         """Warn about remote data that breaks today's rules; never fix it silently.
 
         Trackers whose file accepts them as imported are left out: their stored
@@ -194,20 +183,26 @@ class _Matcher:
         for name, group in sorted(self.by_name.items()):
             if len(group) > 1:
                 ids = ", ".join(sorted(t.id for t in group))
-                self.result.warnings.append(
+                self._warn(
+                    "remote-duplicate-name", name,
                     f"remote: {len(group)} trackers share the name {name!r} (ids {ids}); "
-                    "trackersync will not change or delete them; remove the extras in Symbl"
-                )
-        for tracker in remote:
+                    "trackersync will not change or delete them; remove the extras in Symbl")
+        for tracker in listing:
             if len(tracker.vocabulary) != len(tracker.phrase_set()):
-                self.result.warnings.append(
-                    f"remote: tracker {tracker.name!r} (id {tracker.id}) has duplicate phrases"
-                )
+                self._warn("remote-duplicate-phrase", tracker.name,
+                           f"remote: tracker {tracker.name!r} (id {tracker.id}) has "
+                           "duplicate phrases")
             if _has_odd_space(tracker.vocabulary):
-                self.result.warnings.append(
-                    f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases with "
-                    "extra whitespace; compared as normalised, left as stored"
-                )
+                self._warn("remote-whitespace", tracker.name,
+                           f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases "
+                           "with extra whitespace; compared as normalised, left as stored")
+
+    def _warn(self, code: str, name: str, message: str,
+              tracker: DesiredTracker | None = None) -> None:
+        """Record a warning about one tracker (with its definition's place, if any)."""
+        self.result.warnings.append(Problem(
+            severity="warning", code=code, message=message, tracker=name,
+            source=tracker.source if tracker is not None else None))
 
     def _single(self, name: str) -> RemoteTracker | None:
         group = self.by_name.get(name, [])
@@ -237,7 +232,7 @@ class _Matcher:
     def _check_rename_target(self, tracker: DesiredTracker, found: RemoteTracker | None) -> None:
         """Both ``renamed_from`` and the new name exist remotely: whose ID is kept?
 
-        When ``ids_file`` records the new name with that tracker's id, the rename was
+        When the state record records the new name with that tracker's id, the rename was
         applied earlier and the old name was reused by hand since: a warning, the hand-made
         one is left alone. Otherwise adopting the new name would drop the renamed
         tracker's ID (and ``--prune`` would delete it), so it is an error.
@@ -247,11 +242,11 @@ class _Matcher:
             if old_name not in self.by_name or old_name in self.desired_names:
                 continue
             if found is not None and recorded == found.id:
-                self.result.warnings.append(
+                self._warn(
+                    "rename-target-exists", tracker.name,
                     f"tracker {tracker.name!r}: both it and its renamed_from {old_name!r} "
-                    f"exist remotely; {tracker.name!r} (id {found.id}, recorded in ids_file) "
-                    f"is kept, {old_name!r} is left alone unless pruned"
-                )
+                    f"exist remotely; {tracker.name!r} (id {found.id}, recorded in the state "
+                    f"record) is kept, {old_name!r} is left alone unless pruned", tracker)
                 continue
             ids = ", ".join(sorted(t.id for t in self.by_name[tracker.name]))
             self.errors.append(
@@ -274,23 +269,42 @@ class _Matcher:
                     "remote trackers; delete the extras in Symbl first"
                 )
         recorded = self.opts.recorded or {}
+        moved = self._renamed_in_account(tracker, recorded.get(tracker.name))
+        if moved is not None:
+            return moved
         for variant in self.by_fold.get(tracker.name.casefold(), []):
             found = self._single(variant)
             free = variant not in self.desired_names and variant not in self.claimed
             if found is not None and free and recorded.get(variant) == found.id:
-                self.result.warnings.append(
-                    f"tracker {tracker.name!r}: case-only rename of {variant!r} "
-                    f"(id {found.id}, recorded in ids_file); renamed in place, the ID stays"
-                )
+                self._warn(
+                    "case-only-rename", tracker.name,
+                    f"tracker {tracker.name!r}: case-only rename of {variant!r} (id "
+                    f"{found.id}, recorded in the state record); renamed in place, the ID "
+                    "stays", tracker)
                 return found
         return None
 
-    def _add_put(self, action: str, tracker: DesiredTracker, remote: RemoteTracker) -> None:
+    def _renamed_in_account(
+        self, tracker: DesiredTracker, recorded_id: str | None
+    ) -> RemoteTracker | None:
+        """The tracker the state record owns under this name, renamed outside trackersync.
+
+        Renaming it back (PUT, same id) keeps its ID; creating a new tracker would leave
+        the renamed one behind as unmanaged.
+        """
+        found = self.by_id.get(recorded_id) if recorded_id is not None else None
+        if found is None or self._single(found.name) is None:
+            return None
+        if found.name in self.desired_names or found.name in self.claimed:
+            return None
+        return found
+
+    def _add_put(self, action: str, tracker: DesiredTracker, found: RemoteTracker) -> None:
         added: list[str] = []
         removed: list[str] = []
-        if not _same_phrases(remote, tracker):
-            added, removed = phrase_diff(remote.vocabulary, tracker.vocabulary)
-        recorded = remote.id in self.opts.protected_ids
+        if not _same_phrases(found, tracker):
+            added, removed = phrase_diff(found.vocabulary, tracker.vocabulary)
+        recorded = found.id in self.opts.protected_ids
         # A rename is refused only when the tracker renamed away was recorded as
         # protected; the file's own ``protect: true`` protects the new name, and does
         # not forbid the rename that brings it there.
@@ -299,8 +313,8 @@ class _Matcher:
             Change(
                 action="rename" if action == "rename" else "update",
                 name=tracker.name,
-                tracker_id=remote.id,
-                old_name=remote.name if action == "rename" else None,
+                tracker_id=found.id,
+                old_name=found.name if action == "rename" else None,
                 added=added,
                 removed=removed,
                 vocabulary=list(tracker.vocabulary),
@@ -312,10 +326,10 @@ class _Matcher:
     def _add_create(self, tracker: DesiredTracker) -> None:
         variants = [v for v in self.by_fold.get(tracker.name.casefold(), []) if v != tracker.name]
         for variant in variants:
-            self.result.warnings.append(
+            self._warn(
+                "case-only-create", tracker.name,
                 f"tracker {tracker.name!r}: looks like a case-only rename of {variant!r}; "
-                f"the ID will change; add renamed_from: [{variant!r}] to keep it"
-            )
+                f"the ID will change; add renamed_from: [{variant!r}] to keep it", tracker)
         self.result.changes.append(
             Change(
                 action="create",
@@ -357,7 +371,6 @@ class _Matcher:
 
 
 __all__ = [
-    "RESERVED_PREFIX",
     "DiffOptions",
     "DiffResult",
     "comparable",

@@ -64,12 +64,7 @@ class ApiError(TrackersyncError):
         method: HTTP method of the failed request (``"GET"``, ``"POST"``, ...).
         path: URL path of the failed request (never the query string's secrets).
         api_message: the ``message`` field of the API's JSON error body, if any.
-        created: trackers (``RemoteTracker``) that a bulk create had made, or adopted,
-            before this error stopped it; empty for every other call. Set by
-            ``SymblClient.create_trackers`` so the applier can still report their ids.
     """
-
-    created: tuple[Any, ...] = ()
 
     def __init__(
         self,
@@ -92,19 +87,19 @@ class AuthError(ApiError):
 
 
 class RateLimitedError(ApiError):
-    """429 Too Many Requests persisted after the bounded retries (one write at a time)."""
+    """429 Too Many Requests persisted after the bounded retries (docs/api-contract.md)."""
 
 
 class ConflictError(ApiError):
-    """409: a tracker with that exact name already exists (names are unique, case-sensitive)."""
+    """409: a tracker with that exact name already exists (exact, case-sensitive names)."""
 
 
 class NotFoundError(ApiError):
-    """404: no tracker with that id."""
+    """404: no tracker with that id (docs/api-contract.md, "Unknown ids")."""
 
 
 class PayloadTooLargeError(ApiError):
-    """413: the request body exceeds 1 MB and cannot be split further (Symbl's body limit)."""
+    """413: the request body exceeds 1 MB and cannot be split further (docs/api-contract.md)."""
 
 
 class ResponseShapeError(ApiError):
@@ -124,7 +119,7 @@ class UnsafePlanError(PlanError):
 
 
 class AccountLimitError(PlanError):
-    """Applying the plan would take the account over its tracker limit (500 documented)."""
+    """Applying the plan would take the account over its tracker limit (500 by default)."""
 
 
 class StalePlanError(PlanError):

@@ -1,13 +1,7 @@
-"""Tracker IDs: the ``ids_file`` written after each apply, and the ``ids`` output formats.
+"""Tracker IDs in the forms other tools take: the output of ``trackersync ids``.
 
-``ids_file`` (default ``trackers.ids.json``; with ``--env NAME`` it is
-``trackers.ids.NAME.json`` so two accounts never overwrite each other's IDs)::
-
-    {"trackers": [{"id": "…"}, …], "names": {"<name>": "<id>", …}, "protected": ["<name>"]}
-
-sorted by name and stable from run to run. ``trackers`` is the Async API fragment
-(symbl-api.md §3.3); ``names`` is what prune uses as the ownership record (C08);
-``protected`` remembers ``protect: true`` after a definition is removed.
+(The IDs this repository owns are kept in the state record, :mod:`trackersync.state`,
+whose ``trackers`` key is the same Async API fragment.)
 
 Output formats of ``trackersync ids`` (:func:`format_ids`):
 ``async`` ``{"trackers":[{"id":"…"}]}``, ``map`` ``{"<name>":"<id>"}``,
@@ -20,122 +14,24 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 from trackersync.errors import ConfigError
-from trackersync.model import DesiredTracker
+from trackersync.textfold import fold_to_ascii
 
 FORMATS = ("async", "map", "github", "env")
-
-
-@dataclass(frozen=True)
-class IdsRecord:
-    """The content of ``ids_file``.
-
-    Attributes:
-        names: tracker name -> id of every managed tracker that existed after the last apply.
-        protected: names recorded with ``protect: true``.
-    """
-
-    names: dict[str, str] = field(default_factory=dict)
-    protected: frozenset[str] = frozenset()
-
-    @property
-    def protected_ids(self) -> frozenset[str]:
-        """Ids of the protected names."""
-        return frozenset(self.names[n] for n in self.protected if n in self.names)
-
-
-def protected_names(desired: Iterable[DesiredTracker], record: IdsRecord | None) -> frozenset[str]:
-    """Names to record as protected after an apply.
-
-    A tracker defined in the files is protected exactly when its file says
-    ``protect: true``; a tracker no file defines any more (removed, not yet pruned) keeps
-    the protection ``ids_file`` recorded, so a plain apply after deleting its file never
-    drops the protection a later prune relies on (README "Safety and pruning").
-    """
-    desired = list(desired)
-    defined = {t.name for t in desired}
-    kept = {name for name in (record.protected if record else ()) if name not in defined}
-    return frozenset({t.name for t in desired if t.protect} | kept)
-
-
-def ids_file_path(root: Path, ids_file: str, env: str | None) -> Path:
-    """Return where ``ids_file`` lives for an environment (``None`` = default account)."""
-    path = Path(ids_file)
-    if not path.is_absolute():
-        path = root / path
-    if env:
-        path = path.with_name(f"{path.stem}.{env}{path.suffix or '.json'}")
-    return path
-
-
-def read_ids_file(path: Path) -> IdsRecord | None:
-    """Read ``ids_file``; ``None`` when it does not exist.
-
-    Raises:
-        ConfigError: the file exists but is not the documented shape.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ids_file: {exc.strerror}") from exc
-    try:
-        data = json.loads(text)
-        names = data["names"]
-        protected = data.get("protected", [])
-        ok = isinstance(names, dict) and all(
-            isinstance(k, str) and isinstance(v, str) for k, v in names.items()
-        )
-        if not ok or not isinstance(protected, list):
-            raise TypeError("names must map strings to strings")
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(
-            f"{path}: not a trackersync ids_file ({exc}); fix or delete it (apply rewrites it)"
-        ) from exc
-    return IdsRecord(names=dict(names), protected=frozenset(str(p) for p in protected))
-
-
-def render_ids_file(record: IdsRecord) -> str:
-    """Return the stable JSON text of ``ids_file`` (sorted by name, 2-space indent)."""
-    names = dict(sorted(record.names.items()))
-    data = {
-        "trackers": [{"id": tid} for tid in names.values()],
-        "names": names,
-        "protected": sorted(n for n in record.protected if n in names),
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_ids_file(path: Path, record: IdsRecord) -> None:
-    """Write ``ids_file`` atomically (temp file + rename).
-
-    Raises:
-        ConfigError: the file cannot be written.
-    """
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(render_ids_file(record), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot write ids_file: {exc.strerror}") from exc
 
 
 def slug(name: str) -> str:
     """Return ``name`` as an env-variable suffix: ``Promotion Mention`` -> ``PROMOTION_MENTION``.
 
-    Accents are folded (``Así`` -> ``ASI``); a name with no Latin letters or digits at all
-    (``日本``) becomes ``X`` plus the hex of its UTF-8 bytes, so it never collapses into a
-    shared placeholder.
+    Letters of every script are transliterated (:func:`~trackersync.textfold.fold_to_ascii`:
+    ``Así`` -> ``ASI``, ``Ελληνικά 2`` -> ``ELLINIKA_2``); a name with no letter or digit
+    at all (``😀``) becomes ``X`` plus the hex of its UTF-8 bytes, so it never collapses
+    into a shared placeholder.
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^A-Za-z0-9]+", "_", folded).strip("_").upper()
+    text = re.sub(r"[^A-Za-z0-9]+", "_", fold_to_ascii(name)).strip("_").upper()
     return text or "X" + name.encode("utf-8").hex().upper()
 
 
@@ -186,33 +82,10 @@ def append_github_output(line: str, environ: Mapping[str, str] | None = None) ->
     return Path(target)
 
 
-def select(names: Mapping[str, str], wanted: Sequence[str]) -> dict[str, str]:
-    """Keep only ``wanted`` names (all when empty).
-
-    Raises:
-        ConfigError: a wanted name is not a managed tracker in the account.
-    """
-    if not wanted:
-        return dict(names)
-    missing = [n for n in wanted if n not in names]
-    if missing:
-        raise ConfigError(
-            "not managed trackers in the account: " + ", ".join(repr(n) for n in missing)
-        )
-    return {n: names[n] for n in wanted}
-
-
 __all__ = [
     "FORMATS",
-    "IdsRecord",
     "append_github_output",
     "async_fragment",
     "format_ids",
-    "ids_file_path",
-    "protected_names",
-    "read_ids_file",
-    "render_ids_file",
-    "select",
     "slug",
-    "write_ids_file",
 ]

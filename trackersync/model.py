@@ -5,16 +5,22 @@ Management API's JSON becomes :class:`RemoteTracker`. Both are :class:`Tracker`:
 a name and its vocabulary. The differ only ever sees ``Tracker`` values keyed by
 name; it never sees YAML, HTTP or (for matching purposes) remote IDs.
 
-Source: the Management API's tracker entity ``{id, name, vocabulary}``.
+Source: the API's tracker entity ``{id, name, vocabulary}`` (docs/api-contract.md).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Names in Symbl's own namespace (Symbl's built-in trackers): never defined, imported or touched.
+#: The API refuses request bodies over this many bytes with 413 (docs/api-contract.md,
+#: "Body size"); the validator and the client's chunking both use it.
+BODY_LIMIT_BYTES = 1_048_576
+
+#: Names in Symbl's own namespace: never defined, imported or touched.
 RESERVED_PREFIX = "Symbl."
 
 
@@ -24,7 +30,7 @@ def is_reserved_name(name: str) -> bool:
     The one test used by the rules (``name-reserved``), the differ (such remote
     trackers are never pruned nor listed as unmanaged) and import (never imported). Letter case and
     leading whitespace are ignored: ``symbl.lower``, `` Symbl.Space`` and ``SYMBL.x``
-    are all reserved (names are case-sensitive in the API, so a
+    are all reserved (names are case-sensitive in the API, docs/api-contract.md, so a
     case or space variant would still look like a platform tracker to people).
 
     Args:
@@ -59,7 +65,7 @@ class Tracker(BaseModel):
     """A Symbl tracker's content: its exact, case-sensitive name and its phrases.
 
     ``vocabulary`` keeps the order as written or as stored; comparisons use
-    :meth:`phrase_set` because Symbl forbids duplicate phrases,
+    :meth:`phrase_set` because Symbl forbids duplicate phrases (docs/api-contract.md),
     so order never means anything.
     """
 
@@ -81,7 +87,7 @@ class RemoteTracker(Tracker):
     """A tracker as stored in a Symbl account.
 
     Attributes:
-        id: the account's 16-digit numeric string id.
+        id: the account's 16-digit numeric string id (docs/api-contract.md, "ID formats").
     """
 
     id: str
@@ -130,6 +136,49 @@ class DesiredTracker(Tracker):
     tests: tuple[BehaviourSentence, ...] = ()
     tests_source: str | None = None
     accepted_as_imported: bool = False
+
+
+def tracker_digest(tracker: Tracker) -> str:
+    """Return sha256 hex of a tracker's name and sorted phrases, NUL-separated.
+
+    Phrase order never matters (the API forbids duplicate phrases, so a vocabulary is a
+    set); the hash is only compared with hashes made the same way.
+
+    Args:
+        tracker: any :class:`Tracker` (desired, remote or a state record snapshot).
+
+    Returns:
+        64 hex characters; equal for trackers with the same name and phrase set.
+    """
+    payload = "\x00".join([tracker.name, *sorted(tracker.phrase_set())])
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def normalise_phrase(phrase: str) -> str:
+    """Strip the ends and collapse every whitespace run (tabs, newlines too) to one space.
+
+    The one whitespace rule: the loader applies it to every phrase of the files, and the
+    differ compares remote phrases in this shape, so an account storing ``"budget "``
+    matches a file's ``budget``.
+    """
+    return " ".join(phrase.split())
+
+
+def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:
+    """Return the set of :func:`normalise_phrase` of each phrase."""
+    return frozenset(normalise_phrase(p) for p in phrases)
+
+
+def single_by_name(listing: Iterable[RemoteTracker]) -> dict[str, RemoteTracker]:
+    """Index a listing by name, keeping only names exactly one tracker has.
+
+    The one way "the tracker with this name" is looked up: a name several trackers
+    share points at none of them (which one is meant cannot be known).
+    """
+    seen: dict[str, RemoteTracker | None] = {}
+    for tracker in listing:
+        seen[tracker.name] = None if tracker.name in seen else tracker
+    return {name: tracker for name, tracker in seen.items() if tracker is not None}
 
 
 Severity = Literal["error", "warning"]

@@ -1,9 +1,9 @@
-"""The one pipeline: load -> validate -> read remote -> diff -> plan (STYLE 1).
+"""Making a plan: load -> validate -> read the state record -> list -> diff -> classify.
 
-``trackersync plan``, ``trackersync apply`` (fresh or with a saved plan) and the
-importer all call :func:`make_plan`. The remote side is reached only through the
-narrow :class:`TrackerRemote` protocol (STYLE 4), which ``SymblClient`` satisfies and
-tests fake in memory.
+:func:`make_plan` is the planning half of the flow in :mod:`trackersync.sync` (plan,
+apply and the importer all use it). The account is reached only through the
+:class:`~trackersync.protocol.TrackerApi` protocol, which ``SymblClient`` implements
+and tests fake in memory.
 """
 
 from __future__ import annotations
@@ -12,43 +12,16 @@ import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from trackersync.config import Config
 from trackersync.diff import DiffOptions, diff_trackers
+from trackersync.drift import classify
 from trackersync.errors import PlanError
-from trackersync.ids import IdsRecord, ids_file_path, read_ids_file
-from trackersync.model import DesiredTracker, Problem, RemoteTracker, Tracker
+from trackersync.model import DesiredTracker, Problem, RemoteTracker
 from trackersync.plan import Change, Plan, fingerprint_of, summarise
+from trackersync.protocol import TrackerApi
 from trackersync.safety import Allowances, check_account_limit, check_listing, delete_problems
-
-
-class TrackerRemote(Protocol):
-    """The remote account, as narrow as the pipeline and applier need (STYLE 4).
-
-    Contract (``trackersync.client.SymblClient`` implements it):
-
-    * ``list_trackers()`` - one ``GET /v1/manage/trackers`` (symbl-api.md §2.5); every
-      tracker of the account. A failed or odd answer raises
-      :class:`~trackersync.errors.ApiError`; it never returns ``[]`` for a failure (C07).
-      Idempotent.
-    * ``create_trackers(trackers)`` - bulk ``POST /v1/manage/trackers`` in chunks under
-      1 MB (symbl-api.md §2.4, §6 items 8, 14); returns the created trackers in input
-      order. Not idempotent: after an ambiguous failure the client re-lists and adopts
-      by exact name (C10). Raises ApiError.
-    * ``update_tracker(id, tracker)`` - ``PUT /v1/manage/tracker/{id}`` (full replace,
-      symbl-api.md §6 item 5); idempotent. Raises ApiError (404, 409, ...).
-    * ``delete_tracker(id)`` - ``DELETE /v1/manage/tracker/{id}``; raises NotFoundError
-      on an unknown id (symbl-api.md §6 item 17).
-    """
-
-    def list_trackers(self) -> list[RemoteTracker]: ...  # noqa: D102
-
-    def create_trackers(self, trackers: Sequence[Tracker]) -> list[RemoteTracker]: ...  # noqa: D102
-
-    def update_tracker(self, tracker_id: str, tracker: Tracker) -> RemoteTracker: ...  # noqa: D102
-
-    def delete_tracker(self, tracker_id: str) -> None: ...  # noqa: D102
+from trackersync.state import RESTORE_ADVICE, Account, StateRecord, read_state, state_path
 
 
 @dataclass(frozen=True)
@@ -56,13 +29,14 @@ class PlanOptions:
     """Per-run options of the pipeline.
 
     Attributes:
-        env: ``--env NAME`` (selects template vars and the ids_file), or ``None``.
+        env: ``--env NAME`` (selects template vars and the state record), or ``None``.
         api_url: the API base URL the remote talks to (recorded in the plan; no secrets).
         prune: ``--prune``; ``None`` uses ``config.prune``.
         allowances: ``--allow-deletes`` / ``--allow-protected`` / ``--allow-empty-remote``.
         paths: limit loading to these files/folders (``None`` = ``trackers_dir``).
-        ids_path: where ``ids_file`` lives, overriding ``config.ids_file`` (the embedded
-            emulator keeps its own, so emulator IDs never replace a real account's).
+        state_path: where the state record lives, overriding ``config.state_file`` (the
+            embedded emulator keeps its own, so emulator IDs never replace a real
+            account's).
     """
 
     env: str | None = None
@@ -70,7 +44,12 @@ class PlanOptions:
     prune: bool | None = None
     allowances: Allowances = field(default_factory=Allowances)
     paths: Sequence[Path] | None = None
-    ids_path: Path | None = None
+    state_path: Path | None = None
+
+    @property
+    def account(self) -> Account:
+        """The account planned against (API URL and environment; no credentials)."""
+        return Account(api_url=self.api_url, env=self.env)
 
 
 @dataclass
@@ -80,37 +59,39 @@ class PlanResult:
     Attributes:
         plan: the inert :class:`~trackersync.plan.Plan`.
         desired: the validated desired trackers.
-        remote: the listing the plan was computed from.
-        ids_path: where ``ids_file`` lives for this environment.
-        record: ``ids_file`` content, or ``None`` when there is none yet.
+        listing: the account's trackers the plan was computed from.
+        state_path: where the state record lives for this environment.
+        record: the state record, or ``None`` when there is none yet.
         problems: warnings from loading the definitions (errors raise instead).
     """
 
     plan: Plan
     desired: list[DesiredTracker]
-    remote: list[RemoteTracker]
-    ids_path: Path
-    record: IdsRecord | None
+    listing: list[RemoteTracker]
+    state_path: Path
+    record: StateRecord | None
     problems: list[Problem] = field(default_factory=list)
 
 
 def make_plan(
-    root: Path, config: Config, remote: TrackerRemote, options: PlanOptions | None = None
+    root: Path, config: Config, api: TrackerApi, options: PlanOptions | None = None
 ) -> PlanResult:
     """Run the pipeline and return the plan; makes exactly one HTTP call (the list GET).
 
     1. Load and validate the tracker files (raises before any HTTP call).
-    2. Refuse when no definition was found (C09 A: a renamed folder is not "delete all"),
+    2. Refuse when no definition was found (a renamed folder is not "delete all"),
        or when a defined tracker matches an ``ignore`` glob (:func:`check_not_ignored`).
-    3. Read ``ids_file`` (ownership for prune, protected names, C07 D guard).
+    3. Read the state record (ownership for prune, protected names, the snapshots that
+       tell pending, drift and conflict apart); one that cannot be trusted raises.
     4. Read the account: one ``GET /v1/manage/trackers``.
-    5. Refuse an empty listing when ``ids_file`` records managed trackers (C07 D).
-    6. Diff and assemble the :class:`Plan` (:func:`build_plan`).
-    7. Refuse a plan that would exceed the account limit (C25).
+    5. Refuse an empty listing when the state record records owned trackers (a wrong
+       account or a failed read must not become "create everything").
+    6. Diff, classify and assemble the :class:`Plan` (:func:`build_plan`).
+    7. Refuse a plan that would exceed the account limit.
 
     Raises:
-        DefinitionError: the files have errors. PlanError: steps 2, 5, 6 and
-        AccountLimitError (7). ApiError: the list GET failed.
+        DefinitionError: the files have errors. StateRecordError: step 3. PlanError:
+        steps 2, 5, 6 and AccountLimitError (7). ApiError: the list GET failed.
     """
     from trackersync.definitions import load_definitions
 
@@ -123,17 +104,16 @@ def make_plan(
             "(every remote tracker would look removed)"
         )
     check_not_ignored(definitions.trackers, config.ignore)
-    ids_path = opts.ids_path or ids_file_path(root, config.ids_file, opts.env)
-    record = read_ids_file(ids_path)
-    listing = remote.list_trackers()
+    path = opts.state_path or state_path(root, config.state_file, opts.env)
+    record = read_state(path, opts.account)
+    listing = api.list_trackers()
     check_listing(listing, len(record.names) if record else 0, opts.allowances)
-    warnings = [f"{p.source}: {p.message}" if p.source else p.message
-                for p in definitions.problems if p.severity == "warning"]
-    missing = None if record is not None else missing_ids_file(root, ids_path, opts.env, config)
+    missing = None if record is not None else missing_state_record(root, path, opts.env, config)
+    warnings = [p for p in definitions.problems if p.severity == "warning"]
     plan = build_plan(definitions.trackers, listing, config, opts, record, warnings,
-                      missing_ids=missing)
+                      missing_record=missing)
     check_account_limit(plan, config.account_limit)
-    return PlanResult(plan, list(definitions.trackers), listing, ids_path, record,
+    return PlanResult(plan, list(definitions.trackers), listing, path, record,
                       list(definitions.problems))
 
 
@@ -163,27 +143,27 @@ def check_not_ignored(desired: Sequence[DesiredTracker], globs: Sequence[str]) -
 
 
 @dataclass(frozen=True)
-class MissingIdsFile:
-    """The environment's ``ids_file`` does not exist (what :func:`build_plan` warns about).
+class MissingStateRecord:
+    """The environment's state record does not exist (what :func:`build_plan` warns about).
 
     Attributes:
         path: where it was looked for, as shown to the user (relative to the project root
             when inside it), e.g. ``trackers.ids.prod.json``.
-        others: ids files of the other accounts that do exist, each described, e.g.
+        others: state records of the other accounts that do exist, each described, e.g.
             ``trackers.ids.json for the default account``.
     """
 
     path: str
     others: tuple[str, ...] = ()
 
-    def warning(self, deletes: int) -> str:
-        """The plan warning when pruning without an ownership record (C08)."""
+    def warning(self) -> Problem:
+        """The plan warning when pruning without a state record: nothing is owned yet."""
         text = (
-            f"no ids_file at {self.path}: prune counts every unmanaged tracker as owned "
-            f"({deletes} would be deleted); run apply without --prune first to record "
-            "what this repository owns"
+            f"no state record at {self.path}: prune deletes nothing until an apply records "
+            "what this repository owns (a tracker made by hand is never taken as owned)"
         )
-        return text + "".join(f"; found {other}" for other in self.others)
+        text += "".join(f"; found {other}" for other in self.others)
+        return Problem(severity="warning", code="no-state-record", message=text)
 
 
 def _shown(root: Path, path: Path) -> str:
@@ -193,40 +173,43 @@ def _shown(root: Path, path: Path) -> str:
         return str(path)
 
 
-def missing_ids_file(
-    root: Path, ids_path: Path, env: str | None, config: Config
-) -> MissingIdsFile | None:
-    """Describe a missing ``ids_file`` and the other accounts' ids files that exist.
+def missing_state_record(
+    root: Path, path: Path, env: str | None, config: Config
+) -> MissingStateRecord | None:
+    """Describe a missing state record and the other accounts' records that exist.
 
     With ``--env NAME`` the default account's file (``trackers.ids.json``) is looked for
-    next to ``ids_path``; without, each configured environment's
-    (``trackers.ids.NAME.json``). A file for another account never counts for this one
-    (README "Safety and pruning"), but finding one usually means a wrong ``--env``.
+    next to ``path``; without, each configured environment's (``trackers.ids.NAME.json``).
+    A record of another account never counts for this one, but finding one usually
+    means a wrong ``--env``.
 
     Args:
         root: the project root (paths are shown relative to it).
-        ids_path: this environment's ids_file (``trackers.ids.json``,
-            ``trackers.ids.NAME.json``, or the embedded emulator's own).
+        path: this environment's state record.
         env: ``--env NAME`` or ``None``.
         config: for the names of ``environments``.
 
     Returns:
-        ``None`` when ``ids_path`` exists, else what :func:`build_plan` warns with.
+        ``None`` when ``path`` exists, else what :func:`build_plan` warns with.
     """
-    if ids_path.exists():
+    if path.exists():
         return None
-    stem, suffix = ids_path.stem, ids_path.suffix or ".json"
+    stem, suffix = path.stem, path.suffix or ".json"
     others: list[str] = []
     if env and stem.endswith(f".{env}"):
-        default = ids_path.with_name(f"{stem[: -len(env) - 1]}{suffix}")
+        default = path.with_name(f"{stem[: -len(env) - 1]}{suffix}")
         if default.exists():
             others.append(f"{_shown(root, default)} for the default account")
     elif not env:
         for name in sorted(config.environments):
-            sibling = ids_path.with_name(f"{stem}.{name}{suffix}")
+            sibling = path.with_name(f"{stem}.{name}{suffix}")
             if sibling.exists():
                 others.append(f"{_shown(root, sibling)} for environment {name!r}")
-    return MissingIdsFile(_shown(root, ids_path), tuple(others))
+    return MissingStateRecord(_shown(root, path), tuple(others))
+
+
+def _warning(message: str, code: str, tracker: str | None = None) -> Problem:
+    return Problem(severity="warning", code=code, message=message, tracker=tracker)
 
 
 def build_plan(
@@ -234,58 +217,73 @@ def build_plan(
     listing: Sequence[RemoteTracker],
     config: Config,
     options: PlanOptions,
-    record: IdsRecord | None = None,
-    warnings: Sequence[str] = (),
+    record: StateRecord | None = None,
+    warnings: Sequence[Problem] = (),
     *,
-    missing_ids: MissingIdsFile | None = None,
+    missing_record: MissingStateRecord | None = None,
 ) -> Plan:
-    """Diff both sides and assemble the :class:`Plan` (pure; no I/O).
+    """Diff both sides, give each change its cause, and assemble the :class:`Plan` (no I/O).
 
-    Safety refusals that ``--allow-*`` flags can lift are recorded as warnings
-    ("apply will refuse: ..."); :func:`trackersync.safety.check_deletes` enforces them.
-    When pruning while ``missing_ids`` says there is no ``ids_file``, a warning says
-    that every unmanaged tracker counts as owned and how many would be deleted (prune
-    semantics are unchanged: before the first apply everything unmanaged is owned).
+    Prune deletes only trackers the state record owns: with no record it deletes
+    nothing (a warning says so), and with a doubtful record (edited by hand) it
+    refuses, so a lost or damaged record never widens what is deleted. Safety refusals
+    that ``--allow-*`` flags can lift are recorded as warnings ("apply will refuse:
+    ..."); :func:`trackersync.safety.check_deletes` enforces them.
+
+    Args:
+        desired: the validated desired trackers.
+        listing: the account's trackers.
+        config: the project configuration.
+        options: the run's options.
+        record: the state record, if there is one.
+        warnings: warnings to carry into the plan (the definitions' own).
+        missing_record: set when the state record does not exist (for the warning).
+
+    Raises:
+        PlanError: pruning with a doubtful state record; the differ's errors.
     """
     prune = config.prune if options.prune is None else options.prune
+    if prune and record is not None and record.doubtful:
+        raise PlanError(
+            f"refusing to prune: {record.doubtful}, and prune decides from it what to "
+            "delete. Run apply without --prune to rewrite it from the account, or "
+            f"{RESTORE_ADVICE}")
     diff_options = DiffOptions(
         prune=prune,
         ignore=tuple(config.ignore),
-        recorded=dict(record.names) if record else None,
+        recorded=dict(record.names) if record else {},
         protected_ids=record.protected_ids if record else frozenset(),
     )
     result = diff_trackers(desired, listing, diff_options)
-    if prune and missing_ids is not None:
-        deletes = sum(1 for change in result.changes if change.action == "delete")
-        result.warnings.append(missing_ids.warning(deletes))
+    plan_warnings = [*warnings, *result.warnings]
+    if prune and missing_record is not None:
+        plan_warnings.append(missing_record.warning())
+    changes = classify(result.changes, desired, listing, record)
+    rules = config.rules_for(options.env)
+    if rules == "lenient":
+        plan_warnings += strict_warnings(changes)
+    plan_warnings += accepted_warnings(changes, desired, rules)
     plan = Plan(
         fingerprint=fingerprint_of(desired, listing),
-        changes=result.changes,
+        changes=changes,
         unmanaged=result.unmanaged,
-        warnings=[*warnings, *result.warnings],
-        summary=summarise(result.changes),
+        warnings=plan_warnings,
+        summary=summarise(changes),
         env=options.env,
         api_url=options.api_url,
         prune=prune,
         remote_count=len(listing),
-        managed_recorded=len(record.names) if record else 0,
     )
-    if config.rules_for(options.env) == "lenient":
-        plan = plan.model_copy(update={
-            "warnings": [*plan.warnings, *strict_warnings(plan.changes)]})
-    resent = accepted_warnings(plan.changes, desired, config.rules_for(options.env))
-    if resent:
-        plan = plan.model_copy(update={"warnings": [*plan.warnings, *resent]})
     unsafe = delete_problems(plan, config.safety, options.allowances)
     if unsafe:
-        extra = [f"apply will refuse: {reason}" for reason in unsafe]
+        extra = [_warning(f"apply will refuse: {reason}", "unsafe") for reason in unsafe]
         plan = plan.model_copy(update={"warnings": [*plan.warnings, *extra]})
     return plan
 
 
 def accepted_warnings(
     changes: Sequence[Change], desired: Sequence[DesiredTracker], rules: str
-) -> list[str]:
+) -> list[Problem]:
     """Warn per create/update/rename that sends a tracker accepted as imported.
 
     Such a tracker may hold data the rules refuse (see ``docs/adopting.md``); it is
@@ -295,11 +293,14 @@ def accepted_warnings(
     Returns:
         One warning per such change, naming the tracker and the action.
     """
-    accepted = {t.name for t in desired if t.accepted_as_imported}
+    accepted = {t.name: t for t in desired if t.accepted_as_imported}
     return [
-        f"tracker {change.name!r} is accepted as imported and may hold phrases the rules "
-        f"({rules}) refuse; this {change.action} sends them again, and an account that "
-        "enforces the rules refuses it; fix its phrases and remove accepted_as_imported"
+        Problem(severity="warning", code="accepted-resent", tracker=change.name,
+                source=accepted[change.name].source, message=(
+                    f"tracker {change.name!r} is accepted as imported and may hold phrases "
+                    f"the rules ({rules}) refuse; this {change.action} sends them again, "
+                    "and an account that enforces the rules refuses it; fix its phrases "
+                    "and remove accepted_as_imported"))
         for change in changes
         if change.action != "delete" and change.name in accepted
     ]
@@ -309,12 +310,12 @@ def accepted_warnings(
 STRICT_PHRASES_NAMED = 3
 
 
-def strict_warnings(changes: Sequence[Change]) -> list[str]:
+def strict_warnings(changes: Sequence[Change]) -> list[Problem]:
     """Warn per create/update/rename whose request an account on strict rules refuses.
 
     Under ``rules: lenient`` the files may hold phrases Symbl's 2022 (strict) rules
-    refuse (``? , ! _`` ...; symbl-api.md §6 items 9-10); an API that enforces them
-    answers the whole POST/PUT with 400 at apply. The check covers the full desired
+    refuse (``? , ! _`` ...; docs/api-contract.md, "Punctuation in phrases"); an API that enforces
+    them answers the whole POST/PUT with 400 at apply. The check covers the full desired
     vocabulary (what the request sends), not only the added phrases, and the strict
     50-phrase maximum. At most :data:`STRICT_PHRASES_NAMED` phrases are named.
 
@@ -329,7 +330,7 @@ def strict_warnings(changes: Sequence[Change]) -> list[str]:
     from trackersync.definitions.rules import PROFILES, strict_refusals
 
     limit = PROFILES["strict"].max_phrases or 0
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     for change in changes:
         if change.action == "delete" or change.vocabulary is None:
             continue
@@ -341,22 +342,21 @@ def strict_warnings(changes: Sequence[Change]) -> list[str]:
         if len(change.vocabulary) > limit:
             parts.append(f"{len(change.vocabulary)} phrases (at most {limit})")
         if parts:
-            warnings.append(
+            warnings.append(_warning(
                 f"tracker {change.name!r}: {', '.join(parts)}, which Symbl's strict rules "
-                f"refuse; an account that enforces them will refuse this {change.action}"
-            )
+                f"refuse; an account that enforces them will refuse this {change.action}",
+                "strict-rules", change.name))
     return warnings
 
 
 __all__ = [
-    "MissingIdsFile",
+    "MissingStateRecord",
     "PlanOptions",
     "PlanResult",
-    "TrackerRemote",
     "build_plan",
     "check_not_ignored",
     "make_plan",
-    "missing_ids_file",
+    "missing_state_record",
     "accepted_warnings",
     "strict_warnings",
 ]

@@ -6,25 +6,31 @@ text / JSON / Markdown) and the applier (:mod:`trackersync.apply`) only read it.
 It round-trips through JSON (``plan --out FILE`` / ``apply FILE``) and never holds
 a secret: no app secret, no token, no Authorization value.
 
-JSON shape (``format_version`` 1)::
+JSON shape (``format_version`` 2)::
 
-    {"format_version": 1,
+    {"format_version": 2,
      "fingerprint": {"desired": "<sha256>", "remote": "<sha256>",
                      "remote_trackers": {"<id>": "<sha256>"},
                      "desired_trackers": {"<name>": "<sha256>"}},
      "changes": [{"action": "create|update|rename|delete", "name": ..., "tracker_id": ...,
                   "old_name": ..., "added": [...], "removed": [...], "vocabulary": [...],
-                  "protect": false, "source": "trackers/x.yaml:1:1"}],
-     "unmanaged": ["..."], "warnings": ["..."],
-     "summary": {"create": 0, "update": 0, "rename": 0, "delete": 0},
+                  "protect": false, "source": "trackers/x.yaml:1:1",
+                  "cause": "pending|drift|conflict",
+                  "drift": [{"field": "vocabulary", "change": "added",
+                             "snapshot": null, "account": "..."}]}],
+     "unmanaged": ["..."],
+     "warnings": [{"severity": "warning", "message": "...", "code": "...",
+                   "source": {"file": "...", "line": 1, "column": 1} | null,
+                   "tracker": "..." | null}],
+     "summary": {"create": 0, "update": 0, "rename": 0, "delete": 0,
+                 "pending": 0, "drift": 0, "conflict": 0},
      "env": null, "api_url": "https://api.symbl.ai", "prune": false,
-     "remote_count": 0, "managed_recorded": 0}
+     "remote_count": 0, "digest": "<sha256 of the rest>"}
 
-Fingerprints (case C13, Terraform's "saved plan is stale"): ``desired`` hashes the
+Fingerprints (Terraform's "saved plan is stale"): ``desired`` hashes the
 desired trackers (name + sorted phrases, sorted by name); ``remote`` hashes the whole
 listing (id + name + sorted phrases, sorted by id); ``remote_trackers`` hashes each
-remote tracker so a stale-plan message can say which one moved (:func:`check_fresh`,
-re-exported by :mod:`trackersync.apply`).
+remote tracker so a stale-plan message can say which one moved (:func:`check_fresh`).
 """
 
 from __future__ import annotations
@@ -37,30 +43,42 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trackersync.errors import PlanError, StalePlanError
-from trackersync.model import RemoteTracker, Tracker
+from trackersync.model import Problem, RemoteTracker, Tracker, tracker_digest
 from trackersync.secrets import display
 
-PLAN_FORMAT_VERSION: Literal[1] = 1
+PLAN_FORMAT_VERSION: Literal[2] = 2
 
 Action = Literal["create", "update", "rename", "delete"]
 
 #: The order in which change kinds are listed in plans and summaries.
 ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete")
 
+#: Why a change is in the plan (see :mod:`trackersync.drift`): ``pending`` (the files
+#: changed since the last apply), ``drift`` (the account changed outside trackersync),
+#: ``conflict`` (both changed).
+Cause = Literal["pending", "drift", "conflict"]
 
-def tracker_digest(tracker: Tracker) -> str:
-    """Return sha256 hex of a tracker's name and sorted phrases, NUL-separated.
+#: The order in which causes are listed.
+CAUSES: tuple[Cause, ...] = ("pending", "drift", "conflict")
 
-    Order never matters; the hash is only compared with hashes made the same way.
 
-    Args:
-        tracker: any :class:`~trackersync.model.Tracker` (desired or remote).
+class FieldDrift(BaseModel):
+    """One field of a tracker that changed in the account since the last apply.
 
-    Returns:
-        64 hex characters; equal for trackers with the same name and phrase set.
+    Built by :func:`trackersync.drift.drift_report` (deepdiff of the state record's
+    snapshot against the account).
     """
-    payload = "\x00".join([tracker.name, *sorted(tracker.phrase_set())])
-    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+    model_config = ConfigDict(frozen=True)
+
+    #: ``name``, ``vocabulary`` (one entry per phrase) or ``tracker`` (deleted whole).
+    field: str
+    #: ``changed`` (name), ``added`` / ``removed`` (a phrase, or the whole tracker).
+    change: Literal["changed", "added", "removed"]
+    #: The value in the snapshot (``None`` for an added phrase).
+    snapshot: str | None = None
+    #: The value in the account now (``None`` for a removed phrase or tracker).
+    account: str | None = None
 
 
 def digest_of(items: Iterable[tuple[str, str]]) -> str:
@@ -70,7 +88,7 @@ def digest_of(items: Iterable[tuple[str, str]]) -> str:
 
 
 class Fingerprint(BaseModel):
-    """What the plan was made from, so a saved plan can be checked before apply (C13).
+    """What the plan was made from, so a saved plan can be checked before apply.
 
     For: detecting that the tracker files or the account changed since ``plan --out``.
     Not for: identifying trackers, or deciding what to change (the changes say that).
@@ -115,7 +133,7 @@ class Change(BaseModel):
     #: The full desired vocabulary in file order, sent as-is by create/update/rename;
     #: ``None`` for ``delete``. Not for display diffs (use ``added``/``removed``).
     vocabulary: list[str] | None = None
-    #: The tracker is protected: its definition says ``protect: true`` or ``ids_file``
+    #: The tracker is protected: its definition says ``protect: true`` or the state record
     #: recorded it as protected. For a ``rename`` only the record counts (the remote
     #: tracker renamed away was protected; a file adding ``protect: true`` together with
     #: ``renamed_from`` protects the new name, not the old one). The safety check
@@ -123,6 +141,11 @@ class Change(BaseModel):
     protect: bool = False
     #: ``file:line:col`` of the definition, for messages and PR comments; ``None`` for delete.
     source: str | None = None
+    #: Why the change is planned: ``pending``, ``drift`` or ``conflict``. Apply refuses
+    #: a ``conflict`` without ``--overwrite-conflicts``.
+    cause: Cause = "pending"
+    #: For ``drift`` and ``conflict``: what changed in the account since the last apply.
+    drift: list[FieldDrift] = Field(default_factory=list)
 
     @property
     def desired_tracker(self) -> Tracker:
@@ -137,7 +160,7 @@ class Change(BaseModel):
 
 
 class Summary(BaseModel):
-    """How many changes of each kind; the text summary line is rendered from this."""
+    """How many changes of each kind and of each cause; summary lines render from this."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -145,6 +168,13 @@ class Summary(BaseModel):
     update: int = 0
     rename: int = 0
     delete: int = 0
+    #: Changes made in the files since the last apply.
+    pending: int = 0
+    #: Changes that revert edits made in the account outside trackersync.
+    drift: int = 0
+    #: Trackers changed both in the files and in the account (apply refuses them
+    #: without ``--overwrite-conflicts``).
+    conflict: int = 0
 
     @property
     def total(self) -> int:
@@ -162,7 +192,7 @@ class Plan(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     #: Version of this JSON shape; readers refuse other versions. Bump on breaking change.
-    format_version: Literal[1] = PLAN_FORMAT_VERSION
+    format_version: Literal[2] = PLAN_FORMAT_VERSION
     #: Hashes of both sides; for the stale-plan check only.
     fingerprint: Fingerprint
     #: The writes, sorted by action order (create, update, rename, delete) then name.
@@ -171,9 +201,10 @@ class Plan(BaseModel):
     #: Remote tracker names no file defines and no ignore glob matches, sorted; they are
     #: left alone (not deleted) unless pruning. Informational; not a delete list.
     unmanaged: list[str] = Field(default_factory=list)
-    #: Human-readable warnings (case-only renames, duplicate remote names, rule breaks
-    #: in remote data, ...), in a stable order. Never contain secrets.
-    warnings: list[str] = Field(default_factory=list)
+    #: Warnings (the definitions' own, with their file, line and column; case-only
+    #: renames, duplicate remote names, rule breaks in remote data, ...), in a stable
+    #: order. Structured so that every renderer places the location itself.
+    warnings: list[Problem] = Field(default_factory=list)
     #: Counts per action; always equal to what ``changes`` holds.
     summary: Summary = Field(default_factory=Summary)
     #: The ``--env`` name the plan targets, or ``None`` for the default account.
@@ -186,13 +217,16 @@ class Plan(BaseModel):
     #: Number of trackers the listing returned; for the delete-fraction and account-limit
     #: checks. Not a substitute for the fingerprint.
     remote_count: int = 0
-    #: Number of managed ids recorded in ids_file at plan time (empty-listing guard, C07 D).
-    managed_recorded: int = 0
 
     @property
     def has_changes(self) -> bool:
         """True when applying would write anything."""
         return bool(self.changes)
+
+    @property
+    def conflicts(self) -> list[Change]:
+        """The changes whose tracker changed both in the files and in the account."""
+        return [c for c in self.changes if c.cause == "conflict"]
 
     def by_action(self, action: Action) -> list[Change]:
         """Return the changes of one kind, in plan order."""
@@ -266,10 +300,11 @@ def fingerprint_of(desired: Iterable[Tracker], remote: Iterable[RemoteTracker]) 
 
 
 def summarise(changes: Iterable[Change]) -> Summary:
-    """Count changes per action."""
-    counts = {a: 0 for a in ACTIONS}
+    """Count changes per action and per cause (the one place changes are counted)."""
+    counts = {key: 0 for key in (*ACTIONS, *CAUSES)}
     for change in changes:
         counts[change.action] += 1
+        counts[change.cause] += 1
     return Summary(**counts)
 
 
@@ -283,7 +318,7 @@ def _change_keys(plan: Plan) -> list[tuple[object, ...]]:
 
 
 def check_fresh(saved: Plan, fresh: Plan, names: Mapping[str, str] | None = None) -> None:
-    """Refuse a saved plan whose fingerprints no longer match (C13).
+    """Refuse a saved plan whose fingerprints no longer match.
 
     Args:
         saved: the plan loaded from ``plan --out``.
@@ -351,5 +386,7 @@ __all__ = [
     "digest_of",
     "fingerprint_of",
     "summarise",
-    "tracker_digest",
+    "CAUSES",
+    "Cause",
+    "FieldDrift",
 ]

@@ -1,12 +1,12 @@
-"""Safety checks that run before any write (STYLE 7; cases C07, C09, C25).
+"""Safety checks that run before any write.
 
 Three guards, each raising a :class:`~trackersync.errors.PlanError` subclass:
 
-* :func:`check_listing` - an empty listing while ``ids_file`` records managed trackers
-  is refused (C07 variant D): a read that "lost" the account must never become a plan
+* :func:`check_listing` - an empty listing while the state record records managed trackers
+  is refused: a read that "lost" the account must never become a plan
   to re-create everything. ``--allow-empty-remote`` overrides it.
-* :func:`check_account_limit` - the account would exceed its tracker limit (500,
-  symbl-api.md §2.2). Deletes run last, so the peak is ``remote + creates``.
+* :func:`check_account_limit` - the account would exceed its tracker limit (500;
+  docs/api-contract.md, "Tracker limit"). Deletes run last, so the peak is ``remote + creates``.
 * :func:`check_deletes` - more deletes than ``safety.max_deletes``, or more than
   ``safety.max_delete_fraction`` of the remote trackers (once the account holds at
   least :data:`MIN_EXISTING_FOR_FRACTION`, as octoDNS does), unless ``--allow-deletes N``
@@ -36,7 +36,7 @@ class Allowances:
         allow_deletes: ``--allow-deletes N``: up to N deletes pass the thresholds.
         allow_protected: ``--allow-protected``: protected trackers may be renamed/deleted.
         allow_empty_remote: ``--allow-empty-remote``: accept an empty listing although
-            ``ids_file`` records managed trackers.
+            the state record records managed trackers.
     """
 
     allow_deletes: int = 0
@@ -45,29 +45,29 @@ class Allowances:
 
 
 def check_listing(
-    remote: list[RemoteTracker], recorded: int, allowances: Allowances | None = None
+    listing: list[RemoteTracker], recorded: int, allowances: Allowances | None = None
 ) -> None:
-    """Refuse an empty listing when ``ids_file`` records managed trackers (C07 D).
+    """Refuse an empty listing when the state record records managed trackers.
 
     Args:
-        remote: the listing just read.
-        recorded: how many managed ids ``ids_file`` records.
+        listing: the account's trackers, just read.
+        recorded: how many managed ids the state record records.
         allowances: ``allow_empty_remote`` skips the check.
 
     Raises:
         PlanError: ``remote shows 0 trackers but N managed IDs are recorded``.
     """
-    if remote or not recorded or (allowances and allowances.allow_empty_remote):
+    if listing or not recorded or (allowances and allowances.allow_empty_remote):
         return
     raise PlanError(
-        f"remote shows 0 trackers but {recorded} managed IDs are recorded in ids_file; "
+        f"remote shows 0 trackers but {recorded} managed IDs are recorded in the state record; "
         "check the account and credentials (a wrong account or a failed read looks like this); "
         "pass --allow-empty-remote to re-create them"
     )
 
 
 def check_account_limit(plan: Plan, limit: int) -> None:
-    """Refuse a plan that would take the account over ``limit`` trackers (C25).
+    """Refuse a plan that would take the account over ``limit`` trackers.
 
     Raises:
         AccountLimitError: ``apply would bring the account to 502 trackers; limit is 500``.
@@ -114,7 +114,7 @@ def delete_problems(plan: Plan, safety: SafetyConfig, allowances: Allowances) ->
 
 
 def check_deletes(plan: Plan, safety: SafetyConfig, allowances: Allowances) -> None:
-    """Refuse mass deletes and protected renames/deletes (C09, STYLE 7).
+    """Refuse mass deletes and protected renames/deletes.
 
     Raises:
         UnsafePlanError: naming every reason and the flag that allows it.

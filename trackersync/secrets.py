@@ -1,9 +1,9 @@
 """One detector for token-looking text, shared by the validator and every renderer.
 
-A phrase that looks like a credential was almost certainly pasted by mistake (case
-C15). The validator warns about it (rule ``phrase-secret``); the text and Markdown plan
-renderers print it masked, so it never reaches CI logs or PR comments. Plan JSON keeps
-phrases exact: it is data for ``apply``, not a log.
+A phrase that looks like a credential was almost certainly pasted by mistake. The
+validator warns about it (rule ``phrase-secret``); the text and Markdown plan renderers
+print it masked, so it never reaches CI logs or PR comments. Plan JSON keeps phrases
+exact: it is data for ``apply``, not a log.
 
 What counts: a JWT (``eyJ…``), a well-known key prefix (AWS ``AKIA…``, GitHub
 ``ghp_…``/``github_pat_…``, Slack ``xox?-…``, ``sk-…``), or a word of 24+ characters from

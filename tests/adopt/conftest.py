@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from symbl_emulator import start_emulator
-from tests.adopt.support import Account
+from tests.adopt.helpers import Account
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.adopt.support import Account
+from tests.adopt.helpers import Account
 from trackersync.config import Config
 from trackersync.definitions import dump_tracker_yaml, load_definitions
 from trackersync.definitions.accepted import content_fingerprint
@@ -91,3 +91,18 @@ def test_plan_warns_when_an_accepted_tracker_must_be_sent_again(account: Account
     assert "Plan: 0 to create, 1 to update" in plan.stdout
     assert ("tracker 'Legacy' is accepted as imported and may hold phrases the rules "
             "(lenient) refuse; this update sends them again") in plan.output
+
+
+def test_a_tracker_the_loader_cannot_read_is_not_claimed_as_accepted(account: Account) -> None:
+    (account.root / "trackersync.yaml").write_text("rules: strict\n")
+    account.seed([{"name": "No Phrases", "vocabulary": []},
+                  {"name": "Legacy", "vocabulary": ["what is it?", "call me"]}])
+    imported = account.run("import")
+    assert imported.exit_code == 0, imported.output
+    assert "1 tracker accepted as imported" in imported.stdout
+    assert "has no phrase; add at least one [phrase-count] (imported as stored)" in imported.output
+    assert "accepted_as_imported" not in (account.trackers / "no-phrases.yaml").read_text()
+    assert "accepted_as_imported" in (account.trackers / "legacy.yaml").read_text()
+    plan = account.run("plan")
+    assert plan.exit_code == 1
+    assert 'trackers/no-phrases.yaml:6:13: error: tracker "No Phrases" has no phrase' in plan.output

@@ -6,7 +6,7 @@ import json
 
 from jsonschema import Draft7Validator
 
-from tests.adopt.support import Account, messy_account
+from tests.adopt.helpers import Account, messy_account
 from trackersync.definitions.yamlnodes import compose
 
 
@@ -103,7 +103,7 @@ def test_import_into_a_nested_folder_points_each_file_at_the_schema(account: Acc
     assert result.exit_code == 0, result.output
     config = (account.root / "trackersync.yaml").read_text(encoding="utf-8")
     assert config.startswith("# yaml-language-server: $schema=schema/config.schema.json\n")
-    assert config.endswith('\ntrackers_dir: "trackers/sales"\n')
+    assert "trackers_dir" not in config  # trackers/ is searched recursively
     pricing = (account.trackers / "sales" / "pricing.yaml").read_text(encoding="utf-8")
     assert pricing.startswith(
         "# yaml-language-server: $schema=../../schema/tracker.schema.json\n")

@@ -178,3 +178,15 @@ def test_check_diff_shows_the_change_with_tokens_masked(project: Path) -> None:
     assert result.exit_code == 1
     assert "-vocabulary: [a,  \"b  c\"," in result.stdout and "+  - b c\n" in result.stdout
     assert token not in result.stdout
+
+
+def test_check_diff_names_each_file_by_its_path(project: Path) -> None:
+    for folder in ("sales", "support"):
+        (project / "trackers" / folder).mkdir()
+        (project / "trackers" / folder / "budget.yaml").write_text(
+            f"name: Budget {folder}\nvocabulary: [a,  b]\n", encoding="utf-8")
+    result = run("fmt", "--check", "--diff")
+    assert result.exit_code == 1
+    for folder in ("sales", "support"):
+        assert f"--- trackers/{folder}/budget.yaml (as written)\n" in result.stdout
+        assert f"+++ trackers/{folder}/budget.yaml (formatted)\n" in result.stdout

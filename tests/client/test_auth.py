@@ -1,4 +1,4 @@
-"""Credentials, token generation and renewal, 401 handling, base-URL rules (symbl-api.md §1)."""
+"""Credentials, token generation and renewal, 401 handling, base-URL rules."""
 
 from __future__ import annotations
 

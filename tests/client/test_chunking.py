@@ -1,4 +1,4 @@
-"""Chunk planning under the 1 MB limit (symbl-api.md §2.2, §6 item 14; case C21)."""
+"""Chunk planning under the 1 MB limit (docs/api-contract.md, "Body size")."""
 
 from __future__ import annotations
 

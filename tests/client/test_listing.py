@@ -1,4 +1,4 @@
-"""Reading trackers: shapes (§6 item 2), failed reads (C07), pagination hints (C06), get/put/delete.
+"""Reading trackers: shapes, failed reads, pagination hints, put/delete.
 
 A list that cannot be trusted raises; it is never read as "no trackers".
 """
@@ -30,7 +30,7 @@ LIST = "/v1/manage/trackers"
 
 
 def page(first: int, last: int, **extra: Any) -> dict[str, Any]:
-    """A list body holding 'Topic NN' trackers first..last (C06 fixture shape)."""
+    """A list body holding 'Topic NN' trackers first..last."""
     trackers = [{"id": f"50000000000006{i:02d}", "name": f"Topic {i:02d}",
                  "vocabulary": [f"topic {i} phrase 1"]} for i in range(first, last + 1)]
     return {"trackers": trackers, **extra}
@@ -61,7 +61,7 @@ def test_single_tracker_variant_is_tolerated(client: SymblClient, emulator: Emul
 def test_odd_list_bodies_are_shape_errors_never_empty(
     body: Any, words: str, client: SymblClient, emulator: EmulatorServer, leaks: LeakScan
 ) -> None:
-    """C07 C and friends."""
+    """Answers that are not a tracker list."""
     faults(emulator, list_fault(body))
     with pytest.raises(ResponseShapeError) as caught:
         client.list_trackers()
@@ -71,7 +71,7 @@ def test_odd_list_bodies_are_shape_errors_never_empty(
 
 @pytest.fixture
 def html_server() -> Iterator[str]:
-    """A loopback server answering 200 text/html to everything (C07 B; the emulator only
+    """A loopback server answering 200 text/html to everything (the emulator only
     speaks JSON, so this one case uses a minimal Werkzeug app)."""
 
     @Request.application
@@ -146,21 +146,8 @@ def test_a_next_link_to_another_host_is_not_followed(
     assert len([r for r in emulator.requests() if r["path"] == LIST]) == 1
 
 
-def test_find_by_name_is_exact_and_case_sensitive(
-    client: SymblClient, emulator: EmulatorServer
-) -> None:
-    emulator.seed([{"name": "Pricing", "vocabulary": ["a"]},
-                   {"name": "pricing", "vocabulary": ["b"]}])
-    assert [t.vocabulary for t in client.find_by_name("Pricing")] == [("a",)]
-    assert client.find_by_name("Nobody") == []
-    # a server that ignores ?name= must not make other trackers match
-    faults(emulator, list_fault({"trackers": emulator.trackers()}))
-    assert [t.name for t in client.find_by_name("pricing")] == ["pricing"]
-
-
-def test_get_update_delete_round_trip(client: SymblClient, emulator: EmulatorServer) -> None:
+def test_update_delete_round_trip(client: SymblClient, emulator: EmulatorServer) -> None:
     (made,) = client.create_trackers([tracker("Alpha")])
-    assert client.get_tracker(made.id) == made
     updated = client.update_tracker(made.id, tracker("Alpha", "new phrase"))
     assert updated.vocabulary == ("new phrase",) and updated.id == made.id
     client.delete_tracker(made.id)
@@ -171,11 +158,11 @@ def test_errors_carry_status_method_path_and_api_message(
     client: SymblClient, emulator: EmulatorServer, leaks: LeakScan
 ) -> None:
     with pytest.raises(NotFoundError) as caught:
-        client.get_tracker("4000000000000000")
+        client.update_tracker("4000000000000000", tracker("Alpha"))
     leaks.check(caught.value)
     err = caught.value
     path = "/v1/manage/tracker/4000000000000000"
-    assert (err.status, err.method, err.path) == (404, "GET", path)
+    assert (err.status, err.method, err.path) == (404, "PUT", path)
     assert err.api_message == "Tracker with id '4000000000000000' not found."
     with pytest.raises(NotFoundError):
         client.delete_tracker("4000000000000000")
@@ -212,5 +199,5 @@ def test_delete_whose_answer_was_lost_counts_as_done(
 def test_ids_are_quoted_into_the_path(client: SymblClient, emulator: EmulatorServer) -> None:
     """A hostile id cannot reach another endpoint (it would answer 200, not 404)."""
     with pytest.raises(NotFoundError) as caught:
-        client.get_tracker("../trackers?x=1")
+        client.delete_tracker("../trackers?x=1")
     assert caught.value.path == "/v1/manage/tracker/..%2Ftrackers%3Fx%3D1"

@@ -1,4 +1,4 @@
-"""The real-world cases that concern loading (cases/README.md C01, C05, C15, C22, C09 A)."""
+"""Real-world loading cases: YAML 1.1 booleans, whitespace, secrets, Symbl. names."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def case(name: str) -> list[tuple]:
 
 
 def test_c01_norway_booleans_refused_quoted_accepted() -> None:
-    ds = load(SCENARIOS, SCENARIOS / "C01-norway-booleans.yaml")
+    ds = load(SCENARIOS, SCENARIOS / "norway-booleans.yaml")
     quote_it = [(line, col, msg) for _s, line, col, code, msg in rows(ds) if code == "quote-it"]
     assert [(line, col) for line, col, _m in quote_it] == [
         (10, 9), (13, 9), (17, 9), (18, 9), (19, 9), (22, 9)]
@@ -31,7 +31,7 @@ def test_c01_norway_booleans_refused_quoted_accepted() -> None:
 
 
 def test_c05_whitespace_normalised_and_collisions() -> None:
-    ds = load(SCENARIOS, SCENARIOS / "C05-whitespace-normalization.yaml")
+    ds = load(SCENARIOS, SCENARIOS / "whitespace-normalization.yaml")
     assert ds.trackers[0].vocabulary == ("order number", "tracking code", "shipment status",
                                          "invoice id", "where is my parcel", "Order number")
     assert [(s, line, code) for s, line, _c, code, _m in rows(ds)] == [
@@ -41,13 +41,13 @@ def test_c05_whitespace_normalised_and_collisions() -> None:
         ("warning", 21, "phrase-whitespace"),
         ("warning", 23, "phrase-case-variant"),
     ]
-    strict = load(SCENARIOS, SCENARIOS / "C05-whitespace-normalization.yaml",
+    strict = load(SCENARIOS, SCENARIOS / "whitespace-normalization.yaml",
                   severity={"phrase-case-variant": "error"})
     assert [p.code for p in strict.errors] == ["phrase-case-variant"]
 
 
 def test_c15_unknown_key_not_echoed_and_token_masked() -> None:
-    found = case("C15-secrets-redaction.yaml")
+    found = case("secrets-redaction.yaml")
     assert [(s, line, col, code) for s, line, col, code, _m in found] == [
         ("error", 17, 5, "unknown-key"), ("warning", 23, 9, "phrase-secret")]
     text = "\n".join(m for *_x, m in found)
@@ -56,7 +56,7 @@ def test_c15_unknown_key_not_echoed_and_token_masked() -> None:
 
 
 def test_c22_sample_app_report() -> None:
-    found = case("C22-sample-app-trackers.yaml")
+    found = case("sample-app-trackers.yaml")
     assert [(s, line, code) for s, line, _c, code, _m in found] == [
         ("warning", 16, "phrase-few"),           # Card Updated: 3 phrases
         ("warning", 31, "phrase-shared"),        # "it works now" in two trackers

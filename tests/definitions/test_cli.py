@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tests.definitions.helpers import write
-from trackersync.cli import main
+from tests.helpers import invoke
 
 REPO = Path(__file__).parents[2]
 GOOD = "name: {name}\nvocabulary: [alpha {name}, beta {name}, gamma {name}, delta {name}, " \
@@ -27,7 +26,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = invoke(args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -105,6 +104,22 @@ def test_validate_github(project: Path) -> None:
         "recommends at least 5")
     assert out.splitlines()[2].startswith("::error file=trackers/b.yaml,line=4,col=5::")
     assert len(out.splitlines()) == 3
+
+
+def test_validate_report_writes_the_same_problems_as_plain_lines(project: Path) -> None:
+    code, out, _err = run("validate", "--format", "github", "--report", "problems.txt")
+    assert code == 1
+    report = (project / "problems.txt").read_text().splitlines()
+    assert len(report) == len(out.splitlines()) == 3
+    assert report[0] == ('trackers/b.yaml:1:7: warning: tracker "B" has 2 phrases; Symbl '
+                         "recommends at least 5")
+    assert report[2].startswith("trackers/b.yaml:4:5: error: ")
+    assert not any(line.startswith("::") for line in report)
+    code, _out, err = run("validate", "--report", "no-such-folder/x/problems.txt")
+    assert code == 1 and "cannot write the report" not in err  # folders are created
+    (project / "blocked").write_text("a file, not a folder")
+    code, _out, err = run("validate", "--report", "blocked/problems.txt")
+    assert code == 1 and "blocked/problems.txt: cannot write the report" in err
 
 
 def test_validate_no_definitions_and_config(

@@ -2,8 +2,9 @@
 
 The file records, per tracker, the characters outside the 2022 rules: the field
 ``chars_outside_relaxed_rule`` is the rule with the dash (``. ' -``), which is our
-``strict`` profile (symbl-api.md §6 item 10); ``chars_outside_strict_rule`` is the older
-``. '`` rule and is always a superset. ``lenient`` refuses only ``( ) [ ]``.
+``strict`` profile (docs/api-contract.md, "Punctuation in phrases");
+``chars_outside_strict_rule`` is the older ``. '`` rule and is always a superset.
+``lenient`` refuses only ``( ) [ ]``.
 """
 
 from __future__ import annotations
@@ -66,5 +67,5 @@ def test_real_tracker_verdict(tmp_path: Path, index: int, rules: str) -> None:
     named = "".join(p["message"] for p in problems if p["code"] == "phrase-charset")
     for char in item["chars_outside_relaxed_rule"] if rules == "strict" else "":
         assert f"'{char}' at column" in named
-    if item["name"].startswith("Promotion Mention - "):  # case C25's GUID-suffixed leftover
+    if item["name"].startswith("Promotion Mention - "):  # a GUID-suffixed leftover of a test run
         assert "name-ephemeral" in warnings

@@ -64,3 +64,27 @@ def test_cli_refuses_a_port_in_use() -> None:
         assert "cannot start the emulator" in second.stderr
     finally:
         _interrupt(process)
+
+
+def test_cli_takes_every_option_of_python_m_symbl_emulator() -> None:
+    from click.testing import CliRunner
+
+    from symbl_emulator.cli import main as emulator_main
+    from trackersync.cli import main as trackersync_main
+
+    result = CliRunner().invoke(trackersync_main, ["emulator", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "trackersync emulator" in result.output
+    for param in emulator_main.params:
+        for opt in getattr(param, "opts", ()):
+            assert opt in result.output, opt
+
+
+def test_cli_http_layer_options_are_applied() -> None:
+    process, url, lines = _start("--threads", "2", "--connection-limit", "10",
+                                 "--request-deadline", "5")
+    try:
+        assert f"API description: {url}/openapi.json\n" in "".join(lines)
+        assert requests.get(f"{url}/openapi.json", timeout=5).status_code == 200
+    finally:
+        assert _interrupt(process) == 130

@@ -6,6 +6,9 @@ exactly as in a foreign project; this module overrides ``symbl_emulator_options`
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,3 +39,32 @@ def test_the_session_emulator_is_reset_before_each_test(
 ) -> None:
     assert symbl_emulator_session.trackers() == []
     symbl_emulator_session.seed([{"name": f"left by run {run}", "vocabulary": ["a"]}])
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_the_session_emulator_takes_the_options_and_forgets_configure(
+    symbl_emulator_session: EmulatorServer, run: int
+) -> None:
+    assert symbl_emulator_session.settings.rules == "lenient"
+    assert symbl_emulator_session.settings.put_mode == "replace"  # run 1's configure is gone
+    answer = requests.post(f"{symbl_emulator_session.url}/v1/manage/tracker", timeout=5,
+                           headers={"x-api-key": symbl_emulator_session.token()},
+                           json={"name": "Budget", "vocabulary": ["what's the budget?"]})
+    assert answer.status_code == 201, answer.text
+    symbl_emulator_session.configure(put_mode="merge")
+
+
+def test_the_session_emulator_refuses_start_only_options(tmp_path: Path) -> None:
+    (tmp_path / "test_foreign.py").write_text(
+        "import pytest\n\n"
+        "@pytest.fixture\n"
+        "def symbl_emulator_options():\n"
+        "    return {'port': 0, 'rules': 'lenient'}\n\n"
+        "def test_it(symbl_emulator_session):\n"
+        "    pass\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-p", "no:xdist", str(tmp_path)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert ("symbl_emulator_options cannot set port; use the symbl_emulator fixture"
+            in done.stdout + done.stderr)

@@ -61,8 +61,8 @@ def developer_push(tmp_path: Path, origin: Path, name: str,
 def test_protection_recorded_by_ci_survives_into_the_next_run(
     tmp_path: Path, workspace: Path, emulator: EmulatorServer
 ) -> None:
-    """The trial's finding: protection recorded by a CI apply was lost with the runner,
-    so a later prune deleted the protected tracker. Now the next fresh checkout has it."""
+    """Protection recorded by a CI apply must not be lost with the runner (a later prune
+    would delete the protected tracker): the next fresh checkout has it."""
     (workspace / "trackersync.yaml").write_text("prune: true\n", encoding="utf-8")
     approval = workspace / "trackers" / "approval.yaml"
     approval.write_text(approval.read_text(encoding="utf-8") + "protect: true\n",

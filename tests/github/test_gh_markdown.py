@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from trackersync.model import Problem
 from trackersync.plan import Change, Fingerprint, Plan, summarise
 from trackersync.render import render_plan
 from trackersync.render.markdown import (
@@ -146,7 +147,8 @@ def test_hostile_names_and_phrases_cannot_inject() -> None:
     changes = [create(n, phrases) for n in HOSTILE_NAMES]
     changes.append(delete("@org/admins <b>x</b>", ["y"]))
     plan = make_plan(changes, unmanaged=["@team <img src=x>", "`x`|y"],
-                     warnings=["<!-- warning @team"], env="prod @team")
+                     warnings=[Problem(severity="warning", message="<!-- warning @team")],
+                     env="prod @team")
     md = render_markdown(plan)
     prose = outside_code(md)
     # Outside code, the only tags are ours, and no user text opens a comment or mentions.

@@ -112,8 +112,9 @@ def test_error_report_escapes_masks_converts_and_caps() -> None:
     failure = failure_module()
     token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl"
     log = "\n".join([
+        "trackers/a,b.yaml:3:5: error: bad% value",
         "::add-mask::" + token,
-        "::error file=trackers/a%2Cb.yaml,line=3,col=5::bad%25 value%0Anext",
+        "::error file=trackers/a%2Cb.yaml,line=3,col=5::bad%25 value",
         "Error: request failed: <script>alert(1)</script> for @octo/team #12 " + token,
         "",
         *[f"line {i}" for i in range(100)],
@@ -121,7 +122,8 @@ def test_error_report_escapes_masks_converts_and_caps() -> None:
     report = failure.render("plan", "not a sha`", log)
     assert report.startswith(MARKER + "\n### ❌ trackersync plan failed for not a sha&#96;")
     lines = report.splitlines()
-    assert lines[3] == "- trackers/a,b.yaml:3:5: error: bad% value next"
+    assert lines[3] == "- trackers/a,b.yaml:3:5: error: bad% value"  # annotations dropped
+    assert sum("bad%" in line for line in lines) == 1
     assert "<script>" not in report and "&#60;script&#62;" in report
     assert "@\u200docto" in report and "&#35;\u200d12" in report  # no mention, no issue link
     assert token not in report and MASK.replace("*", "&#42;") in report

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from import_support import Project
+from helpers import Project
 
 from symbl_emulator import start_emulator
 

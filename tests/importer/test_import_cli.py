@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import requests
-from import_support import Project, first_of_each_name, real_trackers
+from helpers import Project, first_of_each_name, real_trackers
 
 from symbl_emulator import start_emulator
 
@@ -193,3 +193,49 @@ def test_unreadable_files_are_kept_and_reported(project: Project) -> None:
         result.stderr
     )
     assert sorted(project.files()) == ["budget.yaml", "denial.yaml"]
+
+
+def test_names_in_other_scripts_get_file_names_that_say_which_tracker(project: Project) -> None:
+    project.seed([{"name": "Ελληνικά", "vocabulary": ["γεια σου", "καλημέρα"]},
+                  {"name": "Привет мир", "vocabulary": ["привет", "пока"]}])
+    result = project.run("import")
+    assert result.exit_code == 0, result.output
+    assert sorted(project.files()) == ["ellinika.yaml", "privet-mir.yaml"]
+    assert "name: Ελληνικά" in (project.trackers / "ellinika.yaml").read_text(encoding="utf-8")
+    plan = project.run("plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+
+
+def test_a_first_import_into_a_subfolder_of_trackers_keeps_the_whole_folder(
+    project: Project,
+) -> None:
+    project.seed([BUDGET, {"name": "Sales One", "vocabulary": ["quota", "pipeline"]}])
+    (project.root / "trackersync.yaml").unlink()  # a new repository: import writes it
+    first = project.run("import", "--name", "Sales*", "--dir", "trackers/sales")
+    assert first.exit_code == 0, first.output
+    assert "trackers_dir" not in (project.root / "trackersync.yaml").read_text()
+    second = project.run("import", "--dir", "trackers/money")
+    assert second.exit_code == 0, second.output
+    assert "outside trackers_dir" not in second.output
+    plan = project.run("plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+    assert "Unmanaged" not in plan.stdout
+
+
+def test_import_warns_when_dir_is_outside_trackers_dir(project: Project) -> None:
+    project.seed([BUDGET, {"name": "Sales One", "vocabulary": ["quota", "pipeline"]}])
+    project.configure("rules: lenient\ntrackers_dir: trackers/sales\n")
+    assert project.run("import", "--name", "Sales*").exit_code == 0
+    result = project.run("import", "--dir", "trackers/money")
+    assert result.exit_code == 0, result.output
+    assert ("warning: trackers/money/ is outside trackers_dir (trackers/sales/): plan, apply "
+            "and validate do not read the files written there") in result.output
+    assert 'Unmanaged (no file defines them; left alone): "Budget"' in project.run("plan").stdout
+
+
+def test_a_first_import_outside_the_project_is_warned_about(project: Project) -> None:
+    project.seed([BUDGET])
+    (project.root / "trackersync.yaml").unlink()
+    result = project.run("import", "--dir", "../elsewhere")
+    assert result.exit_code == 0, result.output
+    assert "warning: ../elsewhere/ is outside trackers_dir (trackers/)" in result.output

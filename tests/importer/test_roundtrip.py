@@ -1,4 +1,4 @@
-"""THE test of issue 7: import an account, then plan against it shows no changes."""
+"""The test of the importer: import an account, then plan against it shows no changes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 import requests
-from import_support import Project, first_of_each_name, real_trackers
+from helpers import Project, first_of_each_name, real_trackers
 
 NO_CHANGES = "No changes."
 

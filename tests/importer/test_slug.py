@@ -38,6 +38,12 @@ def remote(name: str, tracker_id: str) -> RemoteTracker:
         ("", "tracker"),
         ("CON", "con-tracker"),
         ("  Symbl.Courtesy  ", "symbl-courtesy"),
+        ("re\u0301sume\u0301 now", "resume-now"),
+        ("Straße", "strasse"),
+        ("Ελληνικά", "ellinika"),
+        ("Привет мир", "privet-mir"),
+        ("日本語", "ribenyu"),
+        ("Emoji 😀", "emoji"),
     ],
 )
 def test_slugify(name: str, slug: str) -> None:

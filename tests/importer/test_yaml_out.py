@@ -71,7 +71,7 @@ def test_header_comments_cannot_break_the_file(tmp_path: Path, odd: str) -> None
     from trackersync.model import RemoteTracker
 
     tracker = RemoteTracker(id="5000000000000001", name=odd, vocabulary=(odd, "plain"))
-    checker = RuleChecker(tmp_path, Config())
+    checker = RuleChecker(Config())
     findings = checker([tracker])[tracker.id]
     assert findings.problems  # strict rules refuse the control characters / punctuation
     entry = ImportEntry(tracker, "x.yaml", tmp_path / "x.yaml", "write", problems=(odd,),

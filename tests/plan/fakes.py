@@ -1,4 +1,4 @@
-"""An in-memory fake of the narrow remote seam (``trackersync.pipeline.TrackerRemote``)."""
+"""An in-memory fake of the narrow remote seam (``trackersync.protocol.TrackerApi``)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class FakeRemote:
     Attributes:
         calls: ``(method, detail)`` in call order.
         fail_on: ``(method, name)`` pairs that raise ApiError(400) instead of writing.
-        merge_on_put: append old phrases on PUT like a merging server (C14).
+        merge_on_put: append old phrases on PUT like a merging server.
     """
 
     def __init__(self, trackers: Sequence[RemoteTracker] = ()) -> None:

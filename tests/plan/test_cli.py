@@ -31,7 +31,7 @@ def _trackers(emulator: EmulatorServer) -> list[str]:
 def test_apply_asks_on_a_terminal(
     project: dict, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("trackersync.cli.apply_cmd._stdin_is_tty", lambda: True)
+    monkeypatch.setattr("trackersync.cli.output._stdin_is_tty", lambda: True)
     runner = CliRunner()
     no = runner.invoke(main, ["apply"], env=project, input="n\n")
     assert no.exit_code == 1 and "apply cancelled" in no.stderr
@@ -58,9 +58,8 @@ def test_public_api_is_pinned() -> None:
     import trackersync.pipeline as pipeline_module
 
     assert sorted(pipeline_module.__all__) == [
-        "MissingIdsFile", "PlanOptions", "PlanResult", "TrackerRemote", "accepted_warnings",
-        "build_plan", "check_not_ignored", "make_plan", "missing_ids_file", "strict_warnings"]
+        "MissingStateRecord", "PlanOptions", "PlanResult", "accepted_warnings", "build_plan",
+        "check_not_ignored", "make_plan", "missing_state_record", "strict_warnings"]
     assert sorted(apply_module.__all__) == [
-        "APPLY_ORDER", "ApplyReport", "OpResult", "apply_plan", "check_fresh", "describe",
-        "ordered_changes", "owned_ids", "verify"]
+        "APPLY_ORDER", "ApplyReport", "OpResult", "apply_plan", "describe", "ordered_changes"]
     assert [a for a, _ in apply_module.APPLY_ORDER] == ["rename", "update", "create", "delete"]

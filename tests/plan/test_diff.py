@@ -60,7 +60,8 @@ def test_case_only_rename_without_record_is_create_plus_warning_c19b() -> None:
     result = diff_trackers([desired("Pricing Mention", "a")], have)
     assert [c.action for c in result.changes] == ["create"]
     assert result.unmanaged == ["pricing mention"]
-    assert any("case-only rename" in w and "ID will change" in w for w in result.warnings)
+    assert any("case-only rename" in w.message and "ID will change" in w.message
+               for w in result.warnings)
     pruned = diff_trackers([desired("Pricing Mention", "a")], have, DiffOptions(prune=True))
     assert [(c.action, c.name) for c in pruned.changes] == [
         ("create", "Pricing Mention"), ("delete", "pricing mention")]
@@ -107,7 +108,7 @@ def test_remote_duplicate_names_are_reported_not_fixed() -> None:
     result = diff_trackers([desired("Other", "a")], have, DiffOptions(prune=True))
     assert [c.action for c in result.changes] == ["create"]
     assert result.unmanaged == ["Dup"]
-    assert any("2 trackers share the name 'Dup'" in w for w in result.warnings)
+    assert any("2 trackers share the name 'Dup'" in w.message for w in result.warnings)
     with pytest.raises(PlanError, match="several remote trackers have this name"):
         diff_trackers([desired("Dup", "a")], have)
 
@@ -115,7 +116,7 @@ def test_remote_duplicate_names_are_reported_not_fixed() -> None:
 def test_remote_duplicate_phrases_are_warned() -> None:
     result = diff_trackers([desired("T", "a")], [remote("1", "T", "a", "a")])
     assert result.changes == []
-    assert any("duplicate phrases" in w for w in result.warnings)
+    assert any("duplicate phrases" in w.message for w in result.warnings)
 
 
 def test_changes_are_sorted_by_action_then_name() -> None:
@@ -130,6 +131,6 @@ def test_remote_whitespace_is_compared_normalised_and_warned_c05() -> None:
     result = diff_trackers([desired("T", "order number", "a b")],
                            [remote("1", "T", "order number ", "a\tb")])
     assert result.changes == []
-    assert any("extra whitespace" in w for w in result.warnings)
+    assert any("extra whitespace" in w.message for w in result.warnings)
     clean = diff_trackers([desired("T", "a b")], [remote("1", "T", "a b")])
     assert clean.warnings == []

@@ -1,9 +1,8 @@
 """The embedded emulator (``--emulator``) never touches a real account's records.
 
-Found by a new-user trial: applying with ``--emulator`` in a project whose
-``trackers.ids.json`` came from a real account replaced the real IDs (the prune
-ownership record) with emulator IDs; and a plan saved for another account was refused
-only after a misleading listing check.
+Applying with ``--emulator`` in a project whose ``trackers.ids.json`` came from a real
+account must never replace the real IDs (the prune ownership record) with emulator IDs;
+and a plan saved for another account is refused before any listing.
 """
 
 from __future__ import annotations

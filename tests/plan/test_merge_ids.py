@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from symbl_emulator import EmulatorServer
-from trackersync.ids import IdsRecord
 from trackersync.model import RemoteTracker
 from trackersync.record_merge import merge_records
+from trackersync.state import StateRecord
 
-from .cli_support import FIVE, run, write
+from .helpers import FIVE, run, write
 
 
 def remote(tid: str, name: str) -> RemoteTracker:
@@ -19,8 +19,8 @@ def remote(tid: str, name: str) -> RemoteTracker:
 
 
 def test_merge_keeps_what_either_record_owns_that_still_exists() -> None:
-    ours = IdsRecord({"Alpha": "1", "Gone": "9"}, frozenset())
-    tip = IdsRecord({"Beta": "2", "Old name": "3"}, frozenset({"Old name"}))
+    ours = StateRecord({"Alpha": "1", "Gone": "9"}, frozenset())
+    tip = StateRecord({"Beta": "2", "Old name": "3"}, frozenset({"Old name"}))
     listing = [remote("1", "Alpha"), remote("2", "Beta"), remote("3", "New name"),
                remote("4", "Made by hand")]
     merged = merge_records([ours, None, tip], listing)
@@ -30,7 +30,7 @@ def test_merge_keeps_what_either_record_owns_that_still_exists() -> None:
 
 def test_merge_prefers_the_first_record_when_live_names_clash() -> None:
     listing = [remote("1", "Same"), remote("2", "Same")]
-    merged = merge_records([IdsRecord({"Same": "2"}), IdsRecord({"Same": "1"})], listing)
+    merged = merge_records([StateRecord({"Same": "2"}), StateRecord({"Same": "1"})], listing)
     assert merged.names == {"Same": "2"}
 
 
@@ -67,3 +67,15 @@ def test_a_strict_environment_refuses_at_plan_time_and_sends_nothing(
     assert prod.exit_code == 1
     assert "trackers/q.yaml:2:" in prod.output and "contains '?'" in prod.output
     assert len(emulator.requests()) == before  # nothing sent
+
+
+def test_merge_ids_with_nothing_to_merge_writes_no_empty_record(
+    project: dict, emulator: EmulatorServer
+) -> None:
+    write("a.yaml", f"name: Alpha\nvocabulary: {FIVE}\n")
+    for args in ((), ("missing.json",)):
+        result = run(project, "merge-ids", *args)
+        assert result.exit_code == 1, result.output
+        assert "nothing to merge: no state record at" in result.output
+        assert not Path("trackers.ids.json").exists()
+    assert emulator.requests() == []  # refused before any request

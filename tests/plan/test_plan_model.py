@@ -12,6 +12,7 @@ from trackersync.errors import PlanError
 from trackersync.pipeline import PlanOptions, build_plan
 from trackersync.plan import Plan, fingerprint_of
 from trackersync.render import render_plan
+from trackersync.state import StateRecord
 
 from .fakes import desired, remote
 
@@ -21,24 +22,28 @@ def _plan() -> Plan:
             desired("C", "c1", "c3")]
     have = [remote("1", "Old B", "b"), remote("2", "C", "c1", "c2"), remote("3", "Z", "z"),
             remote("4", "UI", "u")]
-    return build_plan(want, have, Config(ignore=["UI"]), PlanOptions(prune=True, api_url="u"))
+    owned = StateRecord({"Old B": "1", "C": "2", "Z": "3"})
+    return build_plan(want, have, Config(ignore=["UI"]), PlanOptions(prune=True, api_url="u"),
+                      owned)
 
 
 def test_public_api_is_pinned() -> None:
     assert sorted(plan_module.__all__) == sorted([
         "ACTIONS", "PLAN_FORMAT_VERSION", "Action", "Change", "Fingerprint", "Plan", "Summary",
-        "check_fresh", "digest_of", "fingerprint_of", "summarise", "tracker_digest"])
+        "check_fresh", "digest_of", "fingerprint_of", "summarise", "CAUSES", "Cause",
+        "FieldDrift"])
 
 
 def test_json_round_trip_and_version() -> None:
     plan = _plan()
     data = json.loads(plan.to_json())
-    assert data["format_version"] == 1
-    assert data["summary"] == {"create": 1, "update": 1, "rename": 1, "delete": 1}
+    assert data["format_version"] == 2
+    assert data["summary"] == {"create": 1, "update": 1, "rename": 1, "delete": 1,
+                               "pending": 4, "drift": 0, "conflict": 0}
     assert {c["action"] for c in data["changes"]} == {"create", "update", "rename", "delete"}
     assert Plan.from_json(plan.to_json()) == plan
-    data["format_version"] = 2
-    with pytest.raises(PlanError, match="format_version 2 is not supported"):
+    data["format_version"] = 1
+    with pytest.raises(PlanError, match="format_version 1 is not supported"):
         Plan.from_json(json.dumps(data))
     with pytest.raises(PlanError, match="invalid JSON"):
         Plan.from_json("{")

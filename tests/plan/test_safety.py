@@ -6,22 +6,24 @@ import pytest
 
 from trackersync.config import Config, SafetyConfig
 from trackersync.errors import AccountLimitError, PlanError, UnsafePlanError
-from trackersync.ids import IdsRecord
 from trackersync.pipeline import PlanOptions, build_plan
 from trackersync.safety import Allowances, check_account_limit, check_deletes, check_listing
+from trackersync.state import StateRecord
 
 from .fakes import desired, remote
 
 
 def _plan(want, have, **cfg):  # type: ignore[no-untyped-def]
-    return build_plan(want, have, Config(**cfg), PlanOptions())
+    owned = StateRecord({t.name: t.id for t in have})  # every remote tracker is owned
+    return build_plan(want, have, Config(**cfg), PlanOptions(), owned)
 
 
 def test_deletes_over_max_deletes_are_refused_unless_allowed_c09b() -> None:
     have = [remote(str(i), f"t{i:02d}", "a") for i in range(20)]
     plan = _plan([desired(f"t{i:02d}", "a") for i in range(8)], have, prune=True)
     assert plan.summary.delete == 12
-    assert any("apply will refuse" in w and "--allow-deletes 12" in w for w in plan.warnings)
+    assert any("apply will refuse" in w.message and "--allow-deletes 12" in w.message
+               for w in plan.warnings)
     with pytest.raises(UnsafePlanError, match="plan deletes 12 trackers"):
         check_deletes(plan, SafetyConfig(), Allowances())
     with pytest.raises(UnsafePlanError):
@@ -42,7 +44,7 @@ def test_delete_fraction_applies_from_ten_trackers() -> None:
 
 def test_protected_tracker_is_not_renamed_without_flag() -> None:
     want = [desired("New", "a", renamed_from=("Old",))]
-    record = IdsRecord({"Old": "1"}, frozenset({"Old"}))  # Old was applied with protect: true
+    record = StateRecord({"Old": "1"}, frozenset({"Old"}))  # Old was applied with protect: true
     plan = build_plan(want, [remote("1", "Old", "a")], Config(), PlanOptions(), record)
     with pytest.raises(UnsafePlanError, match="'Old' is protected and would be renamed"):
         check_deletes(plan, SafetyConfig(), Allowances())
@@ -52,10 +54,10 @@ def test_protected_tracker_is_not_renamed_without_flag() -> None:
 def test_protect_added_with_renamed_from_does_not_block_the_rename() -> None:
     """The file's own protect flag protects the new name; the remote was never protected."""
     want = [desired("New", "a", renamed_from=("Old",), protect=True)]
-    for record in (None, IdsRecord({"Old": "1"}, frozenset())):
+    for record in (None, StateRecord({"Old": "1"}, frozenset())):
         plan = build_plan(want, [remote("1", "Old", "a")], Config(), PlanOptions(), record)
         assert [c.action for c in plan.changes] == ["rename"]
-        assert not any("protected" in w for w in plan.warnings)
+        assert not any("protected" in w.message for w in plan.warnings)
         check_deletes(plan, SafetyConfig(), Allowances())
 
 

@@ -1,4 +1,4 @@
-"""C16: a CI runner's SIGTERM in the middle of apply.
+"""a CI runner's SIGTERM in the middle of apply.
 
 The run must stop sending, flush its per-operation report, write the IDs of what
 exists, and exit 143; the next apply converges without duplicates.

@@ -3,7 +3,7 @@
 Each folder ``tests/scenarios/NNN-name/`` holds:
 
 * ``trackers/`` - tracker files (the project's ``trackers_dir``), optional ``trackersync.yaml``
-  and ``trackers.ids.json`` (an ids_file from an earlier apply);
+  and ``trackers.ids.json`` (a state record from an earlier apply);
 * ``remote.json`` - the account before the scenario, seeded with ``POST /_emulator/seed``
   (ids given, so plans are stable);
 * ``expected_plan.txt`` - exactly what the first ``plan`` prints on stdout (followed by
@@ -21,26 +21,23 @@ Each folder ``tests/scenarios/NNN-name/`` holds:
 Every scenario ends with ``plan`` (with ``plan_args``) and asserts ``No changes.``:
 apply-then-plan is always empty.
 
-The real-world cases (tests/cases/scenarios) they cover:
+What the folders cover, by kind of fault:
 
-======  ===========================================================================
-case    scenario folders
-======  ===========================================================================
-C04     002-order-only (order-only differences are no change)
-C05     025-remote-whitespace (remote whitespace is no added/removed phrase; apply converges)
-C07     019-empty-remote-guard, 020-odd-listing (failed/odd listing is never "empty")
-C08     009-prune-ownership, 010-prune-flag-ignore (unmanaged trackers survive)
-C09     012-delete-threshold (mass-delete guard)
-C10     018-faults-during-apply (commit-then-502, 503 on PUT); tests/client/test_create.py
-C11     tests/client/test_retries.py (429 storms, Retry-After, serial requests)
-C12     017-partial-apply (stop, report, ids for what exists, rerun converges)
-C13     014-stale-plan, 015-stale-plan-twice
-C14     016-merge-on-put (non-convergence detected)
-C16     022-exit-codes
-C19     005-case-only-rename .. 008-case-only-recorded
-C21     023-bulk-chunks (1 MB chunking, request floor)
-C25     013-account-limit
-======  ===========================================================================
+* order-only differences are no change: 002-order-only;
+* remote whitespace is no added/removed phrase and apply converges: 025-remote-whitespace;
+* a failed or odd listing is never "empty": 019-empty-remote-guard, 020-odd-listing;
+* trackers this repository does not own survive prune: 009-prune-ownership,
+  010-prune-flag-ignore;
+* mass deletes are refused: 012-delete-threshold;
+* faults during apply (commit then 502, 503 on PUT): 018-faults-during-apply;
+* a failed apply stops, reports, records what exists, and a rerun converges:
+  017-partial-apply;
+* saved plans go stale: 014-stale-plan, 015-stale-plan-twice;
+* a server that merges on PUT is caught by verify: 016-merge-on-put;
+* exit codes: 022-exit-codes;
+* case-only renames: 005-case-only-rename .. 008-case-only-recorded;
+* bulk creates under the 1 MB body limit: 023-bulk-chunks;
+* the account's tracker limit: 013-account-limit.
 """
 
 from __future__ import annotations

@@ -153,9 +153,13 @@ def run_detect(app: App, config: Config, conversation: Conversation, *,
     """Submit ``conversation`` with the chosen managed trackers and read the detections.
 
     Args:
+        app: global options (``use_emulator``, ``project_root``).
+        config: the loaded ``trackersync.yaml``.
+        conversation: what to submit (:func:`read_input`).
         trackers: names, or ``["all"]``.
-        env: ``--env NAME``; ``fresh``: a fresh embedded emulator holding the trackers as
-            the files define them (otherwise the IDs recorded by the last apply).
+        env: ``--env NAME``.
+        fresh: a fresh embedded emulator holding the trackers as the files define them
+            (otherwise the IDs recorded by the last apply).
         timeout_s: the longest wait for the job, in seconds.
         on_status: progress callback ``(status, seconds waited)``.
 

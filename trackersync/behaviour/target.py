@@ -7,10 +7,10 @@
 - ``--emulator``: the project's embedded emulator (``.trackersync/emulator.db``) with
   the IDs its last apply recorded.
 - ``--env NAME`` (or, for ``detect``, the default account): that Symbl account, with
-  the IDs its last apply recorded in its ``ids_file``.
+  the IDs its last apply recorded in its state record.
 
-Managed IDs are read in one place, :func:`recorded_ids`, from the ids file that apply
-writes.
+Managed IDs are read in one place, :func:`recorded_ids`, from the state record that
+apply writes.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import Protocol
 from trackersync.client import Credentials, SymblClient
 from trackersync.config import Config
 from trackersync.errors import ConfigError, PlanError
-from trackersync.ids import ids_file_path, read_ids_file
 from trackersync.model import DesiredTracker
-from trackersync.session import open_target
+from trackersync.state import read_state, state_path
+from trackersync.target import open_target
 
 
 class App(Protocol):
@@ -59,19 +59,20 @@ class TestTarget:
 
 def recorded_ids(app: App, config: Config, env: str | None,
                  trackers: Sequence[DesiredTracker]) -> dict[str, str]:
-    """``name -> id`` of the defined trackers, from the ids file the last apply wrote.
+    """``name -> id`` of the defined trackers, from the state record the last apply wrote.
 
     Raises:
-        PlanError: no ids file, or a defined tracker has no recorded ID (not applied).
+        PlanError: no state record, or a defined tracker has no recorded ID (not applied).
+        StateRecordError: the state record cannot be read.
     """
     if app.use_emulator:
-        path = ids_file_path(app.project_root / ".trackersync", "emulator.ids.json", env)
+        path = state_path(app.project_root / ".trackersync", "emulator.ids.json", env)
     else:
-        path = ids_file_path(app.project_root, config.ids_file, env)
-    record = read_ids_file(path)
+        path = state_path(app.project_root, config.state_file, env)
+    record = read_state(path)
     if record is None:
-        raise PlanError(f"no ids_file at {path}: run apply first (or run without --env and "
-                        "--emulator to test against a fresh embedded emulator)")
+        raise PlanError(f"no state record at {path}: run apply first (or run without --env "
+                        "and --emulator to test against a fresh embedded emulator)")
     missing = [t.name for t in trackers if t.name not in record.names]
     if missing:
         names = ", ".join(f"'{n}'" for n in missing[:5])
@@ -86,6 +87,10 @@ def open_test_target(app: App, config: Config, env: str | None,
     """Open the target for ``test``/``detect`` (see the module docstring); close it after.
 
     Args:
+        app: global options (``use_emulator``, ``project_root``).
+        config: the loaded ``trackersync.yaml``.
+        env: ``--env NAME``, or ``None``.
+        trackers: the trackers the files define (created in a fresh emulator).
         fresh: a fresh embedded emulator holding ``trackers``; otherwise the account of
             ``env`` (or the ``--emulator`` one) with the IDs the last apply recorded.
 

@@ -127,7 +127,7 @@ class AppContext:
 
     @property
     def project_root(self) -> Path:
-        """The project folder: where ``trackers_dir``, ``ids_file`` and ``.trackersync/`` are.
+        """The project folder: where ``trackers_dir``, the state record and ``.trackersync/`` are.
 
         ``--config FILE`` wins (its folder). Otherwise, like git, the nearest folder from
         the current directory upward that holds ``trackersync.yaml`` (or ``.yml``); the
@@ -212,7 +212,7 @@ def account_options(func: F) -> F:
         click.option("--allow-protected", is_flag=True,
                      help="Allow renaming or deleting trackers marked protect: true."),
         click.option("--allow-empty-remote", is_flag=True,
-                     help="Accept an empty account although ids_file records managed "
+                     help="Accept an empty account although the state record records managed "
                      "trackers."),
     ]
     for option in reversed(options):

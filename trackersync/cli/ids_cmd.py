@@ -1,8 +1,8 @@
-"""``trackersync ids``: the managed trackers' IDs, read live (one list GET).
+"""``trackersync ids``: parse the options, call :func:`trackersync.sync.tracker_ids`.
 
-Managed = defined in the tracker files. Formats: ``async`` (exactly
-``{"trackers":[{"id":"…"}]}``), ``map``, ``github`` (appends ``tracker-ids=…`` to
-``$GITHUB_OUTPUT``), ``env`` (``TRACKER_ID_<SLUG>=<id>`` lines). Exit 0, or 1 on error.
+Formats: ``async`` (exactly ``{"trackers":[{"id":"…"}]}``), ``map``, ``github``
+(appends ``tracker-ids=…`` to ``$GITHUB_OUTPUT``), ``env`` (``TRACKER_ID_<SLUG>=<id>``
+lines). Exit 0, or 1 on error (nothing on stdout).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import click
 
 from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
-from trackersync.errors import ConfigError, DefinitionError, PlanError
 from trackersync.ids import FORMATS
 
 
@@ -29,42 +28,13 @@ def ids_command(app: AppContext, fmt: str, names: tuple[str, ...], env: str | No
     account (not applied yet, or its name is shared): a partial list would silently
     drop trackers from Async API submissions.
     """
-    from trackersync.definitions import load_config, load_definitions
-    from trackersync.ids import append_github_output, format_ids, select
-    from trackersync.secrets import display
-    from trackersync.session import open_target
+    from trackersync import sync
+    from trackersync.cli.output import echo_problems
+    from trackersync.ids import append_github_output, format_ids
 
-    config = load_config(app.config_path, app.project_root)
-    definitions = load_definitions(app.project_root, config, env)
-    try:
-        definitions.raise_for_errors()
-    except DefinitionError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        raise
-    with open_target(app, config, env) as target:
-        listing = target.client.list_trackers()
-    counts: dict[str, int] = {}
-    for tracker in listing:
-        counts[tracker.name] = counts.get(tracker.name, 0) + 1
-    by_name = {t.name: t.id for t in listing if counts[t.name] == 1}
-    managed = {t.name: by_name[t.name] for t in definitions.trackers if t.name in by_name}
-    defined = [t.name for t in definitions.trackers]
-    unknown = [n for n in names if n not in defined]
-    if unknown:
-        raise ConfigError("no tracker file defines " + ", ".join(map(repr, unknown)))
-    missing = [n for n in (names or defined) if n not in by_name]
-    for name in missing:  # an incomplete ID list must never reach an Async API call
-        state = "is ambiguous (several share its name)" if name in counts else \
-            "is not in the account yet"
-        click.echo(f"error: tracker '{display(name)}' {state}", err=True)
-    if missing:
-        raise PlanError(f"{len(missing)} tracker(s) the files define have no single ID in "
-                        "the account; run apply first")
-    chosen = select(managed, list(names))
-    text = format_ids(chosen, fmt)
+    hooks = sync.Hooks(problems=echo_problems, notice=lambda line: click.echo(line, err=True))
+    text = format_ids(sync.tracker_ids(app, env, names, hooks).ids, fmt)
     if fmt == "github":
-        path = append_github_output(text)
-        click.echo(f"tracker-ids written to {path}", err=True)
-        return
-    click.echo(text)
+        click.echo(f"tracker-ids written to {append_github_output(text)}", err=True)
+    else:
+        click.echo(text)

@@ -49,7 +49,7 @@ def import_command(
     from trackersync.definitions.config_loader import CONFIG_NAMES
     from trackersync.importer.report import report_lines, summary_line, warning_lines
     from trackersync.importer.run import ImportOptions, import_account
-    from trackersync.session import open_target
+    from trackersync.target import open_target
 
     root = app.project_root
     config = load_config(app.config_path, root)

@@ -2,86 +2,55 @@
 
 Prints every problem in one run, sorted by file and line, then a summary line
 (``text``); or GitHub workflow annotations (``github``); or a JSON list (``json``).
-Exit 1 on any error (on any warning too with ``--strict``), else 0.
+``--report FILE`` also writes the problems as plain ``file:line:col: severity: message``
+lines, for tools that need them besides annotations. Exit 1 on any error (on any
+warning too with ``--strict``), else 0.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from trackersync.cli import main
 from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
-from trackersync.model import Problem
-
-
-def _text(problems: Sequence[Problem]) -> list[str]:
-    return [str(p) for p in problems]
-
-
-def _escape(value: str, *, prop: bool = False) -> str:
-    """Escape per GitHub's workflow-command rules (properties also escape ``:`` and ``,``)."""
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
-
-
-def _github(problems: Sequence[Problem]) -> list[str]:
-    lines = []
-    for p in problems:
-        props = ""
-        if p.source is not None:
-            props = (f" file={_escape(p.source.file, prop=True)},line={p.source.line},"
-                     f"col={p.source.column}")
-        lines.append(f"::{p.severity}{props}::{_escape(p.message)}")
-    return lines
-
-
-def _json(problems: Sequence[Problem]) -> list[str]:
-    items = [
-        {
-            "file": p.source.file if p.source else None,
-            "line": p.source.line if p.source else None,
-            "column": p.source.column if p.source else None,
-            "severity": p.severity,
-            "code": p.code,
-            "tracker": p.tracker,
-            "message": p.message,
-        }
-        for p in problems
-    ]
-    return [json.dumps(items, indent=2, ensure_ascii=False)]
-
-
-_FORMATS = {"text": _text, "github": _github, "json": _json}
+from trackersync.errors import ConfigError
+from trackersync.render.problems import FORMATS
 
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(sorted(_FORMATS)), default="text",
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
               show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--env", "env", default=None, metavar="NAME",
               help="Environment whose template vars apply (see environments: in the config).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the problems as plain text lines to this file.")
 @click.pass_obj
 @handle_errors
 def validate(
-    app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool, env: str | None
+    app: AppContext, paths: tuple[Path, ...], fmt: str, strict: bool, env: str | None,
+    report: Path | None,
 ) -> None:
     """Check tracker files (default: the config's trackers_dir); nothing is sent to any API."""
     from trackersync.definitions import load_config, load_definitions
+    from trackersync.render.problems import render_problems
+    from trackersync.textfile import atomic_write
 
-    root = app.project_root
-    config = load_config(app.config_path, root)
-    result = load_definitions(root, config, env=env, paths=list(paths) or None)
-    for line in _FORMATS[fmt](result.problems):
+    config = load_config(app.config_path, app.project_root)
+    result = load_definitions(app.project_root, config, env=env, paths=list(paths) or None)
+    for line in render_problems(result.problems, fmt):
         click.echo(line)
     if fmt == "text":
         click.echo(result.summary())
+    if report is not None:
+        lines = "".join(f"{line}\n" for line in render_problems(result.problems, "text"))
+        try:
+            atomic_write(report, lines)
+        except OSError as exc:
+            raise ConfigError(f"{report}: cannot write the report: {exc.strerror}") from exc
     if result.has_errors or (strict and result.problems):
         sys.exit(EXIT_ERROR)

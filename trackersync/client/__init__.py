@@ -1,11 +1,11 @@
-"""Symbl Trackers Management API client (symbl-api.md §1-2, §6).
+"""Symbl Trackers Management API client (docs/api-contract.md).
 
 Public surface::
 
     from trackersync.client import SymblClient, Credentials
     creds = Credentials.from_env(prefix="SYMBL_", environ=os.environ)
     client = SymblClient(base_url, creds)
-    client.list_trackers(); client.find_by_name(name); client.get_tracker(id)
+    client.list_trackers()
     client.create_trackers(trackers); client.update_tracker(id, tracker)
     client.delete_tracker(id); client.request_count; client.close()
 
@@ -39,7 +39,7 @@ body over 1,000,000 bytes              split before sending; a single oversized 
                                        only an access token → AuthError at once
 token near expiry                      renewed before the call (10 % / 300 s margin)
 odd list answer (HTML, {}, bad types)  ResponseShapeError, never an empty list
-pagination hints (C06)                 followed (≤ 100 pages, de-duplicated by id); a
+pagination hints                 followed (≤ 100 pages, de-duplicated by id); a
                                        repeated page or short total → ResponseShapeError
 retries exhausted                      RateLimitedError / ApiError / TransportError with
                                        status, method, path, API message and attempts
@@ -48,6 +48,7 @@ retries exhausted                      RateLimitedError / ApiError / TransportEr
 
 from trackersync.client.api import SymblClient
 from trackersync.client.auth import Credentials
-from trackersync.client.chunking import BODY_LIMIT_BYTES, DEFAULT_CHUNK_BYTES
+from trackersync.client.chunking import DEFAULT_CHUNK_BYTES
+from trackersync.model import BODY_LIMIT_BYTES
 
 __all__ = ["BODY_LIMIT_BYTES", "DEFAULT_CHUNK_BYTES", "Credentials", "SymblClient"]

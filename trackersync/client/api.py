@@ -1,10 +1,10 @@
-"""The Symbl Trackers Management API, as typed operations (see docs/api-contract.md).
+"""The Symbl Trackers Management API, as typed operations (docs/api-contract.md).
 
 Contract (what callers may rely on):
 
-* ``list_trackers``, ``find_by_name``, ``get_tracker``: read-only, retried freely. A
+* ``list_trackers``: read-only, retried freely. A
   list answer that is not the documented shape raises, it is never read as empty.
-* ``update_tracker`` (PUT, a full replace) and ``delete_tracker``: idempotent,
+* ``update_tracker`` (PUT, full replace) and ``delete_tracker``: idempotent,
   retried on 429/5xx/timeouts; a DELETE that 404s *after a retry* counts as done.
 * ``create_trackers``: not idempotent. Bodies are chunked under 1 MB; a 413 halves the
   chunk; after an ambiguous failure (timeout, dropped connection, 5xx, 2xx with an odd
@@ -39,12 +39,12 @@ from trackersync.errors import (
     ResponseShapeError,
     TransportError,
 )
-from trackersync.model import RemoteTracker, Tracker
+from trackersync.model import BODY_LIMIT_BYTES, RemoteTracker, Tracker
 
 logger = logging.getLogger(__name__)
 
-LIST_PATH = "/v1/manage/trackers"  # GET all / ?name=, POST bulk
-ONE_PATH = "/v1/manage/tracker/{id}"  # GET, PUT, DELETE
+LIST_PATH = "/v1/manage/trackers"  # GET all / ?name=, POST bulk (docs/api-contract.md)
+ONE_PATH = "/v1/manage/tracker/{id}"  # GET, PUT, DELETE (docs/api-contract.md)
 _STATUS_ERRORS: dict[int, type[ApiError]] = {
     401: AuthError, 403: AuthError, 404: NotFoundError, 409: ConflictError,
     413: PayloadTooLargeError, 429: RateLimitedError,
@@ -97,7 +97,7 @@ class SymblClient:
         self._max_retry_wait = max_retry_wait
         self._backoff_factor = backoff_factor
         self._sleep = sleep
-        self._chunk_bytes = min(chunk_bytes, chunking.BODY_LIMIT_BYTES)
+        self._chunk_bytes = min(chunk_bytes, BODY_LIMIT_BYTES)
 
     @property
     def base_url(self) -> str:
@@ -125,39 +125,22 @@ class SymblClient:
     # --- reads ---------------------------------------------------------------
 
     def list_trackers(self) -> list[RemoteTracker]:
-        """Every tracker in the account: ``GET /v1/manage/trackers``.
+        """Every tracker in the account: ``GET /v1/manage/trackers`` (docs/api-contract.md).
 
-        One GET normally; continuation hints, if a server ever sends them, are followed
-        (a paginating server). Raises ResponseShapeError for any answer that is not a tracker list.
+        One GET normally; continuation hints, if a server ever sends them, are followed.
+        Raises ResponseShapeError for any answer that is not a tracker list.
         """
         return listing.collect(self._fetch_page, LIST_PATH)
-
-    def find_by_name(self, name: str) -> list[RemoteTracker]:
-        """Trackers whose name is exactly ``name``: ``GET ?name=`` (exact, case-sensitive).
-
-        The answer is filtered again client-side (exact, case-sensitive), so a server that
-        ignores the parameter cannot return the wrong trackers.
-        """
-        found = listing.collect(self._fetch_page, LIST_PATH, {"name": name})
-        return [t for t in found if t.name == name]
-
-    def get_tracker(self, tracker_id: str) -> RemoteTracker:
-        """One tracker: ``GET /v1/manage/tracker/{id}`` → ``{"tracker": {...}}``.
-
-        Raises:
-            NotFoundError: no tracker with that id (404).
-        """
-        reply = self._ok(self._call("GET", _one(tracker_id)))
-        return _single_tracker(reply)
 
     # --- writes --------------------------------------------------------------
 
     def update_tracker(self, tracker_id: str, tracker: Tracker) -> RemoteTracker:
         """Replace a tracker's name and vocabulary: ``PUT /v1/manage/tracker/{id}``.
 
-        The body is ``{"name", "vocabulary"}`` (body ``id`` is optional).
+        The body is ``{"name", "vocabulary"}`` (body ``id`` is optional;
+        docs/api-contract.md, "PUT replaces").
         Returns the tracker as the server answered it (callers verify convergence, since
-        a server may merge instead of replace).
+        a server may merge instead of replace, as Symbl's documented sample does).
 
         Raises:
             PayloadTooLargeError: the body would exceed the limit (nothing sent).
@@ -176,7 +159,7 @@ class SymblClient:
         return _single_tracker(reply)
 
     def delete_tracker(self, tracker_id: str) -> None:
-        """Delete one tracker: ``DELETE /v1/manage/tracker/{id}``.
+        """Delete one tracker: ``DELETE /v1/manage/tracker/{id}`` (docs/api-contract.md).
 
         A 404 on a *retried* DELETE means the first attempt did it, and counts as done.
 
@@ -195,7 +178,7 @@ class SymblClient:
                            status=reply.status, method="DELETE", path=path)
 
     def create_trackers(self, trackers: Sequence[Tracker]) -> list[RemoteTracker]:
-        """Create trackers with bulk ``POST /v1/manage/trackers``.
+        """Create trackers with bulk ``POST /v1/manage/trackers`` (docs/api-contract.md).
 
         Chunks are sent in order, each under ``chunk_bytes``; see the module docstring
         for 413 splitting and ambiguity handling.
@@ -218,12 +201,8 @@ class SymblClient:
         chunks = chunking.plan_chunks(items, self._chunk_bytes)
         logger.info("creating %d tracker(s) in %d chunk(s)", len(items), len(chunks))
         done: dict[str, RemoteTracker] = {}
-        try:
-            for chunk in chunks:
-                self._create_chunk(chunk, done)
-        except ApiError as exc:
-            exc.created = tuple(done[n] for n in names if n in done)
-            raise
+        for chunk in chunks:
+            self._create_chunk(chunk, done)
         return [done[n] for n in names]
 
     def _create_chunk(self, chunk: list[Tracker], done: dict[str, RemoteTracker]) -> None:
@@ -365,7 +344,7 @@ def _single_tracker(reply: Reply) -> RemoteTracker:
 
 
 def _api_message(reply: Reply) -> str | None:
-    """The ``message`` of a JSON error body (``{"message": …}``), shortened; never a raw body."""
+    """The ``message`` of a JSON error body (``{"message": ...}``), shortened; never a raw body."""
     try:
         body: Any = reply.json()
     except ResponseShapeError:

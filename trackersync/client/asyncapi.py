@@ -149,7 +149,14 @@ def wait_for_job(client: SymblClient, job_id: str, *, timeout_s: float = 300.0,
     """Poll the job until it is ``completed``; the wait grows from ``poll_s`` to ``max_poll_s``.
 
     Args:
+        client: the API client.
+        job_id: the job to wait for.
+        timeout_s: the longest wait, in seconds.
+        poll_s: the first wait between polls, in seconds (it doubles).
+        max_poll_s: the longest wait between polls, in seconds.
         on_status: called with ``(status, seconds waited)`` after every poll (progress).
+        sleep: the sleep function (tests pass a fake).
+        clock: a monotonic clock in seconds (tests pass a fake).
 
     Raises:
         JobError: the job ``failed``, or is still pending after ``timeout_s`` seconds.

@@ -1,9 +1,9 @@
 """Symbl credentials and the access token's life cycle.
 
-Source: symbl-api.md §1 (``POST /oauth2/token:generate`` with
+Source: docs/api-contract.md (``POST /oauth2/token:generate`` with
 ``{"type": "application", "appId", "appSecret"}`` → ``{"accessToken", "expiresIn"}``,
 ``expiresIn`` in seconds; a repeat call may return the same token with the remaining
-lifetime) and §6 item 18.
+lifetime; docs/api-contract.md, "Authentication").
 
 Secrets never leave this module in clear text except as the ``Authorization`` header
 value (built by the transport) and, inside GitHub Actions, one ``::add-mask::`` line
@@ -67,7 +67,8 @@ class Credentials:
         """Read ``<prefix>ACCESS_TOKEN``, or ``<prefix>APP_ID`` + ``<prefix>APP_SECRET``.
 
         Args:
-            prefix: the environment's ``credentials_prefix`` (DESIGN.md), e.g. ``SYMBL_``.
+            prefix: the environment's ``credentials_prefix`` (README "Configuration"),
+                e.g. ``SYMBL_``.
             environ: the environment to read (default ``os.environ``); empty values count
                 as unset. ``GITHUB_ACTIONS=true`` turns on ``::add-mask::`` for tokens.
 
@@ -94,7 +95,7 @@ class Credentials:
         return self._access_token
 
     def token_request_body(self) -> dict[str, str]:
-        """The ``POST /oauth2/token:generate`` body (symbl-api.md §1). Holds the secret."""
+        """The ``POST /oauth2/token:generate`` body (docs/api-contract.md). Holds the secret."""
         if self._app_id is None or self._app_secret is None:
             raise AuthError("no app id/secret to generate a token with")
         return {"type": "application", "appId": self._app_id, "appSecret": self._app_secret}
@@ -134,7 +135,7 @@ def _missing_message(prefix: str, app_id: str | None, app_secret: str | None) ->
 
 @dataclass(frozen=True)
 class IssuedToken:
-    """A token from ``/oauth2/token:generate``; ``expires_in`` in seconds (symbl-api.md §1)."""
+    """A token from ``/oauth2/token:generate``; ``expires_in`` in seconds (docs/api-contract.md)."""
 
     access_token: str
     expires_in: float
@@ -148,7 +149,7 @@ class TokenManager:
 
     Renewal happens (a) before a request when the token is within its margin of expiry
     (min(300 s, 10 % of ``expiresIn``)), and (b) once after a 401, via
-    :meth:`renew_after_401`. A renewal that returns the *same* token (symbl-api.md §1
+    :meth:`renew_after_401`. A renewal that returns the *same* token (docs/api-contract.md
     caching) is kept until it really expires, so it is not regenerated on every call.
     """
 

@@ -1,7 +1,7 @@
 """Bulk-create bodies under the 1 MB request limit.
 
-Source: symbl-api.md §2.2 ("request body size: up to 1 MB; over that → 413") and §6
-item 14 (413 when the body exceeds 1,048,576 bytes). Sizes are measured on the exact
+Source: docs/api-contract.md, "Body size" (413 when the body exceeds 1,048,576
+bytes). Sizes are measured on the exact
 bytes that are sent: compact JSON, UTF-8, non-ASCII kept as is.
 """
 
@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from trackersync.errors import PayloadTooLargeError
-from trackersync.model import Tracker
+from trackersync.model import BODY_LIMIT_BYTES, Tracker
 
-BODY_LIMIT_BYTES = 1_048_576  # symbl-api.md §6 item 14
 DEFAULT_CHUNK_BYTES = 1_000_000  # what we aim under: ~48 KB margin for proxies/headers
 
 
@@ -24,12 +23,12 @@ def serialize(payload: Any) -> bytes:
 
 
 def tracker_payload(tracker: Tracker) -> dict[str, Any]:
-    """The API body of one tracker: ``{"name", "vocabulary"}`` (symbl-api.md §2.3, §2.4)."""
+    """The API body of one tracker: ``{"name", "vocabulary"}`` (docs/api-contract.md)."""
     return {"name": tracker.name, "vocabulary": list(tracker.vocabulary)}
 
 
 def bulk_body(trackers: Sequence[Tracker]) -> bytes:
-    """The ``POST /v1/manage/trackers`` body: a JSON array of tracker payloads (§2.4)."""
+    """The ``POST /v1/manage/trackers`` body: a JSON array of tracker payloads."""
     return serialize([tracker_payload(t) for t in trackers])
 
 

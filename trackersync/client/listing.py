@@ -1,11 +1,12 @@
 """Reading tracker lists defensively: shape checks and continuation hints.
 
-Sources: symbl-api.md §2.5 (``{"trackers": [...]}``; the doc sample's single
-``{"tracker": {...}}`` is tolerated, §6 item 2), §6 item 4 (no pagination documented),
-cases C06 and C07. A list answer that is not JSON, lacks the ``trackers`` key or holds
-wrong types is a :class:`~trackersync.errors.ResponseShapeError`, never "empty".
-Symbl documents no pagination, but if an answer carries a continuation hint it is
-followed (bounded), and a listing that cannot be completed is an error.
+Sources: docs/api-contract.md, "Shape of the tracker list" (``{"trackers": [...]}``;
+the doc sample's single ``{"tracker": {...}}`` is tolerated) and "Pagination and order"
+(none documented). An empty account read by mistake would plan every tracker as new, so a list
+answer that is not JSON, lacks the ``trackers`` key or holds wrong types is a
+:class:`~trackersync.errors.ResponseShapeError`, never "empty". Symbl documents no
+pagination, but if an answer carries a continuation hint it is followed (bounded), and a
+listing that cannot be completed is an error.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def shape_error(reply: Reply, what: str) -> ResponseShapeError:
 
 
 def parse_tracker(reply: Reply, raw: Any) -> RemoteTracker:
-    """Validate one ``{id, name, vocabulary}`` object (symbl-api.md §2.1)."""
+    """Validate one ``{id, name, vocabulary}`` object (docs/api-contract.md)."""
     try:
         return RemoteTracker.model_validate(raw)
     except ValidationError as exc:
@@ -61,7 +62,7 @@ def parse_trackers(reply: Reply, body: Any) -> list[RemoteTracker]:
         raise shape_error(reply, f"the body is a JSON {type(body).__name__}, not an object")
     if "trackers" in body:
         items = body["trackers"]
-    elif "tracker" in body:  # the documented (wrong) sample, symbl-api.md §6 item 2
+    elif "tracker" in body:  # the doc's own (wrong) sample: "Shape of the tracker list"
         items = body["tracker"] if isinstance(body["tracker"], list) else [body["tracker"]]
     else:
         keys = ", ".join(sorted(map(str, body))) or "none"

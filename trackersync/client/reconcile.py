@@ -2,8 +2,8 @@
 
 A ``POST /v1/manage/trackers`` whose answer is lost (timeout, dropped connection, 5xx)
 may still have created some or all of its trackers, and a 409 says a name is taken
-(symbl-api.md §2.3-2.4, §6 items 7-8; case C10). Re-sending blindly would duplicate or
-loop on 409. Instead the caller re-lists the account and calls :func:`resolve`:
+(docs/api-contract.md, "Name uniqueness" and "Bulk create is all-or-nothing"). Re-sending blindly
+would duplicate or loop on 409. Instead the caller re-lists the account and calls :func:`resolve`:
 
 * a remote tracker with the same name **and** the same phrase set → adopt its id;
 * the same name with different phrases → drift: :class:`~trackersync.errors.ConflictError`

@@ -1,6 +1,7 @@
 """Retry policy for Symbl calls, built on urllib3's :class:`~urllib3.util.Retry`.
 
-The only module that imports urllib3. The policy (symbl-api.md §2.2-2.8, §6 items 14-15):
+The only module that imports urllib3. The policy (docs/api-contract.md, "Body size"
+and "Concurrency of writes"):
 
 * retried: 429, 500, 502, 503, 504, connect failures and timeouts; for idempotent
   methods (GET, PUT, DELETE) also read timeouts and dropped connections;
@@ -43,8 +44,9 @@ def backoff_seconds(attempt: int, factor: float, cap: float) -> float:
         factor: base wait in seconds.
         cap: the largest wait in seconds.
     """
-    base = min(cap, factor * (2 ** max(0, attempt - 1)))
-    return base * random.uniform(0.5, 1.0)
+    base = min(cap, factor * 2.0 ** max(0, attempt - 1))
+    jitter: float = random.uniform(0.5, 1.0)
+    return base * jitter
 
 
 @dataclass

@@ -7,8 +7,7 @@ one INFO line per HTTP call (method, path, status, milliseconds; never headers o
 bodies), and counts every attempt.
 
 Serial by design: the Management API allows one request at a time per account
-(Symbl allows one create or update at a time per account; see
-docs/api-contract.md), so every send holds a lock shared by
+(docs/api-contract.md, "Concurrency of writes"), so every send holds a lock shared by
 all transports of that account in this process.
 """
 
@@ -108,7 +107,7 @@ class Reply:
 
     @property
     def ok(self) -> bool:
-        """True for any 2xx (creates may answer 200 or 201)."""
+        """True for any 2xx (creates may answer 200 or 201; docs/api-contract.md)."""
         return 200 <= self.status < 300
 
     @property
@@ -197,10 +196,10 @@ class Transport:
         Args:
             method: ``GET``, ``POST``, ``PUT`` or ``DELETE``.
             path: absolute path, e.g. ``/v1/manage/trackers``.
-            token: access token for ``Authorization: Bearer``.
+            token: access token for ``Authorization: Bearer`` (docs/api-contract.md).
             params: query parameters.
             body: the exact JSON bytes to send (``Content-Type: application/json``,
-                required on every request with a body); measured by the caller for the 1 MB limit.
+                docs/api-contract.md, "Content-Type"); measured by the caller for the 1 MB limit.
             post_is_safe: let urllib3 retry this POST like a GET (idempotent calls only).
             content_type: the body's media type (an audio or video upload sends its own).
 
@@ -268,7 +267,7 @@ class Transport:
 
 
 class _Bearer(requests.auth.AuthBase):
-    """Sets ``Authorization: Bearer <token>`` , or nothing for ``None``.
+    """Sets ``Authorization: Bearer <token>`` (docs/api-contract.md), or nothing for ``None``.
 
     Passing an auth object also stops requests from applying ``.netrc`` credentials;
     proxy settings from the environment are still honoured. The repr hides the token.

@@ -1,6 +1,6 @@
 """Tracker definitions as code: load, render, validate and write tracker files.
 
-Public interface (issue 4)::
+Public interface::
 
     cfg = load_config(path, root)                      # ConfigError naming file:line:col
     ds = load_definitions(root, cfg, env=None, paths=None)

@@ -3,7 +3,7 @@
 Each check reports through a :class:`~.rules.Reporter` under the rule's code; the
 rule table in :mod:`.rules` gives every code's severity and source. Phrases are
 normalised (ends stripped, whitespace runs collapsed to one space) before any other
-check (case C05), and the tracker carries the normalised phrases.
+check, and the tracker carries the normalised phrases.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 from trackersync.definitions.accepted import ACCEPTABLE_CODES, still_accepted
 from trackersync.definitions.rules import (
-    BODY_LIMIT_BYTES,
     MAX_WORDS,
     MIN_RECOMMENDED_PHRASES,
     Profile,
     Reporter,
 )
-from trackersync.model import DesiredTracker, SourceRef, is_reserved_name
+from trackersync.model import BODY_LIMIT_BYTES, DesiredTracker, SourceRef, is_reserved_name
+from trackersync.model import normalise_phrase as normalise
 from trackersync.secrets import has_control, looks_secret
 
 Pos = tuple[int, int]
@@ -31,11 +31,6 @@ _GUID_END = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?\)?$"
 )
 _GUID_WORD = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-
-
-def normalise(phrase: str) -> str:
-    """Strip the ends and collapse every whitespace run (tabs, newlines too) to one space."""
-    return " ".join(phrase.split())
 
 
 def shown(text: str, limit: int = 60) -> str:

@@ -13,12 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from trackersync.definitions.checks import Entry, normalise, shown
+from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.schema import TESTS_KEYS, TRACKER_KEYS, TrackerSpec
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef
+from trackersync.model import normalise_phrase as normalise
 
 _STRING_KEYS = ("name", "description")
 _STRING_LISTS = ("vocabulary", "renamed_from")
@@ -50,7 +51,6 @@ def parse_trackers(
         text = read_text(path)
         if path.name.endswith(TEMPLATE_SUFFIX):
             text = _render(path, text, variables, renderer)
-        doc = compose(text)
     except YamlProblem as exc:
         code = "encoding" if exc.code in ("encoding", "io") else "yaml-syntax"
         rep.add(code, exc.message, SourceRef(file=label, line=exc.line, column=exc.column))
@@ -58,6 +58,26 @@ def parse_trackers(
     except TemplateProblem as exc:
         rep.add("template", f"{exc.message} (in template {label})",
                 SourceRef(file=label, line=exc.line, column=1))
+        return []
+    return parse_text(text, label, rep)
+
+
+def parse_text(text: str, label: str, rep: Reporter) -> list[Entry]:
+    """Read the trackers of one tracker file's text (already rendered, if a template).
+
+    The same reading :func:`parse_trackers` does after loading a file, for text that
+    is not in a file (the importer checks the YAML it is about to write this way).
+
+    Args:
+        text: the YAML text.
+        label: what to call it in problems (a path relative to the project root).
+        rep: where problems go.
+    """
+    try:
+        doc = compose(text)
+    except YamlProblem as exc:
+        code = "encoding" if exc.code in ("encoding", "io") else "yaml-syntax"
+        rep.add(code, exc.message, SourceRef(file=label, line=exc.line, column=exc.column))
         return []
     for problem in doc.problems:
         code = "duplicate-key" if problem.code == "duplicate-key" else "yaml-syntax"

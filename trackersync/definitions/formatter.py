@@ -231,13 +231,23 @@ def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatRep
             report.unchanged.append(path)
             continue
         report.changed.append(path)
-        report.diffs[path] = _diff(text, result, path)
+        report.diffs[path] = _diff(text, result, _label(path, root))
         if not check:
             _replace(path, result)
     return report
 
 
-def _diff(before: str, after: str, path: Path) -> str:
+def _label(path: Path, root: Path) -> str:
+    """The file's name in a diff header: relative to the project root when inside it,
+    so two files with the same name in different folders are told apart.
+    """
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _diff(before: str, after: str, label: str) -> str:
     """A unified diff of one file's change, safe for a CI log.
 
     Each line is shown as :func:`trackersync.secrets.display` shows text: control
@@ -249,8 +259,8 @@ def _diff(before: str, after: str, path: Path) -> str:
     from trackersync.secrets import display
 
     lines = difflib.unified_diff(before.splitlines(), after.splitlines(),
-                                 fromfile=f"{path.name} (as written)",
-                                 tofile=f"{path.name} (formatted)", lineterm="")
+                                 fromfile=f"{label} (as written)",
+                                 tofile=f"{label} (formatted)", lineterm="")
     return "".join(display(line) + "\n" for line in lines)
 
 

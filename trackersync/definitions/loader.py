@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
-from trackersync.definitions.files import label_for, parse_trackers
+from trackersync.definitions.files import label_for, parse_text, parse_trackers
 from trackersync.definitions.rules import PROFILES, Reporter
 from trackersync.errors import ConfigError, DefinitionError
 from trackersync.model import DesiredTracker, Problem
@@ -118,8 +118,8 @@ def load_definitions(
 
     Returns:
         A :class:`DefinitionSet`; finding no file at all is an error problem
-        ("no tracker definitions found in <dir>": a renamed folder must never read as "delete
-        everything").
+        ("no tracker definitions found in <dir>": a renamed folder must never look like
+        "delete every tracker").
 
     Raises:
         ConfigError: ``env`` names no configured environment.
@@ -139,6 +139,32 @@ def load_definitions(
     problems = sorted(rep.problems, key=_order)
     log.debug("loaded %s trackers from %s files", len(entries), len(files))
     return DefinitionSet(trackers=[e.tracker for e in entries], problems=problems, files=files)
+
+
+def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionSet:
+    """Check tracker-file texts that are not (yet) files, exactly as files are checked.
+
+    The same reading and the same rules as :func:`load_definitions`, minus discovery and
+    templates: the importer checks the YAML it is about to write with this call, so
+    what it reports is, by construction, what ``trackersync validate`` will say.
+
+    Args:
+        documents: label (a path relative to the project root, for problems) -> text.
+        config: the loaded configuration (``rules``, ``severity``, ``account_limit``).
+
+    Returns:
+        A :class:`DefinitionSet` whose ``files`` is empty.
+    """
+    rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
+    entries: list[Entry] = []
+    for label, text in documents.items():
+        entries.extend(parse_text(text, label, rep))
+    profile = PROFILES[config.rules]
+    for entry in entries:
+        check_tracker(entry, profile, rep)
+    check_set(entries, config.account_limit, rep)
+    return DefinitionSet(trackers=[e.tracker for e in entries],
+                         problems=sorted(rep.problems, key=_order), files=[])
 
 
 def _order(problem: Problem) -> tuple[Any, ...]:

@@ -1,11 +1,11 @@
 """Every validation rule in one place: its code, default severity, profile and source.
 
-Sources are sections of ``symbl-api.md`` (§2.2 limits, §6 decisions), DESIGN.md and
-the real-world cases (``cases/README.md``, C01-C25). The checks themselves live in
+Each rule's source says why it exists: a section of ``docs/api-contract.md`` (what the
+API refuses), a README section (the file format), or the reason itself. The checks live in
 :mod:`.checks`; the file-format rules (syntax, keys, types) are reported by the
 loader under the codes listed here too, so this table is the complete list.
 
-Profiles (symbl-api.md §6 items 9-10; config key ``rules:``):
+Profiles (docs/api-contract.md, "Phrase count" and "Punctuation in phrases"; config key ``rules:``):
 
 - ``strict`` (default): 1 to 50 phrases; a phrase holds only Unicode letters (with
   their combining marks), digits, whitespace, ``.``, ``'``, ``’`` (U+2019) and ``-``.
@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 
 from trackersync.model import Problem, Severity, SourceRef
 
-BODY_LIMIT_BYTES = 1_048_576  # symbl-api.md §2.2 "request body size", §6 item 14
-MIN_RECOMMENDED_PHRASES = 5  # symbl-api.md §2.2 "vocabulary count"
-MAX_WORDS = 10  # symbl-api.md §2.2 "best practices": short, simple phrases
+MIN_RECOMMENDED_PHRASES = 5  # Symbl's docs recommend at least 5 phrases per tracker
+MAX_WORDS = 10  # Symbl's best practices: short, simple phrases
 
 
 @dataclass(frozen=True)
@@ -43,69 +42,78 @@ class Rule:
 _TABLE = (
     # --- the file itself (loader) ---
     Rule("encoding", "error", "file is not UTF-8 (a BOM and CRLF line ends are fine)",
-         "issue 4; DESIGN.md Files"),
+         'README "Tracker files"'),
     Rule("yaml-syntax", "error", "YAML syntax error, tab indentation, several documents",
-         "DESIGN.md Files (YAML 1.2)"),
-    Rule("duplicate-key", "error", "a key appears twice in one mapping", "DESIGN.md Files"),
-    Rule("file-shape", "error", "empty file, a list or a scalar instead of a mapping, "
-         "or a file that defines no tracker", "issue 4; case C09"),
+         'README "Tracker files" (YAML 1.2)'),
+    Rule("duplicate-key", "error", "a key appears twice in one mapping",
+         'README "Tracker files"'),
+    Rule("file-shape", "error", "empty file, a list or a scalar instead of a mapping, or a file "
+         "that defines no tracker",
+         "a file that defines nothing must not make every remote tracker look removed"),
     Rule("unknown-key", "error", "a key that is not part of the format (value never echoed)",
-         "DESIGN.md Files; case C15"),
+         'README "Tracker files"'),
     Rule("schema", "error", "a required key is missing or a value has the wrong type",
-         "DESIGN.md Files; symbl-api.md §6 item 12"),
+         'README "Tracker files"; docs/api-contract.md "Types and extra keys"'),
     Rule("quote-it", "error", "unquoted yes/no/on/off/null/number/date where a string is "
-         "expected; never coerced", "DESIGN.md Files; case C01"),
+         "expected; never coerced",
+         'README "Tracker files": YAML 1.1 tools read yes/no/on/off as booleans'),
     Rule("template", "error", "a .yaml.j2 template fails to render (names template and line)",
-         "DESIGN.md Files"),
+         'README "Tracker files"'),
     Rule("no-definitions", "error", "no tracker files found in the trackers directory",
-         "case C09 A"),
+         "a renamed or empty folder must not plan the deletion of every tracker"),
     # --- names ---
-    Rule("name-empty", "error", "empty or whitespace-only name", "symbl-api.md §6 item 12"),
+    Rule("name-empty", "error", "empty or whitespace-only name",
+         'docs/api-contract.md "Types and extra keys"'),
     Rule("name-reserved", "error", "name in the platform's 'Symbl.' namespace (any case, "
          "leading spaces ignored)",
-         "cases C08, C22"),
+         "Symbl's own trackers use the Symbl. prefix; they are never defined or touched"),
     Rule("name-duplicate", "error", "the same exact name defined twice",
-         "symbl-api.md §2.1, §6 item 7"),
+         'docs/api-contract.md "Name uniqueness"'),
     Rule("name-case-variant", "warning", "names differing only in case (Symbl keeps two "
-         "trackers)", "symbl-api.md §2.1, §6 item 7; case C19", adjustable=True),
-    Rule("name-control", "error", "a control character (newline, tab, escape, bidi "
-         "override…) in a name: it could forge log lines such as GitHub workflow commands",
-         "case C15 (output safety); symbl-api.md §2.1 (a name is one identifier)"),
-    Rule("name-whitespace", "warning", "leading, trailing or repeated spaces in a name "
-         "(kept as written)", "symbl-api.md §6 item 7 (no trimming)", adjustable=True),
+         "trackers)",
+         'docs/api-contract.md "Name uniqueness": names are case-sensitive', adjustable=True),
+    Rule("name-control", "error", "a control character (newline, tab, escape, bidi override…) "
+         "in a name: it could forge log lines such as GitHub workflow commands",
+         "output safety: a name is one line in logs, plans and PR comments"),
+    Rule("name-whitespace", "warning", "leading, trailing or repeated spaces in a name (kept as "
+         "written)",
+         'docs/api-contract.md "Name uniqueness" (no trimming)', adjustable=True),
     Rule("name-ephemeral", "warning", "name ends in a GUID: looks like a leaked test tracker",
-         "case C25", adjustable=True),
+         "test runs that leak trackers fill the 500-tracker account limit", adjustable=True),
     Rule("renamed-from", "error", "renamed_from names the tracker itself, a tracker defined "
-         "elsewhere, or a name another tracker also claims", "symbl-api.md §6 item 6"),
+         "elsewhere, or a name another tracker also claims",
+         'docs/api-contract.md "Rename clash"'),
     # --- phrases ---
     Rule("phrase-empty", "error", "empty or whitespace-only phrase",
-         "symbl-api.md §6 items 9, 12"),
-    Rule("phrase-duplicate", "error", "the same phrase twice in one tracker (after "
-         "whitespace normalisation)", "symbl-api.md §2.1, §6 item 11; case C05"),
+         'docs/api-contract.md "Phrase count" and "Types and extra keys"'),
+    Rule("phrase-duplicate", "error", "the same phrase twice in one tracker (after whitespace "
+         "normalisation)",
+         'docs/api-contract.md "Duplicate phrases"'),
     Rule("phrase-case-variant", "warning", "phrases in one tracker differing only in case",
-         "symbl-api.md §6 item 11; case C05", adjustable=True),
+         'docs/api-contract.md "Duplicate phrases"', adjustable=True),
     Rule("phrase-charset", "error", "a character the profile refuses",
-         "symbl-api.md §2.2 punctuation, §6 item 10"),
+         'docs/api-contract.md "Punctuation in phrases"'),
     Rule("phrase-count", "error", "no phrase, or more than the profile allows (strict: 50)",
-         "symbl-api.md §2.2 vocabulary count, §6 item 9"),
+         'docs/api-contract.md "Phrase count"'),
     Rule("phrase-few", "warning", "fewer than 5 phrases (Symbl's recommendation)",
-         "symbl-api.md §2.2 vocabulary count, §6 item 9", adjustable=True),
-    Rule("phrase-whitespace", "warning", "leading, trailing or repeated whitespace; the "
-         "phrase is sent normalised", "case C05; symbl-api.md §6 item 11", adjustable=True),
+         'docs/api-contract.md "Phrase count" (5 is recommended)', adjustable=True),
+    Rule("phrase-whitespace", "warning", "leading, trailing or repeated whitespace; the phrase "
+         "is sent normalised",
+         'docs/api-contract.md "Duplicate phrases" (stored as sent)', adjustable=True),
     Rule("phrase-long", "warning", "a phrase over 10 words",
-         "symbl-api.md §2.2 best practices", adjustable=True),
+         "Symbl's best practices: short, simple phrases", adjustable=True),
     Rule("phrase-shared", "warning", "the same phrase (ignoring case) in two trackers",
-         "case C22; symbl-api.md §6 item 23 (matching ignores case)", adjustable=True),
+         'docs/api-contract.md "Matching" (matching ignores case)', adjustable=True),
     Rule("phrase-secret", "warning", "a phrase that looks like a token or key (masked)",
-         "case C15", adjustable=True),
+         "output safety: a pasted token must never reach a plan or a PR comment", adjustable=True),
     Rule("accepted-edited", "warning", "a tracker marked accepted_as_imported was edited "
          "since: the rules it was excused from apply again", "docs/adopting.md",
          adjustable=True),
     # --- limits ---
     Rule("body-size", "error", "one tracker's request body over 1 MB",
-         "symbl-api.md §2.2 request body size, §6 item 14"),
+         'docs/api-contract.md "Body size"'),
     Rule("account-limit", "error", "more trackers than the account limit (500)",
-         "symbl-api.md §2.2 max trackers, §6 item 13"),
+         'docs/api-contract.md "Tracker limit"'),
     # --- behaviour tests (trackersync test) ---
     Rule("test-file", "error", "a conversation test file that cannot be read or has the "
          "wrong shape", "README Behaviour tests"),
@@ -120,7 +128,7 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _TABLE}
 
 @dataclass(frozen=True)
 class Profile:
-    """A rules profile (symbl-api.md §6 items 9-10).
+    """A rules profile (docs/api-contract.md, "Phrase count" and "Punctuation in phrases").
 
     Attributes:
         name: ``"strict"`` or ``"lenient"``.
@@ -167,9 +175,9 @@ def strict_refusals(phrase: str) -> list[str]:
     """Return the distinct characters of ``phrase`` that the ``strict`` profile refuses.
 
     The same check as the ``phrase-charset`` rule under ``rules: strict`` (Symbl's 2022
-    rules: letters, digits, spaces and ``. ' ’ -`` only; symbl-api.md §2.2 punctuation,
-    §6 item 10), for callers that must know what an account enforcing those rules would
-    refuse while the project uses ``rules: lenient``.
+    rules: letters, digits, spaces and ``. ' ’ -`` only; docs/api-contract.md,
+    "Punctuation in phrases"), for callers that must know what an account enforcing
+    those rules would refuse while the project uses ``rules: lenient``.
 
     Args:
         phrase: one phrase as it would be sent.

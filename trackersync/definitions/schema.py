@@ -3,8 +3,8 @@
 A tracker file is either one tracker (a mapping with ``name`` and ``vocabulary``) or a
 mapping with a single ``trackers:`` list of such trackers (README "Tracker files").
 Unknown keys are refused (``extra="forbid"``), so a typo such as ``vocabluary`` cannot
-pass silently. The loader validates in strict mode: nothing
-is coerced (a ``protect: "yes"`` string is not a boolean).
+pass silently. The loader validates in strict mode: nothing is coerced (a ``protect:
+"yes"`` string is not a boolean).
 
 The value rules (characters, counts, duplicates...) are in :mod:`.rules`; these models
 only fix the shape.

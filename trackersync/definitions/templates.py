@@ -1,7 +1,7 @@
 """Rendering ``*.yaml.j2`` tracker templates: jinja2's sandbox, undefined is an error.
 
 The only module of the loader that imports jinja2, and only when a template exists
-(DESIGN.md "Files": templates are rendered first, sandboxed, undefined variables are
+(README "Tracker files": templates are rendered first, sandboxed, undefined variables are
 errors). jinja2's exceptions become :class:`TemplateProblem` naming the template's
 line.
 """
@@ -54,7 +54,7 @@ class TemplateRenderer:
                 any other error raised while rendering, with the template's line.
         """
         import jinja2
-        from jinja2.sandbox import SecurityError
+        from jinja2.exceptions import SecurityError
 
         filename = str(path)
         try:

@@ -4,11 +4,11 @@ The only module that parses YAML (``writer.py`` only writes it). ruamel.yaml's
 C-accelerated parser composes the node graph, which keeps every node's start mark
 (line and column) and style (plain, quoted, block); scalars are then resolved here
 under the YAML 1.2 core schema, so ``no``/``yes``/``on`` stay strings and nothing is
-coerced behind the reader's back (DESIGN.md "Files in a user's repository").
+coerced behind the reader's back (README "Tracker files").
 
 Plain scalars that a YAML 1.1 *or* 1.2 reader would take for a boolean, null, number
 or date are recorded in :attr:`Document.plain_nonstr`, so the loader can refuse them
-with a "quote it" hint wherever a string is expected (cases C01).
+with a "quote it" hint wherever a string is expected.
 
 Every failure is reported as :class:`YamlProblem` (message, 1-based line and column);
 ruamel's exceptions never leave this module.
@@ -174,13 +174,13 @@ class Document:
 
 
 def _parser_class() -> type:
-    from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined,unused-ignore]
     from ruamel.yaml.tag import Tag
 
     implicit = Tag(suffix="?")  # one shared object: no Tag built per node, identity test
     _IMPLICIT.append(implicit)
 
-    class _NodeParser(CParser):
+    class _NodeParser(CParser):  # type: ignore[misc,unused-ignore]
         """C parser composing nodes without a resolver: we resolve scalars ourselves."""
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:

@@ -96,7 +96,8 @@ def _same_name_warning(prefix: str, entry: ImportEntry) -> str:
 
 def summary_line(result: ImportResult, base: Path) -> str:
     """The closing line, e.g. ``Imported 28 trackers into trackers/ (2 skipped: already
-    defined). 5 files have warnings.``"""
+    defined). 5 files have warnings.``
+    """
     count = len(result.written)
     noun = "tracker" if count == 1 else "trackers"
     text = f"Imported {count} {noun} into {display_path(result.directory, base).rstrip('/')}/"

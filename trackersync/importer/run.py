@@ -2,16 +2,16 @@
 
 Kept apart from :mod:`.importer` (pure decisions) so the decisions are tested without
 a server. The rules the remote data is checked against are the definitions loader's
-own (:func:`trackersync.definitions.load_definitions`): each tracker is rendered with
-:func:`~trackersync.definitions.dump_tracker_yaml`, read back by the loader in a
-scratch folder, and the problems it reports become the file's warnings. So "what the
-rules refuse" is, by construction, what ``trackersync validate`` will say.
+own: each tracker is rendered with :func:`~trackersync.definitions.dump_tracker_yaml`
+and checked by :func:`trackersync.definitions.loader.check_documents` (the reading and
+rules of every tracker file, on text in memory), and the problems it reports become the
+file's warnings. So "what the rules refuse" is, by construction, what ``trackersync
+validate`` will say.
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,31 +94,54 @@ def import_account(
         if path is not None:
             by_name.setdefault(tracker.name, []).append(path)
             by_file.setdefault(path, []).append(tracker.name)
-    with tempfile.TemporaryDirectory(prefix="trackersync-import-") as scratch:
-        checker = RuleChecker(Path(scratch), config, choose_rules=options.write_config,
-                              env=options.env)
-        result = plan_import(
-            remote,
-            directory=directory,
-            defined=by_name,
-            file_trackers=by_file,
-            checker=checker,
-            rules=config.rules,
-            overwrite=options.overwrite,
-            name_globs=options.name_globs,
-            ignore_globs=config.ignore,
-        )
+    checker = RuleChecker(config, choose_rules=options.write_config, env=options.env)
+    result = plan_import(
+        remote,
+        directory=directory,
+        defined=by_name,
+        file_trackers=by_file,
+        checker=checker,
+        rules=config.rules,
+        overwrite=options.overwrite,
+        name_globs=options.name_globs,
+        ignore_globs=config.ignore,
+    )
     result.notes.extend(
         f"{path} could not be read (run `trackersync validate`); a tracker it defines may "
         "be imported again under another file name"
         for path in unreadable
     )
+    outside = _outside_trackers_dir(root, config, directory, options)
+    if outside and result.written:
+        result.notes.append(outside)
     rules = result.rules = checker.config.rules
     write_import(
         result, lambda entry: checker.render(entry, rules, modeline_for(entry.path, root))
     )
     _write_project_files(root, directory, result, checker, options)
     return result
+
+
+def _outside_trackers_dir(
+    root: Path, config: Config, directory: Path, options: ImportOptions
+) -> str | None:
+    """Say so when ``--dir`` is outside ``trackers_dir``: plan would never read the files.
+
+    Not said when import writes ``trackersync.yaml`` itself for a ``directory`` inside
+    the project: it then sets ``trackers_dir`` to cover it (:func:`config_text`).
+    """
+    import os
+
+    if options.write_config and directory.resolve().is_relative_to(root.resolve()):
+        return None
+    folder = (root / config.trackers_dir).resolve()
+    if directory.resolve().is_relative_to(folder):
+        return None
+    where = Path(os.path.relpath(directory, root)).as_posix()
+    dir_name = Path(os.path.relpath(folder, root)).as_posix()
+    return (f"{where}/ is outside trackers_dir ({dir_name}/): plan, apply and validate do "
+            f"not read the files written there, so their trackers stay unmanaged; move "
+            f"them under {dir_name}/ or change trackers_dir in trackersync.yaml")
 
 
 def _write_project_files(
@@ -143,7 +166,9 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
     """The ``trackersync.yaml`` import writes: the rules chosen, and why, in a comment.
 
     ``trackers_dir`` is written only when ``--dir`` put the files elsewhere inside
-    the project.
+    the project: a folder under ``trackers/`` (say ``trackers/sales``) needs none,
+    since ``trackers/`` is searched recursively and a later import of other trackers
+    into ``trackers/`` must stay visible to plan.
     """
     import json
     import os
@@ -162,7 +187,8 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
         f"rules: {rules}",
     ]
     relative = Path(os.path.relpath(directory, root))
-    if relative.as_posix() != "trackers" and not relative.as_posix().startswith(".."):
+    inside_default = relative.parts[:1] == ("trackers",)
+    if not inside_default and not relative.as_posix().startswith(".."):
         lines.append(f"trackers_dir: {json.dumps(relative.as_posix(), ensure_ascii=False)}")
     return "\n".join(lines) + "\n"
 
@@ -188,8 +214,9 @@ def as_written(tracker: RemoteTracker) -> RemoteTracker:
 class RuleChecker:
     """The project's rules, applied to remote trackers through the real loader.
 
-    Called once per import: every tracker is rendered as stored into a scratch folder
-    and all are loaded in one :func:`~trackersync.definitions.load_definitions` call.
+    Called once per import: every tracker is rendered as stored and all are checked in
+    one :func:`~trackersync.definitions.loader.check_documents` call per profile, in
+    memory.
     Problems between files (a name defined twice, a phrase shared) are left out:
     import reports repeated names itself. A tracker with a problem the loader can
     accept for an unchanged tracker (:data:`~trackersync.definitions.accepted.ACCEPTABLE_CODES`)
@@ -202,48 +229,51 @@ class RuleChecker:
     """
 
     def __init__(
-        self, scratch: Path, config: Config, *, choose_rules: bool = False,
-        env: str | None = None,
+        self, config: Config, *, choose_rules: bool = False, env: str | None = None,
     ) -> None:
-        self.scratch = scratch
         self.config = config.model_copy(update={"rules": config.rules_for(env)})
         self.choose_rules = choose_rules
         self.reason = ""
 
     def __call__(self, trackers: Sequence[RemoteTracker]) -> dict[str, Findings]:
         """Return ``{tracker id: findings}``: errors, plus the warnings in
-        :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order."""
-        from trackersync.definitions import load_definitions
+        :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order.
+        """
+        from trackersync.definitions.loader import check_documents
 
         if not trackers:
             return {}
-        folder = self.scratch / "trackers"
-        folder.mkdir(exist_ok=True)
         ids: dict[str, str] = {}
+        documents: dict[str, str] = {}
         for index, tracker in enumerate(trackers):
-            path = folder / f"{index:05d}.yaml"
-            path.write_text(dump(tracker, ()), encoding="utf-8")
-            ids[f"trackers/{path.name}"] = tracker.id
+            label = f"trackers/{index:05d}.yaml"
+            documents[label] = dump(tracker, ())
+            ids[label] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
         found = {}
-        loaded_as: dict[str, Tracker] = {}
+        loaded_as: dict[str, dict[str, Tracker]] = {}
         for rules in profiles:
             config = self.config.model_copy(update={"rules": rules, "environments": {}})
-            loaded = load_definitions(self.scratch, config, None, [folder])
+            loaded = check_documents(documents, config)
             found[rules] = _findings(loaded.problems, ids)
-            for read in loaded.trackers:
-                if read.source is not None:
-                    loaded_as[ids[Path(read.source.file).as_posix()]] = read
+            loaded_as[rules] = {
+                ids[read.source.file]: read
+                for read in loaded.trackers if read.source is not None
+            }
         if self.choose_rules:
             self._choose(found, len(trackers))
-        by_id = {t.id: t for t in trackers}
+        read_as = loaded_as[self.config.rules]
         # The fingerprint is taken from the tracker as the loader reads it (the loader's
-        # own normalisation included), so the written file matches it when loaded.
+        # own normalisation included), so the written file matches it when loaded. A
+        # tracker the loader could not read at all (no phrase, an empty name) cannot be
+        # accepted: the rule that refuses it runs before acceptance is looked at, so it
+        # is imported as stored and plan reports it until it is fixed in Symbl.
         return {
             tracker_id: Findings(
                 tuple(_describe(p) for p in problems),
-                content_fingerprint(loaded_as.get(tracker_id) or as_written(by_id[tracker_id]))
-                if any(p.code in ACCEPTABLE_CODES for p in problems) else None,
+                content_fingerprint(read_as[tracker_id])
+                if tracker_id in read_as and any(p.code in ACCEPTABLE_CODES for p in problems)
+                else None,
             )
             for tracker_id, problems in found[self.config.rules].items()
         }
@@ -280,12 +310,12 @@ class RuleChecker:
 
 
 def _findings(problems: Sequence[Problem], ids: dict[str, str]) -> dict[str, list[Problem]]:
-    """Group the recorded problems of a scratch load by tracker id, in file order."""
+    """Group the recorded problems of one check by tracker id, in file order."""
     found: dict[str, list[Problem]] = {tracker_id: [] for tracker_id in ids.values()}
     for problem in problems:
         if problem.source is None or not _recorded(problem):
             continue
-        tracker_id = ids.get(Path(problem.source.file).as_posix())
+        tracker_id = ids.get(problem.source.file)
         if tracker_id is not None:
             found[tracker_id].append(problem)
     return found

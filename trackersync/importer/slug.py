@@ -10,12 +10,12 @@ folder. It does no I/O besides resolving paths.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from trackersync.errors import ConfigError
 from trackersync.model import RemoteTracker
+from trackersync.textfold import fold_to_ascii
 
 MAX_SLUG_LENGTH = 60
 FALLBACK_SLUG = "tracker"
@@ -33,10 +33,14 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 def slugify(name: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
     """Return a lowercase ASCII slug of ``name``, usable as a file stem anywhere.
 
-    Accents are folded (Unicode NFKD, combining marks dropped), every run of other
-    characters becomes one ``-``, ends are stripped, and the result is cut to
-    ``max_length`` characters. A name with nothing left (emoji, punctuation, ``..``)
-    gives ``"tracker"``; Windows device names (``con``, ``nul``...) get ``-tracker``.
+    Letters and digits of any script are transliterated to ASCII
+    (:func:`~trackersync.textfold.fold_to_ascii`: ``Café`` → ``cafe``, ``Ελληνικά`` →
+    ``ellinika``, ``日本語`` → ``ribenyu``), so a name in Greek, Cyrillic or CJK still
+    gives a file name that says which tracker it holds; every run of other characters
+    (spaces, punctuation, emoji, symbols) becomes one ``-``, ends are stripped, and the
+    result is cut to ``max_length`` characters.
+    A name with nothing left (emoji, punctuation, ``..``) gives ``"tracker"``; Windows
+    device names (``con``, ``nul``...) get ``-tracker``.
 
     Args:
         name: the tracker's exact name, any text.
@@ -45,9 +49,7 @@ def slugify(name: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
     Returns:
         A string matching ``[a-z0-9]+(-[a-z0-9]+)*`` of at most ``max_length`` characters.
     """
-    folded = unicodedata.normalize("NFKD", name)
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = fold_to_ascii(name).lower()
     slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
     slug = slug[:max_length].rstrip("-")
     if not slug:

@@ -1,6 +1,6 @@
 """Renderers: turn an inert :class:`~trackersync.plan.Plan` into text, JSON or Markdown.
 
-Each renderer only reads the plan (STYLE 3). Markdown (jinja2) lives in
+Each renderer only reads the plan. Markdown (jinja2) lives in
 :mod:`trackersync.render.markdown` and is imported only when asked for, so ``plan``
 in text form never loads jinja2.
 """
@@ -18,7 +18,8 @@ def render_plan(plan: Plan, fmt: str = "text", *, color: bool = False) -> str:
 
     Args:
         plan: the plan to show.
-        fmt: ``text`` (``color`` adds ANSI colours), ``json`` or ``markdown``.
+        fmt: ``text``, ``json`` or ``markdown``.
+        color: add ANSI colours (``text`` only).
 
     Returns:
         The rendered text, ending without a trailing newline.

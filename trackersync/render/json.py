@@ -1,4 +1,4 @@
-"""The plan as versioned JSON (DESIGN.md "Outputs"; shape in :mod:`trackersync.plan`)."""
+"""The plan as versioned JSON (README "Outputs"; shape in :mod:`trackersync.plan`)."""
 
 from __future__ import annotations
 

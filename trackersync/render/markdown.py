@@ -13,7 +13,7 @@ every user string safe before the template sees it:
   is longer than any backtick run in the content, and with control characters shown
   as ``\\xNN`` so no phrase can start a line of its own;
 * token-looking strings (JWTs, long high-entropy words) are replaced by
-  :data:`MASK` first (case C15: secrets never reach a PR comment).
+  :data:`MASK` first (case secrets never reach a PR comment).
 
 The result starts with :data:`MARKER` so the plan workflow finds its own comment and
 edits it in place, and never exceeds ``max_chars`` (GitHub's comment limit is 65,536
@@ -26,15 +26,18 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
 from trackersync import __version__
 from trackersync.errors import PlanError
+from trackersync.model import Problem
 from trackersync.plan import ACTIONS, Change, Plan
-from trackersync.render.text import split_location
+from trackersync.render.text import CAUSE_NOTES, drift_lines
 from trackersync.secrets import MASK, mask_secrets
+
+T = TypeVar("T")
 
 #: Hidden first line of every Markdown plan; the PR comment is found by it.
 MARKER = "<!-- trackersync-plan -->"
@@ -51,6 +54,7 @@ MAX_LIST_ITEMS = 100
 MAX_BANNER_NAMES = 20
 
 ICONS = {"create": "➕", "update": "✏️", "rename": "🔁", "delete": "🗑️"}
+CAUSE_ICONS = {"pending": "📝 pending", "drift": "↩️ drift", "conflict": "⛔ conflict"}
 
 _SPECIALS = set("\\`*_[]<>#|~&$")
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -104,16 +108,15 @@ def escape_path(text: str) -> str:
     return escape_text(text, mask=False)
 
 
-def escape_warning(warning: str) -> str:
+def escape_warning(warning: Problem) -> str:
     """Escape one plan warning, masking its message but not its ``path:line:col``.
 
     A warning about ``trackers/test-tracker-<guid>.yaml`` must name that file; only
-    the message can quote a pasted token (:func:`~trackersync.render.text.split_location`).
+    the message can quote a pasted token.
     """
-    where, message = split_location(warning)
-    if where is None:
-        return escape_text(message)
-    return f"{escape_path(where)}: {escape_text(message)}"
+    if warning.source is None:
+        return escape_text(warning.message)
+    return f"{escape_path(str(warning.source))}: {escape_text(warning.message)}"
 
 
 def code_block(text: str, language: str = "") -> str:
@@ -165,6 +168,9 @@ class _Section:
     source: str | None
     tracker_id: str | None
     diff: str
+    cause: str
+    cause_note: str
+    drift: str
 
 
 def _counts(change: Change) -> str:
@@ -189,10 +195,14 @@ def _section(change: Change) -> _Section:
         source=change.source,
         tracker_id=change.tracker_id,
         diff=diff_lines(change),
+        cause=change.cause,
+        cause_note=CAUSE_NOTES.get(change.cause, ""),
+        drift=code_block("\n".join(_phrase(line) for line in drift_lines(change)))
+        if change.drift else "",
     )
 
 
-def _head(items: Sequence[str], limit: int) -> tuple[list[str], int]:
+def _head(items: Sequence[T], limit: int) -> tuple[list[T], int]:
     """Return the first ``limit`` items and how many were left out."""
     return list(items[:limit]), max(0, len(items) - limit)
 
@@ -226,7 +236,8 @@ def _context(plan: Plan, hint: str) -> dict[str, Any]:
     rows = _rows(plan.changes)
     fp = plan.fingerprint
     return {
-        "marker": MARKER, "plan": plan, "version": __version__, "full_plan_hint": hint,
+        "marker": MARKER, "plan": plan, "cause_icons": CAUSE_ICONS, "version": __version__,
+        "full_plan_hint": hint,
         "fingerprint": f"{fp.desired[:8]}/{fp.remote[:8]}",
         "deletes": deletes, "deletes_more": deletes_more,
         "warnings": warnings, "warnings_more": warnings_more,

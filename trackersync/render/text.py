@@ -22,8 +22,7 @@ green ``+``, yellow ``~``, red ``-``.
 
 from __future__ import annotations
 
-import re
-
+from trackersync.model import Problem
 from trackersync.plan import Change, Plan
 from trackersync.secrets import display
 
@@ -32,43 +31,44 @@ _RESET = "\x1b[0m"
 _SIGN = {"create": "+", "update": "~", "rename": "~", "delete": "-"}
 
 
-#: ``path:line:col: `` at the start of a plan warning (definition warnings carry one).
-#: The path holds no quote and no ``": "``, so a warning without a location that quotes
-#: a name containing ``:1:2: `` (``tracker 'x:1:2: …'``, ``remote: …``) is not split.
-_LOCATION = re.compile(
-    r"(?P<where>(?:(?!: )[^\n'\"])+?:\d+:\d+): (?P<message>.*)", re.DOTALL
-)
-
-
-def split_location(warning: str) -> tuple[str | None, str]:
-    """Split a plan warning into its ``path:line:col`` (or ``None``) and its message.
-
-    Plan warnings from the definitions read ``path:line:col: message`` (see
-    :func:`trackersync.pipeline.make_plan`); others (remote data, safety) are a bare
-    message.
-    """
-    found = _LOCATION.fullmatch(warning)
-    if found is None:
-        return None, warning
-    return found["where"], found["message"]
-
-
-def warning_line(warning: str) -> str:
+def warning_line(warning: Problem) -> str:
     """Format one plan warning as ``validate`` does: ``path:line:col: warning: message``.
 
     Warnings without a location (remote data, safety) become ``warning: message``. Used
     for the text plan and, with ``--format json|markdown``, for stderr, so a warning
     reads the same whether the plan succeeds or fails. The message is masked
-    (:func:`~trackersync.secrets.mask_secrets`), the file path is not: a file named
-    after a tracker (``test-tracker-<guid>.yaml``) is not a token.
+    (:func:`~trackersync.secrets.display`), the file path is not: a file named after a
+    tracker (``test-tracker-<guid>.yaml``) is not a token.
 
     Args:
-        warning: one raw, unmasked entry of ``Plan.warnings``.
+        warning: one entry of ``Plan.warnings``.
     """
-    where, message = split_location(warning)
-    if where is None:
-        return f"warning: {display(message)}"
-    return f"{where}: warning: {display(message)}"
+    if warning.source is None:
+        return f"warning: {display(warning.message)}"
+    return f"{warning.source}: warning: {display(warning.message)}"
+
+
+#: What each cause means, as the plan says it next to a change.
+CAUSE_NOTES = {
+    "drift": "drift: changed in the account since the last apply; apply reverts it",
+    "conflict": ("conflict: changed in the account and in the files since the last apply; "
+                 "apply refuses it without --overwrite-conflicts"),
+}
+
+
+def drift_lines(change: Change) -> list[str]:
+    """What changed in the account since the last apply, one line per field change."""
+    lines = []
+    for item in change.drift:
+        if item.field == "tracker":
+            lines.append("deleted in the account")
+        elif item.change == "changed":
+            lines.append(f'{item.field}: "{display(item.snapshot or "")}" -> '
+                         f'"{display(item.account or "")}"')
+        else:
+            phrase = display(item.account or item.snapshot or "")
+            lines.append(f'{item.change} in the account: "{phrase}"')
+    return lines
 
 
 def _paint(sign: str, text: str, color: bool) -> str:
@@ -89,6 +89,9 @@ def change_lines(change: Change, *, color: bool = False) -> list[str]:
     elif change.tracker_id:
         head += f" (id {change.tracker_id})"
     lines = [_paint(sign, f"{sign} {head}", color)]
+    if change.cause in CAUSE_NOTES:
+        lines.append(_paint("!", f"    ! {CAUSE_NOTES[change.cause]}:", color))
+        lines += [f"        {line}" for line in drift_lines(change)]
     if change.action != "delete":
         lines += [_paint("+", f"    + {display(p)}", color) for p in change.added]
         lines += [_paint("-", f"    - {display(p)}", color) for p in change.removed]
@@ -100,8 +103,11 @@ def summary_line(plan: Plan) -> str:
     s = plan.summary
     if not plan.has_changes:
         return "No changes."
+    causes = ""
+    if s.drift or s.conflict:
+        causes = f" ({s.pending} pending, {s.drift} drift, {s.conflict} conflict)"
     return (f"Plan: {s.create} to create, {s.update} to update, "
-            f"{s.rename} to rename, {s.delete} to delete.")
+            f"{s.rename} to rename, {s.delete} to delete{causes}.")
 
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
@@ -120,4 +126,5 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["change_lines", "render_text", "split_location", "summary_line", "warning_line"]
+__all__ = ["CAUSE_NOTES", "change_lines", "drift_lines", "render_text", "summary_line",
+           "warning_line"]

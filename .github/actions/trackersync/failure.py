@@ -2,14 +2,16 @@
 
 Usage: ``python3 failure.py COMMAND SHA LOG > error.md``
 
-LOG is what the command printed (``plan``: its stderr; ``validate``: its annotations).
+LOG is what the command printed (``plan``: its stderr; ``validate``: the plain problem
+lines of ``validate --report``, then its output).
 The report starts with the plan comment's hidden marker, so the plan workflow's comment
 job replaces a stale plan comment with it, then says
 ``trackersync plan failed for <sha>: see the job log / annotations`` and lists the
 error lines. Every line is made safe the way trackersync makes plan text safe
 (``trackersync.render.markdown.escape_text``: Markdown/HTML escaped, no @mentions) after
-``trackersync.secrets.mask_secrets``; workflow commands (``::add-mask::``) are dropped,
-and ``::error file=F,line=L,col=C::msg`` annotations are shown as ``F:L:C: error: msg``.
+``trackersync.secrets.mask_secrets``; workflow commands (annotations, ``::add-mask::``)
+are dropped: the problems arrive as plain ``F:L:C: error: msg`` lines, never parsed back
+out of annotations.
 """
 
 from __future__ import annotations
@@ -25,30 +27,13 @@ from trackersync.secrets import mask_secrets
 MAX_LINES = 60
 #: Each line is cut to this many characters (the comment must stay < 65,536).
 MAX_LINE_CHARS = 500
-_ANNOTATION = re.compile(r"^::(error|warning|notice)(?: ([^:]*))?::(.*)$")
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
-
-
-def _unescape(text: str, props: bool = False) -> str:
-    """Undo GitHub's workflow-command escaping (``%25 %0D %0A``, and ``%3A %2C`` in
-    properties)."""
-    pairs = [("%0D", "\r"), ("%0A", "\n")] + ([("%3A", ":"), ("%2C", ",")] if props else [])
-    for code, char in [*pairs, ("%25", "%")]:
-        text = text.replace(code, char)
-    return text
 
 
 def plain_line(line: str) -> str | None:
     """Return one log line as plain text, or ``None`` for a line the report leaves out
-    (blank lines, workflow commands other than annotations)."""
+    (blank lines and workflow commands)."""
     line = line.rstrip()
-    match = _ANNOTATION.match(line)
-    if match:
-        kind, raw_props, message = match.groups()
-        props = dict(p.split("=", 1) for p in (raw_props or "").split(",") if "=" in p)
-        where = ":".join(_unescape(props[k], True) for k in ("file", "line", "col") if k in props)
-        message = _unescape(message).replace("\r", " ").replace("\n", " ")
-        return f"{where}: {kind}: {message}" if where else f"{kind}: {message}"
     if not line.strip() or line.startswith("::"):
         return None
     return line

@@ -4,7 +4,7 @@ Usage: ``python3 ids_path.py [ENV]`` from the folder trackersync runs in.
 
 Asks trackersync itself, so the answer follows ``ids_file:`` in trackersync.yaml and the
 per-environment name (``trackers.ids.ENV.json``): the project root is found like the CLI
-finds it, the config is loaded, and ``trackersync.ids.ids_file_path`` makes the path.
+finds it, the config is loaded, and ``trackersync.state.state_path`` makes the path.
 Prints an absolute path. Exits 1 (with trackersync's message on stderr) when the
 config cannot be loaded; apply reports the same error itself.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from trackersync.cli.common import find_project_root
 from trackersync.definitions import load_config
 from trackersync.errors import TrackersyncError
-from trackersync.ids import ids_file_path
+from trackersync.state import state_path
 
 
 def main(argv: list[str]) -> int:
@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
     except TrackersyncError as exc:
         print(f"ids_path: {exc}", file=sys.stderr)
         return 1
-    print(ids_file_path(root.resolve(), config.ids_file, env))
+    print(state_path(root.resolve(), config.state_file, env))
     return 0
 
 

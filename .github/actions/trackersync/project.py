@@ -22,7 +22,7 @@ from pathlib import Path
 from trackersync.cli.common import find_project_root
 from trackersync.definitions import load_config
 from trackersync.errors import TrackersyncError
-from trackersync.ids import ids_file_path
+from trackersync.state import state_path
 
 
 def main(argv: list[str]) -> int:
@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
     entries = []
     for name in sorted(config.environments) or [""]:
         prefix = config.environments[name].credentials_prefix if name else "SYMBL_"
-        path = ids_file_path(root, config.ids_file, name or None)
+        path = state_path(root, config.state_file, name or None)
         try:
             shown = str(path.relative_to(root))
         except ValueError:

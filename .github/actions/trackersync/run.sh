@@ -71,10 +71,16 @@ report_failure() {
 
 case "$command" in
   validate)
-    trackersync validate --format github "${env_args[@]}" "${extra[@]}" 2>&1 \
-      | tee "$out_dir/validate.log"
+    # Annotations for the log; the same problems as plain lines (--report) for the
+    # error report, so nothing is parsed back out of the annotations.
+    : > "$out_dir/problems.txt"
+    trackersync validate --format github --report "$out_dir/problems.txt" \
+      "${env_args[@]}" "${extra[@]}" 2>&1 | tee "$out_dir/validate.log"
     rc=${PIPESTATUS[0]}
-    if [[ $rc -ne 0 ]]; then report_failure "$out_dir/validate.log"; fi
+    if [[ $rc -ne 0 ]]; then
+      cat "$out_dir/problems.txt" "$out_dir/validate.log" > "$out_dir/validate-report.log"
+      report_failure "$out_dir/validate-report.log"
+    fi
     ;;
   plan)
     trackersync plan --detailed-exitcode --format markdown --out "$out_dir/plan.json" \

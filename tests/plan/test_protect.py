@@ -1,6 +1,6 @@
-"""Protection outlives the tracker's file (found by an adversarial trial).
+"""Protection outlives the tracker's file.
 
-A ``protect: true`` tracker whose file was removed must stay protected in ``ids_file``
+A ``protect: true`` tracker whose file was removed must stay protected in the state record
 through any number of plain applies, so a later prune is still refused.
 """
 
@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from symbl_emulator import EmulatorServer
-from trackersync.cli import main
+from tests.helpers import invoke
 
 
 @pytest.fixture()
@@ -32,7 +32,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: EmulatorS
 
 
 def _run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    return invoke(args)
 
 
 def test_removed_protected_tracker_stays_protected_across_plain_applies(project: Path) -> None:

@@ -1,4 +1,4 @@
-"""``ids`` never prints an incomplete ID list (found by an adversarial trial)."""
+"""``ids`` never prints an incomplete ID list."""
 
 from __future__ import annotations
 

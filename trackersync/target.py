@@ -2,8 +2,8 @@
 
 :func:`open_target` turns the global options (``--emulator``), the config
 (``api_url``, ``environments``, ``rules``) and ``--env NAME`` into a ready
-:class:`~trackersync.client.SymblClient`, and cleans up afterwards (DESIGN.md
-"Environment", "Global options").
+:class:`~trackersync.client.SymblClient`, and cleans up afterwards (README
+"Configuration", "Commands").
 """
 
 from __future__ import annotations

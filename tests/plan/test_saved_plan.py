@@ -1,4 +1,4 @@
-"""``apply PLAN`` applies the reviewed plan or nothing (found by an adversarial trial).
+"""``apply PLAN`` applies the reviewed plan or nothing.
 
 Editing a saved plan - flipping ``prune``, emptying or adding changes - must make apply
 refuse before any write, never do something the reviewed plan did not show.
@@ -15,6 +15,7 @@ import requests
 from click.testing import CliRunner
 
 from symbl_emulator import EmulatorServer
+from tests.helpers import invoke
 from trackersync.cli import main
 
 
@@ -85,3 +86,40 @@ def test_a_reformatted_but_unedited_plan_file_still_applies(
     (project / "reviewed.plan.json").write_text(json.dumps(plan, indent=None, sort_keys=True))
     result = CliRunner().invoke(main, ["apply", "reviewed.plan.json"])
     assert result.exit_code == 0, result.output
+
+
+HOSTILE_PLAN_FILES = {
+    "not-utf8": (b'{"format_version": 2, "x": "\xff"}', "is not UTF-8 text"),
+    "bom": (b'\xef\xbb\xbf{"format_version": 2}', "byte-order mark"),
+    "truncated": (b'{"format_version": 2, "changes": [', "invalid JSON"),
+    "conflict-markers": (b'<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> other\n',
+                         "holds git conflict markers"),
+    "empty": (b"", "is empty"),
+    "old-format": (b'{"format_version": 1}', "format_version 1 is not supported"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_PLAN_FILES))
+def test_any_bytes_in_a_plan_file_give_one_clear_error(tmp_path: Path, case: str) -> None:
+    from trackersync.errors import PlanError
+    from trackersync.planfile import load_plan
+
+    data, expected = HOSTILE_PLAN_FILES[case]
+    path = tmp_path / "plan.json"
+    path.write_bytes(data)
+    with pytest.raises(PlanError) as info:
+        load_plan(path)
+    assert str(path) in str(info.value) and expected in str(info.value)
+
+
+def test_apply_of_a_broken_plan_file_is_refused_without_a_traceback(
+    project: Path, emulator: EmulatorServer
+) -> None:
+    before = emulator.trackers()
+    Path("plan.json").write_bytes(b"<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> b\n")
+    result = invoke(["apply", "plan.json"])
+    assert result.exit_code == 1
+    assert "plan.json:1: the plan file holds git conflict markers" in result.stderr
+    assert "run plan --out again" in result.stderr and emulator.trackers() == before
+    missing = invoke(["apply", "nowhere.json"])
+    assert missing.exit_code == 1 and "nowhere.json: no such plan file" in missing.stderr

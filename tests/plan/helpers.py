@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click.testing
-from click.testing import CliRunner
 
-from trackersync.cli import main
+from tests.helpers import invoke
 
 FIVE = "[p one, p two, p three, p four, p five]"
 
@@ -18,5 +17,5 @@ def write(name: str, text: str) -> None:
 
 
 def run(env: dict, *args: str) -> click.testing.Result:
-    """Run the CLI in-process with ``env``."""
-    return CliRunner().invoke(main, list(args), env=env)
+    """Run the CLI in-process with ``env``; an unexpected exception fails the test."""
+    return invoke(args, env)

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from symbl_emulator import EmulatorServer
-from trackersync.cli import main
+from tests.helpers import invoke
 
 CASES = Path(__file__).resolve().parents[1] / "cases" / "real-trackers.json"
 
@@ -67,7 +67,7 @@ class Project:
         }
 
     def run(self, *args: str, env: dict[str, str | None] | None = None) -> Result:
-        return CliRunner().invoke(main, list(args), env={**self.env(), **(env or {})})
+        return invoke(args, {**self.env(), **(env or {})})
 
     def files(self) -> dict[str, bytes]:
         """Every file under trackers/, by relative path."""

@@ -1,4 +1,4 @@
-"""session.open_target: embedded emulator with persisted state, environments, URL precedence."""
+"""target.open_target: embedded emulator with persisted state, environments, URL precedence."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.leakscan import LeakScan
 from trackersync.cli.common import AppContext
 from trackersync.config import Config, EnvironmentConfig
 from trackersync.errors import AuthError, ConfigError
-from trackersync.session import open_target, resolve_account
+from trackersync.target import open_target, resolve_account
 
 from .helpers import FakeSleep, tracker
 

@@ -1,0 +1,92 @@
+"""Reading and writing the files trackersync itself keeps (state record, saved plans).
+
+Two jobs, shared by :mod:`trackersync.state` and :mod:`trackersync.planfile`:
+
+* :func:`read_state_text` reads such a file as text and names every way it can be
+  broken (not UTF-8, a byte-order mark, git conflict markers, empty) in one error
+  about that file, never a traceback;
+* :func:`atomic_write` replaces a file whole: the text goes to a temporary file with a
+  unique name in the same folder, which is then renamed over the target, so a reader
+  (or a second apply in the same checkout) never sees half a file, and two writers
+  never collide on one temporary name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from trackersync.errors import TrackersyncError
+
+#: A line git writes into a file when a merge or rebase could not combine two versions.
+CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: .*)?$", re.MULTILINE)
+
+
+def read_state_text(
+    path: Path, *, what: str, advice: str, error: type[TrackersyncError]
+) -> str:
+    """Return the text of one of trackersync's own files, or raise one clear error.
+
+    Args:
+        path: the file.
+        what: what to call it in messages (``"state record"``, ``"plan file"``).
+        advice: what the user should do, appended to every message.
+        error: the exception class to raise.
+
+    Raises:
+        FileNotFoundError: the file does not exist (callers decide what that means).
+        error: the file cannot be read, is not UTF-8, starts with a BOM, holds git
+            conflict markers, or is empty.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what}: {exc.strerror or exc}; {advice}") from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise error(f"{path}: the {what} starts with a byte-order mark (BOM), which "
+                    f"trackersync never writes: an editor changed it; {advice}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: the {what} is not UTF-8 text (byte {exc.start}); "
+                    f"{advice}") from exc
+    marker = CONFLICT_MARKER.search(text)
+    if marker is not None:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise error(f"{path}:{line}: the {what} holds git conflict markers "
+                    f"({marker.group(1)}): a merge left two versions in it; {advice}")
+    if not text.strip():
+        raise error(f"{path}: the {what} is empty (cut short?); {advice}")
+    return text
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) in one rename.
+
+    The temporary file is created next to ``path`` with a unique name
+    (:func:`tempfile.mkstemp`), flushed to disk, then renamed over ``path``; on any
+    failure it is removed and the old file is left as it was.
+
+    Raises:
+        OSError: the folder or the file cannot be written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+__all__ = ["CONFLICT_MARKER", "atomic_write", "read_state_text"]
