@@ -65,19 +65,37 @@ def read_state_text(
     return text
 
 
+def file_mode(path: Path) -> int:
+    """The permission bits a rewrite of ``path`` gets: those it has, or a new file's.
+
+    ``mkstemp`` creates its file 0600; the files trackersync writes (tracker files, the
+    state record, saved plans) are ordinary files of the repository, so a new one gets
+    the mode ``open()`` would give it (``0o666 & ~umask``, usually 0644) and a replaced
+    one keeps its own.
+    """
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # the only portable way to read it: set, then restore
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) in one rename.
+    """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) in one rename.
 
     The temporary file is created next to ``path`` with a unique name
-    (:func:`tempfile.mkstemp`), flushed to disk, then renamed over ``path``; on any
-    failure it is removed and the old file is left as it was.
+    (:func:`tempfile.mkstemp`), given :func:`file_mode`, flushed to disk, then renamed
+    over ``path``; on any failure it is removed and the old file is left as it was.
 
     Raises:
         OSError: the folder or the file cannot be written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -89,4 +107,4 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-__all__ = ["CONFLICT_MARKER", "atomic_write", "read_state_text"]
+__all__ = ["CONFLICT_MARKER", "atomic_write", "file_mode", "read_state_text"]

@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import requests
-from click.testing import CliRunner, Result
 
-from symbl_emulator import EmulatorServer
-from trackersync.cli import main
+from tests.importer.helpers import Project
 
 
-@dataclass
-class Account:
+class Account(Project):
     """A user's repository (the current directory) and the Symbl account behind it."""
-
-    root: Path
-    server: EmulatorServer
-
-    @property
-    def trackers(self) -> Path:
-        return self.root / "trackers"
-
-    def seed(self, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        answer = requests.post(f"{self.server.url}/_emulator/seed", json=list(items), timeout=10)
-        answer.raise_for_status()
-        return list(answer.json()["trackers"])
 
     def requests_made(self) -> list[dict[str, Any]]:
         answer = requests.get(f"{self.server.url}/_emulator/requests", timeout=10)
         answer.raise_for_status()
         return list(answer.json()["requests"])
-
-    def env(self) -> dict[str, str | None]:
-        return {
-            "SYMBL_API_URL": self.server.url,
-            "SYMBL_APP_ID": self.server.app_id,
-            "SYMBL_APP_SECRET": self.server.app_secret,
-            "SYMBL_ACCESS_TOKEN": None,
-        }
-
-    def run(self, *args: str) -> Result:
-        return CliRunner().invoke(main, list(args), env=self.env())
 
 
 def messy_account() -> list[dict[str, Any]]:

@@ -22,8 +22,6 @@ Templates (``.yaml.j2``) are not YAML until rendered and are never formatted.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from trackersync.definitions.modeline import strip_modeline, with_modeline
 from trackersync.definitions.schema import TRACKER_KEYS
 from trackersync.definitions.writer import configure_yaml, scalar
 from trackersync.definitions.yamlnodes import YamlProblem, compose
+from trackersync.textfile import atomic_write
 
 _TEXT_KEYS = ("name", "description")
 _TEXT_LISTS = ("vocabulary", "renamed_from")
@@ -233,7 +232,7 @@ def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatRep
         report.changed.append(path)
         report.diffs[path] = _diff(text, result, _label(path, root))
         if not check:
-            _replace(path, result)
+            atomic_write(path, result)
     return report
 
 
@@ -262,20 +261,6 @@ def _diff(before: str, after: str, label: str) -> str:
                                  fromfile=f"{label} (as written)",
                                  tofile=f"{label} (formatted)", lineterm="")
     return "".join(display(line) + "\n" for line in lines)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole: a temporary file in its folder, then rename."""
-    mode = path.stat().st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(prefix=".fmt-", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["FormatReport", "files_to_format", "format_files", "format_text"]

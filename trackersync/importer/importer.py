@@ -18,8 +18,6 @@ and repeated names. One list GET returns every tracker (no pagination).
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -29,6 +27,7 @@ from typing import Literal
 from trackersync.errors import ConfigError
 from trackersync.importer.slug import assign_file_names, safe_target, sort_key
 from trackersync.model import RESERVED_PREFIX, RemoteTracker, is_reserved_name
+from trackersync.textfile import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -276,36 +275,9 @@ def write_import(result: ImportResult, render: Renderer) -> None:
         result.directory.mkdir(parents=True, exist_ok=True)
         for entry in result.written:
             text = render(entry)
-            _write_whole(entry.path, text)
+            atomic_write(entry.path, text)
             logger.info("wrote %s (%s)", entry.path, entry.tracker.name)
     except OSError as exc:
         raise ConfigError(f"cannot write into {result.directory}: {exc}") from exc
 
 
-def _file_mode(path: Path) -> int:
-    """The permissions a file the user creates gets: ``0o666 & ~umask`` (usually 0644).
-
-    ``mkstemp`` creates its file 0600; an imported tracker file is an ordinary file of
-    the repository, so it gets the mode ``open()`` would give it, or keeps the mode of
-    the file it replaces (``--overwrite``).
-    """
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0o022)  # the only portable way to read it: set, then restore
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder + rename."""
-    mode = _file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
