@@ -392,17 +392,26 @@ def merge_state(ws: Workspace, env: str | None, others: Sequence[Path]) -> Merge
     (:func:`trackersync.record_merge.merge_records`). Missing files are skipped.
 
     Raises:
-        StateRecordError: a copy cannot be trusted (then nothing is written).
-        ApiError: the list GET failed.
+        ConfigError: there is nothing to merge (no record here, none of ``others``
+            exists), checked before any request. StateRecordError: a copy cannot be
+            trusted (then nothing is written). ApiError: the list GET failed.
     """
     from trackersync.pipeline import PlanOptions
     from trackersync.record_merge import merge_records
     from trackersync.state import read_state
 
     config = load_config(ws)
+    path = (state_path(ws.project_root / ".trackersync", "emulator.ids.json", env)
+            if ws.use_emulator else state_path(ws.project_root, config.state_file, env))
+    if not path.exists() and not any(other.exists() for other in others):
+        # An empty record would end the "no state record yet" state (in which prune
+        # deletes nothing and plan says so) without recording anything; apply makes it.
+        given = (f" and none of {', '.join(map(str, others))} exists" if others
+                 else " and no copy given")
+        raise ConfigError(f"nothing to merge: no state record at {path}{given}; nothing "
+                          "was written (apply writes the first state record)")
     with open_target(ws, config, env) as target:
         account = PlanOptions(env=env, api_url=_account_url(target)).account
-        path = _state_path(ws, config, target, env)
         ours = read_state(path, account)
         theirs = [read_state(other, account) for other in others]
         if ours is None and all(record is None for record in theirs):
