@@ -12,7 +12,9 @@ Modules: :mod:`.server` (the running emulator, :func:`start_emulator`), :mod:`.h
 (Async subset), :mod:`.auth` (JWT access tokens), :mod:`.rules` (strict/lenient
 validation), :mod:`.store` (SQLite), :mod:`.faults`, :mod:`.control` (``/_emulator/*``),
 :mod:`.settings`, :mod:`.openapi`, :mod:`.cli` (``python -m symbl_emulator``),
-:mod:`.pytest_plugin` (fixtures for other projects' tests).
+:mod:`.pytest_plugin` (fixtures for other projects' tests), :mod:`.media` (Async audio
+and video submissions, transcripts), :mod:`.matching` (exact and contextual matching,
+with ``simplemma`` lemmas and ``stop-words`` lists, both shipping their data).
 
 Where each decision of ``docs/api-contract.md`` lives:
 
@@ -35,9 +37,10 @@ Error bodies                        :class:`.responses.ApiError`, :mod:`.httpser
 Unknown ids                         :func:`.manage._not_found`
 ID formats                          :func:`.store.new_numeric_id`
 Effective trackers, Sentences,      :mod:`.asyncapi`
-Matching, Job lifecycle, Results
-before completion, Append,
-Concurrent jobs
+Job lifecycle, Results before
+completion, Append, Concurrent jobs
+Matching                            :func:`.matching.detect`
+Audio and video submissions         :mod:`.media`
 Singular and plural paths           :data:`.app.URL_MAP`, :func:`.manage.create_many`
 Paths not emulated                  :data:`.app.NOT_EMULATED`
 HTTP layer                          :mod:`.httpserver`

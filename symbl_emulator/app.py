@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from symbl_emulator import asyncapi, control, manage
+from symbl_emulator import asyncapi, control, manage, media
 from symbl_emulator.faults import FaultRule
 from symbl_emulator.openapi import openapi_response
 from symbl_emulator.responses import ApiError, DropConnection, json_response
@@ -38,11 +38,13 @@ Handler = Callable[[EmulatorState, Request, str, dict[str, str]], tuple[int, Any
 
 @dataclass(frozen=True)
 class Route:
-    """One API endpoint: its handler, whether it needs a token, whether it is a write."""
+    """One API endpoint: its handler, whether it needs a token, whether it is a write,
+    and whether its body is an uploaded file (exempt from the 1 MB JSON body limit)."""
 
     handler: Handler
     auth: bool = True
     write: bool = False
+    upload: bool = False
 
 
 ROUTES: dict[str, Route] = {
@@ -57,9 +59,19 @@ ROUTES: dict[str, Route] = {
     "delete": Route(manage.delete_tracker),
     "process_text": Route(asyncapi.process_text),
     "append_text": Route(asyncapi.append_text),
+    "process_url": Route(media.process_url),
+    "process_audio": Route(media.process_audio, upload=True),
+    "process_video": Route(media.process_video, upload=True),
     "job": Route(asyncapi.job_status),
     "detected": Route(asyncapi.trackers_detected),
 }
+
+class ConversationIdConverter(BaseConverter):
+    """A conversation id in an upload's append path; never ``url``, so that
+    ``/v1/process/audio/url`` is only ever the URL submission (and its ``Allow`` says so)."""
+
+    regex = r"(?!url(?:/|$))[^/]+"
+
 
 URL_MAP = Map(
     [
@@ -75,6 +87,16 @@ URL_MAP = Map(
         Rule("/v1/manage/tracker/<tracker_id>", methods=["DELETE"], endpoint="delete"),
         Rule("/v1/process/text", methods=["POST"], endpoint="process_text"),
         Rule("/v1/process/text/<conversation_id>", methods=["PUT"], endpoint="append_text"),
+        Rule("/v1/process/audio/url", methods=["POST"], endpoint="process_url"),
+        Rule("/v1/process/audio/url/<conversation_id>", methods=["PUT"], endpoint="process_url"),
+        Rule("/v1/process/video/url", methods=["POST"], endpoint="process_url"),
+        Rule("/v1/process/video/url/<conversation_id>", methods=["PUT"], endpoint="process_url"),
+        Rule("/v1/process/audio", methods=["POST"], endpoint="process_audio"),
+        Rule("/v1/process/audio/<conv:conversation_id>", methods=["PUT"],
+             endpoint="process_audio"),
+        Rule("/v1/process/video", methods=["POST"], endpoint="process_video"),
+        Rule("/v1/process/video/<conv:conversation_id>", methods=["PUT"],
+             endpoint="process_video"),
         Rule("/v1/job/<job_id>", methods=["GET"], endpoint="job"),
         Rule("/v1/conversations/<conversation_id>/trackers-detected", methods=["GET"],
              endpoint="detected"),
@@ -83,6 +105,7 @@ URL_MAP = Map(
     ],
     strict_slashes=False,
     merge_slashes=False,
+    converters={"conv": ConversationIdConverter},
 )
 
 
@@ -100,10 +123,6 @@ NOT_EMULATED = Map(
             "/v1/conversations/<conversation_id>/members/<member_id>",
             "/v1/conversations/<conversation_id>/callscore/status",
             "/v1/conversations/experiences/insights/details/<conversation_id>",
-            "/v1/process/audio", "/v1/process/audio/<conversation_id>",
-            "/v1/process/audio/url", "/v1/process/audio/url/<conversation_id>",
-            "/v1/process/video", "/v1/process/video/<conversation_id>",
-            "/v1/process/video/url", "/v1/process/video/url/<conversation_id>",
             "/v1/endpoint:connect", "/v1/event/<connection_id>",
             "/v1/metric/<metric_id>", "/v1/metric/<metric_id>/entry",
             # the later Management API (plural paths, PATCH) and its other entities
@@ -116,6 +135,7 @@ NOT_EMULATED = Map(
     ],
     strict_slashes=False,
     merge_slashes=False,
+    converters={"conv": ConversationIdConverter},
 )
 #: Longest request target (path and query) served; longer ones get 414.
 MAX_URI_BYTES = 8192
@@ -190,7 +210,8 @@ class EmulatorApp:
             endpoint, args = self._route(request)
             route = ROUTES[str(endpoint)]
             account = self.state.tokens.authenticate(request) if route.auth else ""
-            check_size(request, self.state.settings.max_body_bytes)
+            if not route.upload:
+                check_size(request, self.state.settings.max_body_bytes)
             if not route.write:
                 self.state.sleep_ms(self.state.settings.latency_ms)  # writes spend it in the slot
             status, body = route.handler(self.state, request, account, dict(args))

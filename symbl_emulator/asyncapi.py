@@ -1,11 +1,14 @@
 """The Async API subset that concerns trackers (decisions in ``docs/api-contract.md``).
 
 ``POST /v1/process/text`` and its append ``PUT /v1/process/text/{conversationId}``
-split messages into sentences ("Sentences"), resolve the effective trackers ("Effective
-trackers of a job") and run deterministic, case-insensitive matching ("Matching"). Jobs go
-``scheduled`` → ``in_progress`` → ``completed`` over ``job_delay_ms`` ("Job lifecycle");
-``trackers-detected`` (and the deprecated ``/trackers``) answers ``[]`` until then
-("Results before completion"). ``webhookUrl`` is accepted and never called.
+split messages into sentences (an empty ``messages`` list is accepted, as in the
+documented sample request; "Sentences"), resolve the effective trackers ("Effective
+trackers of a job") and match them (:mod:`symbl_emulator.matching`: exact on word
+boundaries plus contextual; "Matching"). Jobs go ``scheduled`` → ``in_progress`` →
+``completed`` over ``job_delay_ms`` ("Job lifecycle"); ``trackers-detected`` (and the
+deprecated ``/trackers``) answers ``[]`` until then ("Results before completion").
+``webhookUrl`` is accepted and never called. Audio and video submissions live in
+:mod:`symbl_emulator.media` and share :func:`submit`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
+from symbl_emulator import matching
 from symbl_emulator.responses import CONVERSATION_NOT_FOUND, ApiError
 from symbl_emulator.state import EmulatorState, read_json
 from symbl_emulator.store import new_numeric_id
@@ -26,12 +30,17 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 def split_sentences(content: str) -> list[str]:
-    """Split on ``.``, ``?`` or ``!`` followed by whitespace."""
+    """Split on ``.``, ``?`` or ``!`` followed by whitespace; blank parts are dropped."""
     return [part.strip() for part in _SENTENCE_END.split(content) if part.strip()]
 
 
-def _flag(value: Any) -> bool:
-    """``enableAllTrackers``: a boolean or ``"true"``/``"false"``, default false."""
+def flag(value: Any) -> bool:
+    """``enableAllTrackers``: a boolean or ``"true"``/``"false"`` (as Symbl's Python SDK
+    sends it), default false.
+
+    Raises:
+        ApiError: 400 for any other value.
+    """
     if value is None or isinstance(value, bool):
         return bool(value)
     if isinstance(value, str) and value.lower() in ("true", "false"):
@@ -39,13 +48,26 @@ def _flag(value: Any) -> bool:
     raise ApiError(400, "'enableAllTrackers' must be a boolean")
 
 
-def _sentences(body: Any) -> list[dict[str, str]]:
-    """The sentence-level messages of a text body, each with a fresh 16-digit id."""
+def text_body(body: Any) -> dict[str, Any]:
+    """The body of a text submission: a JSON object with a ``messages`` array.
+
+    Raises:
+        ApiError: 400 when the body is not an object or ``messages`` is missing.
+    """
     if not isinstance(body, dict):
         raise ApiError(400, "Request body must be a JSON object.")
-    messages = body.get("messages")
-    if not isinstance(messages, list) or not messages:
-        raise ApiError(400, "'messages' is mandatory and must be a non-empty array.")
+    if not isinstance(body.get("messages"), list):
+        raise ApiError(400, "'messages' is mandatory and must be an array.")
+    return body
+
+
+def sentences_of(messages: list[Any]) -> list[dict[str, str]]:
+    """The sentence-level messages of ``messages`` (``[{payload: {content}}]``), each with
+    a fresh 16-digit id; ``[]`` for an empty list.
+
+    Raises:
+        ApiError: 400 naming the first message whose ``payload.content`` is not a string.
+    """
     sentences: list[dict[str, str]] = []
     for index, message in enumerate(messages):
         payload = message.get("payload") if isinstance(message, dict) else None
@@ -75,50 +97,25 @@ def resolve_trackers(state: EmulatorState, body: dict[str, Any]) -> list[dict[st
     if not isinstance(given, list):
         raise ApiError(400, "'trackers' must be an array.")
     chosen: list[dict[str, Any]] = []
+    by_id: dict[str, dict[str, Any]] | None = None
     for index, item in enumerate(given):
         if not isinstance(item, dict):
             raise ApiError(400, f"trackers[{index}] must be an object.")
         if "id" in item:
-            stored = state.store.get_tracker(str(item["id"]))
+            if by_id is None:  # one read of the account, however many ids are given
+                by_id = {t["id"]: t for t in state.store.list_trackers()}
+            stored = by_id.get(str(item["id"]))
             if stored is None:
                 raise ApiError(400, f"trackers[{index}]: tracker id '{item['id']}' not found.")
             chosen.append(stored)
         else:
             chosen.append(_inline(item, index))
-    if _flag(body.get("enableAllTrackers")):
+    if flag(body.get("enableAllTrackers")):
         chosen += state.store.list_trackers()
     unique: dict[str, dict[str, Any]] = {}
     for tracker in chosen:
         unique.setdefault(tracker["id"], tracker)
     return list(unique.values())
-
-
-def detect(sentences: list[dict[str, str]], trackers: list[dict[str, Any]]) -> list[Any]:
-    """The trackers-detected array by exact case-insensitive matching.
-
-    One match per phrase found; ``offset`` is the 0-based index of the phrase's first
-    case-insensitive occurrence in the sentence; ``insightRefs`` is ``[]``; trackers
-    without a match are omitted; refs follow the message order.
-    """
-    result = []
-    for tracker in trackers:
-        matches = []
-        for phrase in tracker["vocabulary"]:
-            if not phrase:
-                continue
-            pattern = re.compile(re.escape(phrase), re.IGNORECASE)
-            refs = []
-            for sentence in sentences:
-                found = pattern.search(sentence["text"])
-                if found:
-                    refs.append({"id": sentence["id"], "text": sentence["text"],
-                                 "offset": found.start()})
-            if refs:
-                matches.append({"type": "vocabulary", "value": phrase,
-                                "messageRefs": refs, "insightRefs": []})
-        if matches:
-            result.append({"id": tracker["id"], "name": tracker["name"], "matches": matches})
-    return result
 
 
 def _job_status(job: dict[str, Any], now: float) -> str:
@@ -144,12 +141,44 @@ def _check_job_limit(state: EmulatorState, account: str) -> None:
         raise ApiError(429, message, body={"statusCode": 429, "message": message})
 
 
-def _submit(state: EmulatorState, account: str, conv: dict[str, Any], body: dict[str, Any],
-            new: list[dict[str, str]]) -> Answer:
-    trackers = resolve_trackers(state, body)
+def new_conversation(account: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A fresh, empty conversation; its name is ``body["name"]`` or its id."""
+    conversation_id = new_numeric_id()
+    name = body.get("name") if isinstance(body.get("name"), str) else conversation_id
+    return {"id": conversation_id, "account": account, "name": name,
+            "messages": [], "detected": []}
+
+
+def existing_conversation(state: EmulatorState, conversation_id: str) -> dict[str, Any]:
+    """The stored conversation to append to.
+
+    Raises:
+        ApiError: 404 with the documented body when it does not exist.
+    """
+    conv = state.store.get_conversation(conversation_id)
+    if conv is None:
+        raise ApiError(404, CONVERSATION_NOT_FOUND)
+    return conv
+
+
+def submit(state: EmulatorState, account: str, conv: dict[str, Any], params: dict[str, Any],
+           new: list[dict[str, str]]) -> Answer:
+    """Append ``new`` sentences to ``conv``, detect trackers, start a job.
+
+    Args:
+        params: where ``trackers`` and ``enableAllTrackers`` were found (the JSON body,
+            or the decoded query of a file upload).
+
+    Returns:
+        ``(201, {"conversationId", "jobId"})``.
+
+    Raises:
+        ApiError: 400 bad trackers, 429 concurrent-jobs limit.
+    """
+    trackers = resolve_trackers(state, params)
     _check_job_limit(state, account)
     conv["messages"] = conv["messages"] + new
-    conv["detected"] = detect(conv["messages"], trackers)
+    conv["detected"] = matching.detect(conv["messages"], trackers, state.settings.matching)
     job_id = str(uuid.uuid4())
     with state.store.atomic():
         state.store.save_conversation(conv)
@@ -160,23 +189,18 @@ def _submit(state: EmulatorState, account: str, conv: dict[str, Any], body: dict
 def process_text(state: EmulatorState, request: Request, account: str,
                  args: dict[str, str]) -> Answer:
     """``POST /v1/process/text`` → 201 ``{"conversationId", "jobId"}``."""
-    body = read_json(request, state.settings.max_body_bytes)
-    sentences = _sentences(body)
-    conversation_id = new_numeric_id()
-    name = body.get("name") if isinstance(body.get("name"), str) else conversation_id
-    conv: dict[str, Any] = {"id": conversation_id, "account": account, "name": name,
-            "messages": [], "detected": []}
-    return _submit(state, account, conv, body, sentences)
+    body = text_body(read_json(request, state.settings.max_body_bytes))
+    sentences = sentences_of(body["messages"])
+    return submit(state, account, new_conversation(account, body), body, sentences)
 
 
 def append_text(state: EmulatorState, request: Request, account: str,
                 args: dict[str, str]) -> Answer:
-    """``PUT /v1/process/text/{conversationId}``: append, new job, re-detect ("Append")."""
-    conv = state.store.get_conversation(args["conversation_id"])
-    if conv is None:
-        raise ApiError(404, CONVERSATION_NOT_FOUND)
-    body = read_json(request, state.settings.max_body_bytes)
-    return _submit(state, account, conv, body, _sentences(body))
+    """``PUT /v1/process/text/{conversationId}``: append; a new job re-detects with the
+    trackers of this request (plus all stored ones with ``enableAllTrackers``)."""
+    conv = existing_conversation(state, args["conversation_id"])
+    body = text_body(read_json(request, state.settings.max_body_bytes))
+    return submit(state, account, conv, body, sentences_of(body["messages"]))
 
 
 def job_status(state: EmulatorState, request: Request, account: str,

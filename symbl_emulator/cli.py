@@ -64,6 +64,10 @@ def banner(server: EmulatorServer) -> str:
               help="Time an Async job takes to complete.")
 @click.option("--max-concurrent-jobs", type=click.IntRange(min=1), default=None,
               help="Async concurrent-jobs limit per account (trial 2, paid 50; default off).")
+@click.option("--matching", type=click.Choice(["contextual", "exact"]), default="contextual",
+              show_default=True,
+              help="Tracker matching: exact phrases plus contextually similar ones (as Symbl "
+              "did), or exact phrases only.")
 @click.option("--threads", type=click.IntRange(min=1), default=HttpLimits.threads,
               show_default=True, help="Worker threads (requests handled at once).")
 @click.option("--connection-limit", type=click.IntRange(min=1),
@@ -74,7 +78,7 @@ def banner(server: EmulatorServer) -> str:
               help="Seconds a request may take to arrive in full before a 408.")
 def main(host: str, port: int, db_path: str | None, threads: int, connection_limit: int,
          request_deadline: float, **settings: Any) -> None:
-    """Run a local Symbl emulator: tokens, Trackers Management API, Async text trackers."""
+    """Run a local Symbl emulator: tokens, Trackers Management API, Async trackers."""
     limits = HttpLimits(threads=threads, connection_limit=connection_limit,
                         request_deadline_s=request_deadline)
     try:

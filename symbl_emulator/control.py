@@ -3,7 +3,7 @@
 Loopback clients only (others get 403); no token needed; these requests are not
 written to the request log and are never subject to faults.
 
-- ``POST /_emulator/reset``: delete trackers, conversations and jobs, clear the request
+- ``POST /_emulator/reset``: delete trackers, conversations, jobs and transcripts, clear the request
   log and the faults. Issued tokens and settings are kept.
 - ``POST /_emulator/seed``: a JSON list of ``{name, vocabulary, id?}`` (or
   ``{"trackers": [...]}``) stored as given, bypassing the rules, the unique-name check and
@@ -17,6 +17,9 @@ written to the request log and are never subject to faults.
 - ``GET|POST /_emulator/config``: read or change settings (``rules``, ``latency_ms``,
   ``put_mode``, ``token_ttl``, ``tracker_limit``, ``job_delay_ms``, ...).
 - ``POST /_emulator/tokens/expire``: expire every issued token now.
+- ``POST /_emulator/transcripts``: ``{"url" | "sha256", "messages": [...]}``, what an
+  audio or video submission of that URL (or of bytes with that SHA-256) "says"; the
+  emulator has no speech recognition (see :mod:`symbl_emulator.media`).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ CONTROL_BODY_LIMIT = 64 * 1_048_576  # seeding a 500-tracker account can exceed 
 CONTROL_METHODS: dict[str, tuple[str, ...]] = {
     "reset": ("POST",), "seed": ("POST",), "state": ("GET",),
     "requests": ("GET", "DELETE"), "faults": ("GET", "POST", "DELETE"),
-    "config": ("GET", "POST"), "tokens/expire": ("POST",),
+    "config": ("GET", "POST"), "tokens/expire": ("POST",), "transcripts": ("POST",),
 }
 
 
@@ -133,6 +136,10 @@ def handle(state: EmulatorState, request: Request, action: str) -> Answer:
         return 200, {"settings": state.settings.public()}
     if key == ("POST", "tokens/expire"):
         return 200, {"expired": state.store.expire_tokens()}
+    if key == ("POST", "transcripts"):
+        from symbl_emulator.media import register_transcript
+
+        return 201, register_transcript(state, read_json(request, CONTROL_BODY_LIMIT))
     if action in CONTROL_METHODS:
         allowed = CONTROL_METHODS[action]
         raise ApiError(405, f"method {method} not allowed on /_emulator/{action}",

@@ -136,6 +136,7 @@ def start_emulator(
     tracker_limit: int = 500,
     job_delay_ms: int = 0,
     max_concurrent_jobs: int | None = None,
+    matching: str = "contextual",
     limits: HttpLimits | None = None,
 ) -> EmulatorServer:
     """Start a Symbl emulator in a background thread and return once it listens.
@@ -145,7 +146,7 @@ def start_emulator(
         port: TCP port; 0 picks a free one (read it from ``.url``/``.port``).
         db_path: SQLite file to persist state across restarts; ``None`` = in-memory.
         rules, latency_ms, put_mode, token_ttl, tracker_limit, job_delay_ms,
-            max_concurrent_jobs: see :class:`EmulatorSettings`.
+            max_concurrent_jobs, matching: see :class:`EmulatorSettings`.
         app_id, app_secret: credentials for token:generate (defaults
             :data:`DEFAULT_APP_ID` / :data:`DEFAULT_APP_SECRET`).
         limits: bounds of the HTTP layer (threads, connections, request deadline);
@@ -161,7 +162,7 @@ def start_emulator(
     settings = EmulatorSettings(
         rules=rules, latency_ms=latency_ms, put_mode=put_mode, token_ttl=token_ttl,
         tracker_limit=tracker_limit, job_delay_ms=job_delay_ms,
-        max_concurrent_jobs=max_concurrent_jobs,
+        max_concurrent_jobs=max_concurrent_jobs, matching=matching,
         app_id=app_id or DEFAULT_APP_ID, app_secret=app_secret or DEFAULT_APP_SECRET,
     )
     return EmulatorServer(settings, host=host, port=port, db_path=db_path, limits=limits).start()

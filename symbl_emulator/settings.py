@@ -17,6 +17,7 @@ DEFAULT_APP_SECRET = "trackersync-emulator-secret"  # noqa: S105 - a public, loc
 MAX_BODY_BYTES = 1_048_576
 RULE_PROFILES = ("strict", "lenient")
 PUT_MODES = ("replace", "merge")
+MATCHING_MODES = ("contextual", "exact")
 
 
 class SettingsError(ValueError):
@@ -41,6 +42,11 @@ class EmulatorSettings:
         max_body_bytes: request body limit in bytes ("Body size", 1 MB).
         job_delay_ms: time a job takes to reach ``completed`` ("Job lifecycle", 0 = at once).
         max_concurrent_jobs: Async concurrent-jobs limit, ``None`` = off ("Concurrent jobs").
+        matching: ``"contextual"`` (default: exact phrases on word boundaries plus
+            contextually similar ones, as Symbl matched) or ``"exact"`` (exact only);
+            see :mod:`symbl_emulator.matching`.
+        max_media_bytes: largest audio/video upload accepted, in bytes (the bytes are
+            hashed, never stored).
     """
 
     rules: str = "strict"
@@ -53,6 +59,8 @@ class EmulatorSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     job_delay_ms: int = 0
     max_concurrent_jobs: int | None = None
+    matching: str = "contextual"
+    max_media_bytes: int = 64 * 1_048_576  # also the HTTP layer's default body cap
 
     def __post_init__(self) -> None:
         self.check()
@@ -67,7 +75,11 @@ class EmulatorSettings:
             raise SettingsError(f"rules must be one of {RULE_PROFILES}, got {self.rules!r}")
         if self.put_mode not in PUT_MODES:
             raise SettingsError(f"put_mode must be one of {PUT_MODES}, got {self.put_mode!r}")
-        for name in ("latency_ms", "token_ttl", "tracker_limit", "max_body_bytes", "job_delay_ms"):
+        if self.matching not in MATCHING_MODES:
+            raise SettingsError(
+                f"matching must be one of {MATCHING_MODES}, got {self.matching!r}")
+        for name in ("latency_ms", "token_ttl", "tracker_limit", "max_body_bytes", "job_delay_ms",
+                     "max_media_bytes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise SettingsError(f"{name} must be a non-negative integer, got {value!r}")

@@ -50,6 +50,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     created_at REAL NOT NULL,
     delay_ms INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS transcripts (
+    key TEXT PRIMARY KEY,
+    messages TEXT NOT NULL
+);
 """
 
 ID_LOW = 4_000_000_000_000_000  # 16-digit ids in [4e15, 7e15) ("ID formats")
@@ -290,13 +294,25 @@ class Store:
                               (account or "",))
         return [dict(r) for r in rows]
 
+    def save_transcript(self, key: str, messages: list[Any]) -> None:
+        """Register (or replace) the transcript of a media URL or upload hash ``key``."""
+        with self.atomic():
+            self._exec("INSERT INTO transcripts (key, messages) VALUES (?, ?) ON CONFLICT(key) "
+                       "DO UPDATE SET messages = excluded.messages",
+                       (key, json.dumps(messages, ensure_ascii=False)))
+
+    def get_transcript(self, key: str) -> list[Any] | None:
+        """The messages registered for ``key``, or ``None``."""
+        rows = self._rows("SELECT messages FROM transcripts WHERE key = ?", (key,))
+        return json.loads(rows[0]["messages"]) if rows else None
+
     def counts(self) -> dict[str, int]:
         """Row counts per table (for ``/_emulator/state``)."""
-        tables = ("trackers", "conversations", "jobs")
+        tables = ("trackers", "conversations", "jobs", "transcripts")
         return {t: int(self._rows(f"SELECT COUNT(*) AS n FROM {t}")[0]["n"]) for t in tables}
 
     def clear(self) -> None:
-        """Delete trackers, conversations and jobs (tokens are kept)."""
+        """Delete trackers, conversations, jobs and transcripts (tokens are kept)."""
         with self.atomic():
-            for table in ("trackers", "tracker_fields", "conversations", "jobs"):
+            for table in ("trackers", "tracker_fields", "conversations", "jobs", "transcripts"):
                 self._exec(f"DELETE FROM {table}")  # noqa: S608 - fixed table names

@@ -73,6 +73,8 @@ class Config(BaseModel):
     # rule code -> "error" | "warning" | "off", for the adjustable validation rules
     # (trackersync.definitions.rules); e.g. {"phrase-few": "off"}.
     severity: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
+    # conversation files of behaviour tests (trackersync test), relative to the project root
+    tests_dir: str = "tracker-tests"
 
     def rules_for(self, env: str | None) -> Literal["strict", "lenient"]:
         """The rules profile for ``env`` (``None`` = the default account).

@@ -23,7 +23,8 @@ translated at the edge of the one module that uses that library, with
     │   ├── UnsafePlanError      deletes over the safety thresholds, protected trackers
     │   ├── AccountLimitError    the account would exceed its tracker limit (500)
     │   └── StalePlanError       a saved plan no longer matches the files or the account
-    └── ApplyError               apply stopped part-way (carries what was and was not done)
+    ├── ApplyError               apply stopped part-way (carries what was and was not done)
+    └── JobError                 an Async API job failed or did not finish in time
 
 Messages never contain an app secret, an access token or an Authorization value.
 """
@@ -136,3 +137,17 @@ class ApplyError(TrackersyncError):
     def __init__(self, message: str, report: Any = None) -> None:
         self.report = report
         super().__init__(message)
+
+
+class JobError(TrackersyncError):
+    """An Async API job ended ``failed``, or was still running when the wait ran out.
+
+    Attributes:
+        job_id: the job's id (a UUID).
+        status: the last status seen (``failed``, ``scheduled`` or ``in_progress``).
+    """
+
+    def __init__(self, message: str, *, job_id: str, status: str) -> None:
+        super().__init__(message)
+        self.job_id = job_id
+        self.status = status

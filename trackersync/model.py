@@ -100,6 +100,25 @@ class RemoteTracker(Tracker):
     extra: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
+class BehaviourSentence(BaseModel):
+    """One behaviour-test sentence written in a tracker file's ``tests:`` block.
+
+    Never sent to the Management API; ``trackersync test`` submits it to the Async API.
+
+    Attributes:
+        text: the sentence, as written.
+        fires: True for ``must_fire`` (the tracker must detect it), False for
+            ``must_not_fire``.
+        source: where the sentence is written (file, line, column).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    fires: bool
+    source: SourceRef
+
+
 class DesiredTracker(Tracker):
     """A tracker as defined in the repository (one file, or one item of a ``trackers:`` list).
 
@@ -111,6 +130,8 @@ class DesiredTracker(Tracker):
         source: where the tracker's ``name`` key is, for error messages.
         id: the remote tracker this definition pins (optional ``id:`` key); plan matches
             it by this ID instead of by name.
+        tests: behaviour-test sentences (local only; never part of a plan or fingerprint).
+        tests_source: the public page the test sentences were taken from, if given.
         accepted_as_imported: True when the file records this tracker as accepted as
             imported and its content still matches that record (see
             :mod:`trackersync.definitions.accepted`): stored data the rules refuse is
@@ -122,6 +143,8 @@ class DesiredTracker(Tracker):
     renamed_from: tuple[str, ...] = ()
     protect: bool = False
     source: SourceRef | None = None
+    tests: tuple[BehaviourSentence, ...] = ()
+    tests_source: str | None = None
     accepted_as_imported: bool = False
 
 

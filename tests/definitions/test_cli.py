@@ -163,7 +163,8 @@ def test_schema_command(tmp_path: Path) -> None:
     tracker = schema["definitions"]["TrackerSpec"]
     assert tracker["additionalProperties"] is False
     assert sorted(tracker["properties"]) == ["accepted_as_imported", "description", "id",
-                                             "name", "protect", "renamed_from", "vocabulary"]
+                                             "name", "protect", "renamed_from", "tests",
+                                             "vocabulary"]
     assert tracker["required"] == ["name", "vocabulary"]
     code, out, _ = run("schema", "--for", "config")
     assert code == 0 and "trackers_dir" in json.loads(out)["properties"]

@@ -64,7 +64,7 @@ environments:
         "4 problems in conf/ts.yaml:",
         'conf/ts.yaml:1:1: unknown key "trackers_dri"; did you mean "trackers_dir"? (allowed: '
         "trackers_dir, rules, api_url, prune, ignore, safety, state_file, vars, environments, "
-        "account_limit, severity)",
+        "account_limit, severity, tests_dir)",
         'conf/ts.yaml:3:3: unknown key "max_delete" in safety; did you mean "max_deletes"? '
         "(allowed: max_deletes, max_delete_fraction, drift)",
         'conf/ts.yaml:6:5: unknown key "credential_prefix" in environments.prod; did you mean '

@@ -8,7 +8,7 @@ from tests.definitions.helpers import FIXTURES, flat, load, rows
 
 ALLOWED = (
     "(allowed: name, vocabulary, description, renamed_from, protect, accepted_as_imported, "
-    "id)"
+    "id, tests)"
 )
 SHAPE = "a tracker file is a mapping with name and vocabulary (or a 'trackers:' list)"
 STRICT = "only letters, digits, spaces and . ' ’ - are allowed; rules: strict"

@@ -1,4 +1,4 @@
-"""Contract: Async API tracker parts (decisions in docs/api-contract.md)."""
+"""Contract: Async API text submissions, jobs, trackers-detected (docs/api-contract.md)."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def test_unknown_ids_are_404_with_documented_body(api: Api) -> None:
     "body",
     [
         {},
-        {"messages": []},
+        {"messages": {}},
         {"messages": [{"payload": {}}]},
         {"messages": _messages("x"), "trackers": [{"id": "4000000000000000"}]},
         {"messages": _messages("x"), "trackers": "COVID"},

@@ -72,7 +72,8 @@ def test_reset_clears_state_log_and_faults_but_keeps_tokens(emulator: EmulatorSe
     assert _ctl(emulator, "POST", "reset").json() == {"reset": True}
     state = _ctl(emulator, "GET", "state").json()
     assert state["trackers"] == [] and state["faults"] == []
-    assert state["counts"] == {"trackers": 0, "conversations": 0, "jobs": 0}
+    assert state["counts"] == {"trackers": 0, "conversations": 0, "jobs": 0,
+                               "transcripts": 0}
     assert emulator.requests() == []
     answer = requests.get(f"{emulator.url}/v1/manage/trackers", headers={"x-api-key": token},
                           timeout=5)

@@ -34,7 +34,8 @@ def test_every_served_route_and_control_endpoint_is_described(emulator: Emulator
     served = set()
     for rule in URL_MAP.iter_rules():
         path = rule.rule.replace("<tracker_id>", "{trackerId}").replace(
-            "<conversation_id>", "{conversationId}").replace("<job_id>", "{jobId}")
+            "<conversation_id>", "{conversationId}").replace("<job_id>", "{jobId}").replace(
+            "<conv:conversation_id>", "{conversationId}")
         served |= {(method, path) for method in rule.methods or () if method != "HEAD"}
         assert rule.endpoint in ROUTES
     served |= {(method, f"/_emulator/{action}") for action, methods in CONTROL_METHODS.items()
@@ -103,8 +104,8 @@ def test_revoke_ends_every_token_of_the_app(emulator: EmulatorServer) -> None:
 def test_not_emulated_symbl_paths_answer_501_before_authentication(
     emulator: EmulatorServer,
 ) -> None:
-    for method, path in [("GET", "/v1/conversations/1/messages"), ("POST", "/v1/process/video"),
-                         ("POST", "/v1/endpoint:connect")]:
+    for method, path in [("GET", "/v1/conversations/1/messages"),
+                         ("GET", "/v1/conversations/1/topics"), ("POST", "/v1/endpoint:connect")]:
         answer = requests.request(method, f"{emulator.url}{path}", timeout=5)
         assert answer.status_code == 501, path
         assert "not emulated" in answer.json()["message"]

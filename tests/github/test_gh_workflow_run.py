@@ -59,14 +59,17 @@ def test_plan_workflow_plans_comments_once_and_updates_in_place(
     installed = (runner.stubs / "pip-installed.log").read_text().splitlines()
     assert len(pip_log) == 1 and installed == [str(runner.workspace.resolve())]
     artifact = runner.artifacts / "trackersync-plan"
-    assert sorted(p.name for p in artifact.iterdir()) == ["plan.json", "plan.md"]
+    assert sorted(p.name for p in artifact.iterdir()) == [
+        "behaviour.md", "behaviour.xml", "plan.json", "plan.md"]
+    behaviour = (artifact / "behaviour.md").read_text(encoding="utf-8")
+    assert "Tracker behaviour tests: ✅ all passed" in behaviour and behaviour in plan.summary
     saved = Plan.from_json((artifact / "plan.json").read_text(encoding="utf-8"))
     assert saved.summary.create == 2 and saved.unmanaged == ["Old Manual Tracker"]
 
     comment = runner.run_job(PLAN_WF, "comment", needs={"plan": plan})
     assert comment.result == "success", comment.log
     state = json.loads((runner.home / "gh-state.json").read_text())
-    assert [c["body"] for c in state["comments"]] == [md]
+    assert [c["body"] for c in state["comments"]] == [md + "\n" + behaviour]
     assert state["calls"][-1] == ["POST", "repos/octo/trackers/issues/7/comments"]
 
     # A second push: the same comment is edited, no new one appears.
@@ -76,6 +79,31 @@ def test_plan_workflow_plans_comments_once_and_updates_in_place(
     assert len(state["comments"]) == 1
     assert state["calls"][-1] == ["PATCH", "repos/octo/trackers/issues/comments/1000"]
     assert "| ➕ create | 1 |" in state["comments"][0]["body"]
+    assert_no_secret(runner, emulator, plan, comment)
+
+
+def test_failed_behaviour_tests_fail_the_plan_job_annotate_and_reach_the_comment(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    promo = workspace / "trackers" / "promotion-mention.yaml"
+    promo.write_text(promo.read_text(encoding="utf-8").replace(
+        "  - We have a sale right now on\n", ""), encoding="utf-8")
+    line = promo.read_text(encoding="utf-8").splitlines().index(
+        "    - We're running a sale right now") + 1
+    runner = make_runner(tmp_path, workspace, emulator, "pull_request", PR_EVENT)
+    plan = runner.run_job(PLAN_WF, "plan")
+    assert plan.result == "failure"
+    assert step(plan, "Plan").outcome == "success"
+    assert step(plan, "Behaviour tests").outcome == "failure"
+    errors = [ln for ln in plan.log.splitlines() if ln.startswith("::error file=")]
+    assert any(e.startswith(f"::error file=trackers/promotion-mention.yaml,line={line},")
+               and "did not fire" in e for e in errors), errors
+    comment = runner.run_job(PLAN_WF, "comment", needs={"plan": plan})
+    assert comment.result == "success", comment.log
+    [body] = [c["body"] for c in json.loads((runner.home / "gh-state.json").read_text())[
+        "comments"]]
+    assert body.startswith(MARKER) and "Tracker behaviour tests: ❌ failing" in body
+    assert f"trackers/promotion-mention.yaml:{line}:7" in body
     assert_no_secret(runner, emulator, plan, comment)
 
 

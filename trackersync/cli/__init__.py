@@ -133,6 +133,7 @@ def _register() -> None:
     from trackersync.cli import (  # noqa: F401  (each module adds its command to main)
         apply_cmd,
         completion_cmd,
+        detect_cmd,
         emulator_cmd,
         fmt_cmd,
         ids_cmd,
@@ -141,6 +142,7 @@ def _register() -> None:
         plan_cmd,
         render_cmd,
         schema_cmd,
+        test_cmd,
         validate_cmd,
     )
 

@@ -17,8 +17,10 @@ from trackersync.cli.common import AppContext, handle_errors
 
 
 @main.command("schema")
-@click.option("--for", "target", type=click.Choice(["tracker", "config"]), default="tracker",
-              show_default=True, help="Which file's schema: a tracker file or trackersync.yaml.")
+@click.option("--for", "target", type=click.Choice(["tracker", "config", "conversation"]),
+              default="tracker", show_default=True,
+              help="Which file's schema: a tracker file, trackersync.yaml, or a conversation "
+              "test file.")
 @click.option("--write", is_flag=True,
               help="Write both schemas into schema/ under the project root instead of "
               "printing one.")
@@ -27,7 +29,12 @@ from trackersync.cli.common import AppContext, handle_errors
 def schema(app: AppContext, target: str, write: bool) -> None:
     """Print the JSON Schema of a tracker file, for the YAML language server."""
     from trackersync.definitions.modeline import write_schemas
-    from trackersync.definitions.schema import config_file_schema, dumps_schema, tracker_file_schema
+    from trackersync.definitions.schema import (
+        config_file_schema,
+        conversation_file_schema,
+        dumps_schema,
+        tracker_file_schema,
+    )
     from trackersync.errors import ConfigError
 
     if write:
@@ -40,5 +47,7 @@ def schema(app: AppContext, target: str, write: bool) -> None:
         if not written:
             click.echo("schema/ is up to date.")
         return
-    document = tracker_file_schema() if target == "tracker" else config_file_schema()
+    makers = {"tracker": tracker_file_schema, "config": config_file_schema,
+              "conversation": conversation_file_schema}
+    document = makers[target]()
     click.echo(dumps_schema(document), nl=False)

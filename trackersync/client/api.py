@@ -279,6 +279,22 @@ class SymblClient:
             raise listing.shape_error(reply, f"its answer lacks {len(missing)} sent tracker(s)")
         return [by_name[t.name] for t in part]
 
+    # --- other endpoints (the Async API, see trackersync.client.asyncapi) -----
+
+    def request_json(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
+                     body: bytes | None = None,
+                     content_type: str = "application/json") -> Any:
+        """Send one authenticated request and return its decoded JSON answer.
+
+        Not retried on a POST (Async submissions are not idempotent); the token is
+        renewed once after a 401 as for every call.
+
+        Raises:
+            ApiError: a non-2xx answer (subclass by status), or a body that is not JSON.
+        """
+        reply = self._call(method, path, params=params, body=body, content_type=content_type)
+        return self._ok(reply).json()
+
     # --- plumbing ------------------------------------------------------------
 
     def _fetch_page(self, path: str, params: Mapping[str, str] | None) -> listing.Page:
@@ -286,10 +302,11 @@ class SymblClient:
         return listing.parse_page(reply, self.base_url)
 
     def _call(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
-              body: bytes | None = None) -> Reply:
+              body: bytes | None = None, content_type: str = "application/json") -> Reply:
         """Send with a valid token; after a 401 renew the token once and resend."""
         token = self._tokens.token()
-        reply = self._transport.send(method, path, token=token, params=params, body=body)
+        reply = self._transport.send(method, path, token=token, params=params, body=body,
+                                     content_type=content_type)
         if reply.status != 401:
             return reply
         prefix = self._creds.prefix
@@ -298,7 +315,7 @@ class SymblClient:
                               f"{prefix}ACCESS_TOKEN, or {prefix}APP_ID and {prefix}APP_SECRET")
         logger.info("%s %s -> 401; renewed the access token, sending once more", method, path)
         reply = self._transport.send(method, path, token=self._tokens.token(), params=params,
-                                     body=body)
+                                     body=body, content_type=content_type)
         if reply.status == 401:
             raise self._error(reply, "credentials were refused: a freshly generated token "
                               f"was rejected too; check {prefix}APP_ID and {prefix}APP_SECRET")

@@ -191,6 +191,7 @@ class Transport:
         params: Mapping[str, str] | None = None,
         body: bytes | None = None,
         post_is_safe: bool = False,
+        content_type: str = "application/json",
     ) -> Reply:
         """Send one request (with urllib3 retries) and return the final HTTP answer.
 
@@ -202,11 +203,12 @@ class Transport:
             body: the exact JSON bytes to send (``Content-Type: application/json``,
                 docs/api-contract.md, "Content-Type"); measured by the caller for the 1 MB limit.
             post_is_safe: let urllib3 retry this POST like a GET (idempotent calls only).
+            content_type: the body's media type (an audio or video upload sends its own).
 
         Raises:
             TransportError: no HTTP answer after the retries (timeout, refused, dropped).
         """
-        headers = {"Content-Type": "application/json"} if body is not None else {}
+        headers = {"Content-Type": content_type} if body is not None else {}
         with self._lock:
             observer = self._observer(method, path)
             self._adapter.max_retries = make_retry(

@@ -15,11 +15,11 @@ from pydantic import ValidationError
 
 from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
-from trackersync.definitions.schema import TRACKER_KEYS, TrackerSpec
+from trackersync.definitions.schema import TESTS_KEYS, TRACKER_KEYS, TrackerSpec
 from trackersync.definitions.template_lines import LineMap
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
-from trackersync.model import DesiredTracker, SourceRef
+from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef
 from trackersync.model import normalise_phrase as normalise
 from trackersync.text import nfc
 
@@ -175,6 +175,14 @@ class _FileReader:
     def _entry(self, spec: TrackerSpec, path: tuple[Any, ...]) -> Entry:
         values = self.doc.values
         name_pos = values[(*path, "name")]
+        tests = []
+        if spec.tests is not None:
+            for key, fires in (("must_fire", True), ("must_not_fire", False)):
+                for i, text in enumerate(getattr(spec.tests, key)):
+                    line, column = values[(*path, "tests", key, i)]
+                    tests.append(BehaviourSentence(
+                        text=text, fires=fires,
+                        source=SourceRef(file=self.label, line=line, column=column)))
         tracker = DesiredTracker(
             name=nfc(spec.name),
             vocabulary=tuple(normalise(p) for p in spec.vocabulary),
@@ -183,6 +191,8 @@ class _FileReader:
             protect=spec.protect,
             id=spec.id,
             source=SourceRef(file=self.label, line=name_pos[0], column=name_pos[1]),
+            tests=tuple(tests),
+            tests_source=spec.tests.source if spec.tests is not None else None,
         )
         vocab, renamed = (*path, "vocabulary"), (*path, "renamed_from")
         accepted_pos = values.get((*path, "accepted_as_imported"))
@@ -228,7 +238,8 @@ class _FileReader:
         loc = tuple(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
-            self._unknown((*path, *loc[:-1]), loc[-1], TRACKER_KEYS, label, tracker)
+            allowed = TESTS_KEYS if loc[:-1] == ("tests",) else TRACKER_KEYS
+            self._unknown((*path, *loc[:-1]), loc[-1], allowed, label, tracker)
             return
         where = self.at((*path, *loc), key=kind == "missing")
         what = _describe(loc)

@@ -136,6 +136,13 @@ _TABLE = (
          'docs/api-contract.md "Body size"'),
     Rule("account-limit", "error", "more trackers than the account limit (500)",
          'docs/api-contract.md "Tracker limit"'),
+    # --- behaviour tests (trackersync test) ---
+    Rule("test-file", "error", "a conversation test file that cannot be read or has the "
+         "wrong shape", "README Behaviour tests"),
+    Rule("test-coverage", "warning", "a phrase that no test sentence exercises",
+         "README Behaviour tests", adjustable=True),
+    Rule("test-collision", "warning", "a test sentence that fires more than one tracker",
+         "README Behaviour tests", adjustable=True),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _TABLE}

@@ -13,19 +13,40 @@ only fix the shape.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 TRACKER_KEYS = (
     "name", "vocabulary", "description", "renamed_from", "protect", "accepted_as_imported",
-    "id",
+    "id", "tests",
 )
+TESTS_KEYS = ("source", "must_fire", "must_not_fire")
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
 #: turns them into their draft-07 equivalents, so the declared dialect is the real one.
 DIALECT = "http://json-schema.org/draft-07/schema#"
 _DEFS_2020, _DEFS_07 = "$defs", "definitions"
+
+
+Sentence = Annotated[str, Field(min_length=1, pattern=r"\S")]
+
+
+class TrackerTestsSpec(BaseModel):
+    """Behaviour tests of one tracker, run by ``trackersync test``; never sent to the API."""
+
+    model_config = ConfigDict(extra="forbid", title="Tracker tests")
+
+    source: str | None = Field(
+        default=None, description="Where the sentences come from (e.g. a public page's URL).")
+    must_fire: list[Sentence] = Field(
+        default_factory=list,
+        description="Sentences the tracker must detect (exactly or contextually).",
+    )
+    must_not_fire: list[Sentence] = Field(
+        default_factory=list,
+        description="Sentences the tracker must not detect.",
+    )
 
 
 class TrackerSpec(BaseModel):
@@ -71,6 +92,11 @@ class TrackerSpec(BaseModel):
         "phrases pass.",
         pattern=r"^[0-9a-f]{16}$",
     )
+    tests: TrackerTestsSpec | None = Field(
+        default=None,
+        description="Behaviour tests (trackersync test): sentences that must and must not "
+        "fire this tracker. Local only; never sent to the API.",
+    )
 
 
 class TrackerListSpec(BaseModel):
@@ -79,6 +105,35 @@ class TrackerListSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", title="Tracker list")
 
     trackers: list[TrackerSpec] = Field(min_length=1)
+
+
+class ConversationMessageSpec(BaseModel):
+    """One message of a conversation test file."""
+
+    model_config = ConfigDict(extra="forbid", title="Conversation message")
+
+    text: Sentence = Field(description="The message content submitted to the Async API.")
+    expect: list[str] | None = Field(
+        default=None,
+        description="Exactly the trackers that must fire on this message ([] for none); "
+        "absent: not checked (context only).",
+    )
+
+
+class ConversationSpec(BaseModel):
+    """A conversation test file (``tests_dir``), run by ``trackersync test``."""
+
+    model_config = ConfigDict(extra="forbid", title="Conversation test")
+
+    source: str | None = Field(default=None, description="Where the conversation comes from.")
+    name: str | None = Field(default=None, description="A name for the conversation.")
+    messages: list[ConversationMessageSpec | Sentence] = Field(
+        description="The messages, in order (a plain string is a message without 'expect').")
+
+
+def conversation_file_schema() -> dict[str, Any]:
+    """Return the JSON Schema of a conversation test file (draft-07), for editors."""
+    return {"$schema": DIALECT, **as_draft07(ConversationSpec.model_json_schema())}
 
 
 def tracker_file_schema() -> dict[str, Any]:

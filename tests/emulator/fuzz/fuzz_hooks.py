@@ -6,6 +6,8 @@
 - After every call to a control endpoint that changes behaviour (faults,
   settings, tokens), the emulator's defaults are restored, so one generated fault rule or
   setting cannot turn the answers to the next, unrelated requests into failures.
+- Audio and video uploads: their documented media types are sent as raw bytes (the
+  generated ``format: binary`` string).
 """
 
 from __future__ import annotations
@@ -22,11 +24,20 @@ CREDENTIALS = {"type": "application", "appId": os.environ["EMULATOR_APP_ID"],
 DEFAULTS: dict[str, Any] = {
     "rules": "lenient", "latency_ms": 0, "put_mode": "replace", "token_ttl": 86400,
     "tracker_limit": 500, "max_body_bytes": 1_048_576, "job_delay_ms": 0,
-    "max_concurrent_jobs": None, "app_id": CREDENTIALS["appId"],
+    "max_concurrent_jobs": None, "matching": "contextual", "max_media_bytes": 64 * 1_048_576,
+    "app_id": CREDENTIALS["appId"],
     "app_secret": CREDENTIALS["appSecret"],
 }
 STATEFUL_CONTROLS = ("/_emulator/faults", "/_emulator/config", "/_emulator/tokens/expire",
                      "/oauth2/token:revoke")
+
+
+@schemathesis.serializer("audio/wav", "audio/mpeg", "audio/mp3", "audio/wave", "video/mp4")
+def media_bytes(ctx: Any, value: Any) -> bytes:
+    """An upload's body: the generated binary value as it is (text encoded as UTF-8)."""
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    return str(value).encode("utf-8", "surrogatepass")
 
 
 @schemathesis.auth(refresh_interval=None)
