@@ -139,6 +139,16 @@ def test_fresh_emulator_needs_no_apply(cli: Cli, project: Path) -> None:
     assert "[We have a sale right now on]" in result.stdout
 
 
+def test_not_applied_points_at_fresh(cli: Cli, project: Path) -> None:
+    path = project / "call.txt"
+    path.write_text("We have a sale right now on shoes.\n")
+    result = cli("detect", str(path))
+    assert result.exit_code == 1
+    assert "run apply first" in result.output
+    assert "--fresh" in result.output
+    assert "run without --env and --emulator" not in result.output
+
+
 def test_ctrl_c_while_waiting_leaves_nothing_behind(cli: Cli, project: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from trackersync.client import asyncapi

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from trackersync.behaviour.target import App, open_test_target
+from trackersync.behaviour.target import FRESH_HINT_DETECT, App, open_test_target
 from trackersync.client import asyncapi
 from trackersync.client.asyncapi import Detection, Submission
 from trackersync.config import Config
@@ -171,7 +171,8 @@ def run_detect(app: App, config: Config, conversation: Conversation, *,
     definitions.raise_for_errors()
     names = choose([t.name for t in definitions.trackers], trackers)
     chosen = [t for t in definitions.trackers if t.name in names]
-    with open_test_target(app, config, env, chosen, fresh=fresh) as target:
+    with open_test_target(app, config, env, chosen, fresh=fresh,
+                          fresh_hint=FRESH_HINT_DETECT) as target:
         submission = _submit(target.client, conversation, [target.ids[n] for n in names])
         asyncapi.wait_for_job(target.client, submission.job_id, timeout_s=timeout_s,
                               on_status=on_status)

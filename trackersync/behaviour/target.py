@@ -57,9 +57,17 @@ class TestTarget:
     where: str
 
 
+FRESH_HINT_TEST = "or run without --env and --emulator to test against a fresh embedded emulator"
+FRESH_HINT_DETECT = "or pass --fresh to use a fresh embedded emulator holding the files' trackers"
+
+
 def recorded_ids(app: App, config: Config, env: str | None,
-                 trackers: Sequence[DesiredTracker]) -> dict[str, str]:
+                 trackers: Sequence[DesiredTracker], *,
+                 fresh_hint: str = FRESH_HINT_TEST) -> dict[str, str]:
     """``name -> id`` of the defined trackers, from the state record the last apply wrote.
+
+    ``fresh_hint`` ends the "run apply first" message: how the calling command runs
+    without a state record.
 
     Raises:
         PlanError: no state record, or a defined tracker has no recorded ID (not applied).
@@ -71,19 +79,19 @@ def recorded_ids(app: App, config: Config, env: str | None,
         path = state_path(app.project_root, config.state_file, env)
     record = read_state(path)
     if record is None:
-        raise PlanError(f"no state record at {path}: run apply first (or run without --env "
-                        "and --emulator to test against a fresh embedded emulator)")
+        raise PlanError(f"no state record at {path}: run apply first ({fresh_hint})")
     missing = [t.name for t in trackers if t.name not in record.names]
     if missing:
         names = ", ".join(f"'{n}'" for n in missing[:5])
         raise PlanError(f"{len(missing)} defined tracker(s) have no recorded ID ({names}); "
-                        "run apply first")
+                        f"run apply first ({fresh_hint})")
     return {t.name: record.names[t.name] for t in trackers}
 
 
 @contextmanager
 def open_test_target(app: App, config: Config, env: str | None,
-                     trackers: Sequence[DesiredTracker], *, fresh: bool) -> Iterator[TestTarget]:
+                     trackers: Sequence[DesiredTracker], *, fresh: bool,
+                     fresh_hint: str = FRESH_HINT_TEST) -> Iterator[TestTarget]:
     """Open the target for ``test``/``detect`` (see the module docstring); close it after.
 
     Args:
@@ -93,6 +101,7 @@ def open_test_target(app: App, config: Config, env: str | None,
         trackers: the trackers the files define (created in a fresh emulator).
         fresh: a fresh embedded emulator holding ``trackers``; otherwise the account of
             ``env`` (or the ``--emulator`` one) with the IDs the last apply recorded.
+        fresh_hint: how the calling command runs without a state record (in the error).
 
     Raises:
         ConfigError: the emulator cannot start, or the target is misconfigured.
@@ -101,7 +110,7 @@ def open_test_target(app: App, config: Config, env: str | None,
         ApiError: creating the trackers in the embedded emulator failed.
     """
     if not fresh:
-        ids = recorded_ids(app, config, env, trackers)
+        ids = recorded_ids(app, config, env, trackers, fresh_hint=fresh_hint)
         with open_target(app, config, env) as target:
             yield TestTarget(target.client, ids, target.api_url)
         return
