@@ -173,6 +173,15 @@ def test_invalid_tracker_files_stop_before_any_job(cli: Cli, project: Path) -> N
         in result.output
 
 
+def test_invalid_tracker_files_are_annotations_with_format_github(cli: Cli,
+                                                                   project: Path) -> None:
+    (project / "trackers" / "bad.yaml").write_text("name: Bad\nvocabluary: [x]\n")
+    result = cli("test", "--format", "github")
+    assert result.exit_code == 1
+    assert ('::error file=trackers/bad.yaml,line=2,col=1::tracker "Bad": unknown key '
+            '"vocabluary"') in result.stdout
+
+
 def test_cli_formats_are_the_renderers() -> None:
     from trackersync.behaviour.report import RENDERERS
     from trackersync.cli.test_cmd import FORMATS

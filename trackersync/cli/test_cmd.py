@@ -1,6 +1,8 @@
 """``trackersync test``: run the trackers' behaviour tests through the Async text API.
 
-Exit 0 when every test passes (warnings allowed), 1 on any failure or error.
+Exit 0 when every test passes (warnings allowed), 1 on any failure or error. Tracker
+files with errors stop the run before any job: their problems are printed as text on
+stderr, or as workflow annotations on stdout with ``--format github``.
 """
 
 from __future__ import annotations
@@ -37,13 +39,16 @@ def test_command(app: AppContext, paths: tuple[Path, ...], fmt: str, env: str | 
     from trackersync.behaviour.runner import run_behaviour_tests
     from trackersync.definitions import load_config
     from trackersync.errors import DefinitionError
+    from trackersync.render.problems import render_problems
 
     config = load_config(app.config_path, app.project_root)
     try:
         report = run_behaviour_tests(app, config, env=env, paths=paths)
     except DefinitionError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
+        # In a workflow the problems annotate the files, like validate --format github.
+        github = fmt == "github"
+        for line in render_problems(exc.problems, "github" if github else "text"):
+            click.echo(line, err=not github)
         raise
     for path, kind in ((junit_out, "junit"), (markdown_out, "markdown")):
         if path is not None:
