@@ -20,6 +20,10 @@ names refuse both kinds, naming each code point (``U+200B ZERO WIDTH SPACE``); p
 turn unusual spaces into plain spaces (with a warning) and refuse invisible characters.
 Every plan output shows them visibly through :func:`visible`.
 
+A third way is a word that mixes letters of the scripts whose letters look alike
+(Latin, Cyrillic, Greek): ``Рricing`` with U+0420 CYRILLIC CAPITAL LETTER ER looks like
+``Pricing`` but is another name. :func:`mixed_script_chars` finds them (the rules warn).
+
 Letter case is *not* folded here: names are case-sensitive in the Symbl API, so
 ``Budget`` and ``budget`` are two trackers (the rules warn about such pairs).
 """
@@ -66,6 +70,34 @@ def look_alike_key(text: str) -> str:
     if text.isascii():
         return " ".join(text.split())
     return " ".join(INVISIBLE.sub("", nfc(text)).split())
+
+
+#: Scripts whose letters look alike (``A``/``А``/``Α``); a word mixing two is suspect.
+LOOK_ALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def mixed_script_chars(text: str) -> list[tuple[str, int]]:
+    """The letters of each word that mixes Latin, Cyrillic and Greek letters, with columns.
+
+    A word is a run of non-space characters; in a word mixing those scripts, the
+    letters not of its most common script are returned (first-seen script wins a tie),
+    each with its 1-based column in ``text``. Whole words of one script (``цена``
+    beside ``price``) are not look-alikes and are not returned.
+    """
+    if text.isascii():
+        return []
+    found: list[tuple[str, int]] = []
+    for match in re.finditer(r"\S+", text):
+        scripts: list[tuple[str, str, int]] = []
+        for offset, char in enumerate(match.group()):
+            script = unicodedata.name(char, "").split(" ", 1)[0] if char.isalpha() else ""
+            if script in LOOK_ALIKE_SCRIPTS:
+                scripts.append((script, char, match.start() + offset + 1))
+        names = [script for script, _c, _col in scripts]
+        if len(set(names)) > 1:
+            main = max(dict.fromkeys(names), key=names.count)
+            found += [(char, col) for script, char, col in scripts if script != main]
+    return found
 
 
 def char_name(char: str) -> str:
@@ -131,6 +163,7 @@ def json_visible(dumped: str) -> str:
 
 __all__ = [
     "INVISIBLE",
+    "LOOK_ALIKE_SCRIPTS",
     "NORMAL_FORM",
     "ODD_SPACE",
     "char_name",
@@ -139,6 +172,7 @@ __all__ = [
     "is_nfc",
     "json_visible",
     "look_alike_key",
+    "mixed_script_chars",
     "nfc",
     "odd_spaces",
     "visible",

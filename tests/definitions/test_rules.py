@@ -133,3 +133,15 @@ def test_duplicate_after_normalisation_is_an_error(tmp_path: Path) -> None:
         ("warning", 4, "phrase-whitespace"),
         ("error", 4, "phrase-duplicate"),
     ]
+
+
+def test_words_mixing_latin_cyrillic_or_greek_letters_are_look_alikes(tmp_path: Path) -> None:
+    # 'Рricing' starts with CYRILLIC CAPITAL LETTER ER; 'priсe' has CYRILLIC SMALL LETTER ES.
+    path = write(tmp_path, "t.yaml", tracker_yaml("\u0420ricing", [
+        "what is the pri\u0441e", "цена вопроса", "Pricing ценa", *phrases(3)]))
+    found = [(line, code, msg) for _s, line, _c, code, msg in rows(load(tmp_path, path))]
+    assert [(line, code) for line, code, _m in found] == [
+        (1, "name-mixed-script"), (3, "phrase-mixed-script"), (5, "phrase-mixed-script")]
+    assert "U+0420 CYRILLIC CAPITAL LETTER ER at column 1" in found[0][2]
+    assert "U+0441 CYRILLIC SMALL LETTER ES at column 16" in found[1][2]
+    assert "U+0061 LATIN SMALL LETTER A at column 12" in found[2][2]

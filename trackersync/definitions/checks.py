@@ -28,6 +28,7 @@ from trackersync.text import (
     describe_chars,
     invisible_chars,
     look_alike_key,
+    mixed_script_chars,
     nfc,
     odd_spaces,
     visible,
@@ -145,6 +146,11 @@ def _check_name(entry: Entry, rep: Reporter) -> None:
     elif normalise(name) != name:
         rep.add("name-whitespace", f"{entry.label} has leading, trailing or repeated spaces; "
                 "the name is used exactly as written", where, tname)
+    mixed = mixed_script_chars(name)
+    if mixed:
+        rep.add("name-mixed-script", f"{entry.label} mixes scripts in one word: "
+                f"{describe_chars(mixed)}; it looks like a name in one script but is "
+                "another name; type it in one script", where, tname)
     if _GUID_END.search(name):
         rep.add("name-ephemeral", f"{entry.label} ends in a GUID and looks ephemeral (a "
                 "test run's leftover?); use a stable name", where, tname)
@@ -176,6 +182,11 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
             _phrase_problem(entry, rep, "phrase-invisible", index, f"contains "
                             f"{describe_chars(hidden)}, which cannot be seen; refused, so "
                             "no look-alike of another phrase is sent; remove it")
+        mixed = mixed_script_chars(phrase)
+        if mixed:
+            _phrase_problem(entry, rep, "phrase-mixed-script", index, f"mixes scripts in one "
+                            f"word: {describe_chars(mixed)}; such a look-alike word matches "
+                            "nothing said in either script; type it in one script")
         if refused(phrase) or (check_underscore and "_" in phrase):
             _check_chars(entry, profile, rep, index, phrase)
         if phrase.count(" ") >= MAX_WORDS:

@@ -95,6 +95,9 @@ _TABLE = (
          'docs/api-contract.md "Name uniqueness" (no trimming)', adjustable=True),
     Rule("name-ephemeral", "warning", "name ends in a GUID: looks like a leaked test tracker",
          "test runs that leak trackers fill the 500-tracker account limit", adjustable=True),
+    Rule("name-mixed-script", "warning", "a word of the name mixes Latin, Cyrillic or Greek "
+         "letters (a look-alike such as 'Рricing' with a Cyrillic 'Р'; the code point is named)",
+         "text identity (README \"Text identity\")", adjustable=True),
     Rule("renamed-from", "error", "renamed_from names the tracker itself, a tracker defined "
          "elsewhere, or a name another tracker also claims",
          'docs/api-contract.md "Rename clash"'),
@@ -122,6 +125,9 @@ _TABLE = (
          "soft hyphen, byte order mark, bidi control…) in a phrase: refused, since it would "
          "make a look-alike of another phrase (the code point is named)",
          "text identity (README \"Text identity\")"),
+    Rule("phrase-mixed-script", "warning", "a word of the phrase mixes Latin, Cyrillic or "
+         "Greek letters (a look-alike that matches nothing a speaker says; the code point is "
+         "named)", "text identity (README \"Text identity\")", adjustable=True),
     Rule("phrase-long", "warning", "a phrase over 10 words",
          "Symbl's best practices: short, simple phrases", adjustable=True),
     Rule("phrase-shared", "warning", "the same phrase (ignoring case) in two trackers",
