@@ -109,6 +109,17 @@ def test_yaml_error_from_a_variable_names_the_variable(project) -> None:
     assert '(name: "{{ company }} Mention")' in result.stdout
 
 
+def test_quoting_fix_keeps_a_statement_on_the_same_line_outside_the_quotes(project) -> None:
+    p: Project = project()
+    p.write("trackersync.yaml", "vars:\n  phrases: ['a b', 'c: d']\n")
+    p.write("trackers/t.yaml.j2", "name: T\nvocabulary:\n"
+            "{% for p in phrases %}  - {{ p }}\n{% endfor %}\n")
+    result = p.run("validate")
+    assert result.exit_code == 1
+    assert "caused by the value of variable 'p', \"c: d\"" in result.stdout
+    assert '({% for p in phrases %}  - "{{ p }}")' in result.stdout
+
+
 def test_unmatched_output_line_is_quoted_with_its_output_line_number(project) -> None:
     p: Project = project()
     p.write("trackersync.yaml", "vars:\n  phrases: \"\\n  - a b\\n  - what?\"\n")

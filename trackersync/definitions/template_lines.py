@@ -212,12 +212,18 @@ def _variable_hint(culprits: list[tuple[str, str]], template_line: str) -> str:
     shown = json.dumps(mask_secrets(value[:80]), ensure_ascii=False)
     hint = (f"; caused by the value of {what}, {shown}, which YAML reads as syntax, not "
             "text: quote the value in the template")
-    item = _ITEM.fullmatch(template_line)
+    # A statement before the value on the same line ("{% for p in ps %}  - {{ p }}")
+    # stays outside the quotes: only what follows its "%}" is the YAML item.
+    statement, rest = "", template_line
+    cut = template_line.rfind("%}") + 2
+    if cut > 1 and "{{" in template_line[cut:]:
+        statement, rest = template_line[:cut], template_line[cut:]
+    item = _ITEM.fullmatch(rest)
     if not template_line:
         hint += " where it is used (a value spanning lines cannot be quoted so: change it)" \
             if "\n" in value.strip() else " where it is used"
     elif item and '"' not in item.group(2) and '"' not in value:
-        hint += f" ({item.group(1).strip()} \"{item.group(2).strip()}\")"
+        hint += f" ({(statement + item.group(1)).strip()} \"{item.group(2).strip()}\")"
     return hint
 
 
