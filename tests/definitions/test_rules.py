@@ -67,7 +67,7 @@ def test_empty_vocabulary(tmp_path: Path) -> None:
                               "']' at column 20"],
      ["'(' at column 6", "')' at column 12", "'[' at column 14", "']' at column 20"]),
     ("a\u00a0b", [], []),  # no-break space: whitespace, normalised to one space
-    ("zero\u200bwidth", ["U+200B ZERO WIDTH SPACE at column 5"], []),
+    ("zero\u200bwidth", [], []),  # invisible: reported once, as phrase-invisible
 ])
 def test_characters_by_profile(tmp_path: Path, phrase: str, strict: list, lenient: list) -> None:
     path = write(tmp_path, "t.yaml", tracker_yaml("T", [phrase, *phrases(4)]))
@@ -145,3 +145,13 @@ def test_words_mixing_latin_cyrillic_or_greek_letters_are_look_alikes(tmp_path: 
     assert "U+0420 CYRILLIC CAPITAL LETTER ER at column 1" in found[0][2]
     assert "U+0441 CYRILLIC SMALL LETTER ES at column 16" in found[1][2]
     assert "U+0061 LATIN SMALL LETTER A at column 12" in found[2][2]
+
+
+def test_an_invisible_character_is_reported_once(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.yaml",
+                 tracker_yaml("T", ["co\u200bst it", "a? b\u200b", *phrases(4)]))
+    found = [(line, code, msg) for _s, line, _c, code, msg in rows(load(tmp_path, path))]
+    assert [(line, code) for line, code, _m in found] == [
+        (3, "phrase-invisible"), (4, "phrase-invisible"), (4, "phrase-charset")]
+    assert "U+200B" not in found[2][2]
+    assert "'?' at column 2" in found[2][2]

@@ -188,7 +188,8 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
                             f"word: {describe_chars(mixed)}; such a look-alike word matches "
                             "nothing said in either script; type it in one script")
         if refused(phrase) or (check_underscore and "_" in phrase):
-            _check_chars(entry, profile, rep, index, phrase)
+            # An invisible character is reported once, by phrase-invisible above.
+            _check_chars(entry, profile, rep, index, phrase, skip={c for c, _ in hidden})
         if phrase.count(" ") >= MAX_WORDS:
             _phrase_problem(entry, rep, "phrase-long", index, f"has {phrase.count(' ') + 1} "
                             f"words; Symbl advises short phrases (at most {MAX_WORDS} words)")
@@ -218,8 +219,9 @@ def _phrase_problem(entry: Entry, rep: Reporter, code: str, index: int, text: st
     rep.add(code, f"{entry.label}: phrase {index} {text}", where, entry.tracker.name)
 
 
-def _check_chars(entry: Entry, profile: Profile, rep: Reporter, index: int, phrase: str) -> None:
-    bad = profile.bad_chars(phrase)
+def _check_chars(entry: Entry, profile: Profile, rep: Reporter, index: int, phrase: str,
+                 skip: set[str]) -> None:
+    bad = [(c, col) for c, col in profile.bad_chars(phrase) if c not in skip]
     if bad:
         chars = ", ".join(f"{_char(c)} at column {col}" for c, col in bad)
         _phrase_problem(entry, rep, "phrase-charset", index, f"contains {chars} "
