@@ -93,6 +93,26 @@ def test_conversation_files_expect_trackers_per_message(cli: Cli, project: Path)
     assert "0 passed, 0 failed (0 test files, 0 jobs, 0 requests" in result.output
 
 
+def test_conversation_file_testing_nothing_or_expecting_twice_is_an_error(
+        cli: Cli, project: Path) -> None:
+    folder = project / "tracker-tests"
+    folder.mkdir()
+    (folder / "empty.yaml").write_text("messages: []\n", encoding="utf-8")
+    (folder / "context.yaml").write_text("messages:\n  - text: Just context.\n",
+                                         encoding="utf-8")
+    (folder / "twice.yaml").write_text(
+        "messages:\n  - text: No sale today.\n    expect: [Denial, Denial]\n",
+        encoding="utf-8")
+    result = cli("test", str(folder))
+    assert result.exit_code == 1
+    assert ("tracker-tests/empty.yaml:1:1: error: no message has 'expect', so this file "
+            "tests nothing") in result.output
+    assert ("tracker-tests/context.yaml:1:1: error: no message has 'expect', so this file "
+            "tests nothing") in result.output
+    assert ("tracker-tests/twice.yaml:3:22: error: message 1 expects 'Denial' twice"
+            in result.output)
+
+
 def test_collisions_and_coverage_are_warnings_a_config_can_raise(cli: Cli,
                                                                    project: Path) -> None:
     promo = project / "trackers" / "promo.yaml"

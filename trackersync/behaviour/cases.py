@@ -148,10 +148,15 @@ def load_conversation(path: Path, root: Path, defined: set[str], rep: Reporter) 
             rep.add("test-file", f"unknown key '{key}' (allowed: source, name, messages)",
                     at(key))
     test_file = TestFile(label=label, path=path, source=_text(data.get("source")))
+    reported = len(rep.problems)
     for index, item in enumerate(data["messages"]):
         message = _message(item, index, at, defined, rep)
         if message is not None:
             test_file.messages.append(message)
+    if len(rep.problems) == reported and all(m.expect is None for m in test_file.messages):
+        # Only context: a run would pass while checking nothing.
+        rep.add("test-file", "no message has 'expect', so this file tests nothing; add "
+                "'expect: [Tracker]' (or 'expect: []') to the messages to check", at())
     return test_file
 
 
@@ -179,6 +184,11 @@ def _message(item: Any, index: int, at: Any, defined: set[str],
         rep.add("test-file", f"message {index + 1}: 'expect' must be a list of tracker names "
                 "([] when none may fire)", at("messages", index, "expect"))
         return None
+    for position, name in enumerate(expect):
+        if name in expect[:position]:
+            rep.add("test-file", f"message {index + 1} expects '{name}' twice; list each "
+                    "tracker once", at("messages", index, "expect", position))
+            return None
     unknown = [n for n in expect if n not in defined]
     for name in unknown:
         position = at("messages", index, "expect", expect.index(name))
