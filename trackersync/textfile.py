@@ -45,6 +45,11 @@ def read_state_text(
         data = path.read_bytes()
     except FileNotFoundError:
         raise
+    except IsADirectoryError as exc:
+        # A setting that names a folder: the file itself is not damaged, so restoring it
+        # is not the advice.
+        raise error(f"{path}: is a folder, not a {what} file; make the setting that names "
+                    f"it (trackersync.yaml) point at a file") from exc
     except OSError as exc:
         raise error(f"{path}: cannot read the {what}: {exc.strerror or exc}; {advice}") from exc
     if data.startswith(b"\xef\xbb\xbf"):

@@ -82,6 +82,18 @@ def test_broken_bytes_give_one_clear_error_naming_the_file(tmp_path: Path, case:
     assert "restore it from git" in message and "delete" not in message
 
 
+def test_a_state_file_setting_that_names_a_folder_says_to_fix_the_setting(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "records"
+    path.mkdir()
+    with pytest.raises(StateRecordError) as info:
+        read_state(path, ACCOUNT)
+    message = str(info.value)
+    assert "is a folder" in message and "trackersync.yaml" in message
+    assert "restore" not in message and "delete" not in message
+
+
 def test_conflict_markers_are_named_with_their_line(tmp_path: Path) -> None:
     path = tmp_path / "trackers.ids.json"
     text = _good(path)

@@ -47,6 +47,19 @@ severity:
     assert cfg.severity == {"phrase-few": "off"}
 
 
+def test_the_older_name_of_the_state_file_setting_is_read(tmp_path: Path) -> None:
+    write(tmp_path, "trackersync.yaml", "ids_file: old.json\n")
+    assert load_config(None, tmp_path).state_file == "old.json"
+
+
+def test_the_older_and_newer_name_of_one_setting_together_say_so(tmp_path: Path) -> None:
+    write(tmp_path, "trackersync.yaml", "state_file: a.json\nids_file: b.json\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(None, tmp_path)
+    assert ('trackersync.yaml:2:1: "ids_file" is the older name of "state_file" and both '
+            'are set; keep only "state_file"') in str(info.value)
+
+
 def test_unknown_keys_with_hints_and_positions(tmp_path: Path) -> None:
     path = write(tmp_path, "conf/ts.yaml", """\
 trackers_dri: defs

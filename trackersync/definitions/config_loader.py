@@ -165,8 +165,16 @@ def _numeric(text: str) -> bool:
     return True
 
 
+#: Older names of a setting, still read on their own: given beside the new name they
+#: are one setting written twice.
+_OLDER_NAMES = {"ids_file": "state_file"}
+
+
 def _unknown(loc: tuple[Any, ...]) -> str:
     key = str(loc[-1])
+    if len(loc) == 1 and key in _OLDER_NAMES:
+        return (f'"{key}" is the older name of "{_OLDER_NAMES[key]}" and both are set; '
+                f'keep only "{_OLDER_NAMES[key]}"')
     allowed = _fields_at(Config, loc[:-1])
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f'; did you mean "{close[0]}"?' if close else ""
