@@ -120,8 +120,11 @@ def exact_offset(phrase: str, text: str,
     Returns ``None`` when there is none. ``words`` (from :meth:`Sentence.words`) saves
     re-tokenising when many phrases are tried against one sentence.
     """
-    if phrase.casefold() not in text.casefold():
-        return None  # cheap test first: an exact match is a case-insensitive substring
+    # Cheap test first: an exact match is a case-insensitive substring once runs of
+    # white space (tabs, double spaces, line breaks) count as one space.
+    target = " ".join(phrase.casefold().split())
+    if target not in " ".join(text.casefold().split()):
+        return None
     wanted = _words(phrase)
     if not wanted or not (phrase[0].isalnum() or phrase[0] == "_") or not (
             phrase[-1].isalnum() or phrase[-1] == "_"):
@@ -129,13 +132,13 @@ def exact_offset(phrase: str, text: str,
         return found.start() if found else None
     tokens = list(words) if words is not None else [
         (m.group().casefold(), m.start(), m.end()) for m in _WORD.finditer(text)]
-    size, target = len(wanted), phrase.casefold()
+    size = len(wanted)
     for i in range(len(tokens) - size + 1):
         if tokens[i][0] != wanted[0]:
             continue
         if all(tokens[i + k][0] == wanted[k] for k in range(1, size)):
             start, end = tokens[i][1], tokens[i + size - 1][2]
-            if text[start:end].casefold() == target:
+            if " ".join(text[start:end].casefold().split()) == target:
                 return start
     return None
 

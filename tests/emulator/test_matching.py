@@ -21,6 +21,10 @@ def _hits(text: str, *phrases: str, mode: str = "contextual") -> list[tuple[str,
     ("Made in the U.S. last year", "U.S.", 12),
     ("a budget-friendly plan", "budget", 2),
     ("budgeting", "budget", None),
+    ("Well no\tthanks, really", "no thanks", 5),
+    ("Well no  thanks", "no thanks", 5),
+    ("Well no thanks", "no  thanks", 5),
+    ("Well not thanks", "no thanks", None),
 ])
 def test_exact_matches_need_word_boundaries(text: str, phrase: str, offset: int | None) -> None:
     assert exact_offset(phrase, text) == offset
