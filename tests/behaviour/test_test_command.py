@@ -202,6 +202,18 @@ def test_invalid_tracker_files_are_annotations_with_format_github(cli: Cli,
             '"vocabluary"') in result.stdout
 
 
+def test_invalid_tracker_files_still_write_the_junit_report(cli: Cli, project: Path) -> None:
+    from junitparser import JUnitXml
+
+    (project / "trackers" / "bad.yaml").write_text("name: Bad\nvocabluary: [x]\n")
+    result = cli("test", "--junit-out", str(project / "report.xml"))
+    assert result.exit_code == 1
+    xml = JUnitXml.fromfile(str(project / "report.xml"))
+    assert xml.tests >= 1 and xml.failures >= 1
+    names = [case.name for suite in xml for case in suite]
+    assert any("vocabluary" in name for name in names), names
+
+
 def test_cli_formats_are_the_renderers() -> None:
     from trackersync.behaviour.report import RENDERERS
     from trackersync.cli.test_cmd import FORMATS

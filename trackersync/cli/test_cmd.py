@@ -36,23 +36,28 @@ def test_command(app: AppContext, paths: tuple[Path, ...], fmt: str, env: str | 
                  junit_out: Path | None, markdown_out: Path | None) -> None:
     """Run behaviour tests: sentences that must or must not fire each tracker."""
     from trackersync.behaviour.report import RENDERERS
-    from trackersync.behaviour.runner import run_behaviour_tests
+    from trackersync.behaviour.runner import BehaviourReport, run_behaviour_tests
     from trackersync.definitions import load_config
     from trackersync.errors import DefinitionError
     from trackersync.render.problems import render_problems
+
+    def write_reports(report: BehaviourReport) -> None:
+        for path, kind in ((junit_out, "junit"), (markdown_out, "markdown")):
+            if path is not None:
+                path.write_text(RENDERERS[kind](report) + "\n", encoding="utf-8")
 
     config = load_config(app.config_path, app.project_root)
     try:
         report = run_behaviour_tests(app, config, env=env, paths=paths)
     except DefinitionError as exc:
-        # In a workflow the problems annotate the files, like validate --format github.
+        # In a workflow the problems annotate the files, like validate --format github,
+        # and the CI test report still gets a file that names them as failures.
         github = fmt == "github"
         for line in render_problems(exc.problems, "github" if github else "text"):
             click.echo(line, err=not github)
+        write_reports(BehaviourReport(problems=list(exc.problems)))
         raise
-    for path, kind in ((junit_out, "junit"), (markdown_out, "markdown")):
-        if path is not None:
-            path.write_text(RENDERERS[kind](report) + "\n", encoding="utf-8")
+    write_reports(report)
     click.echo(RENDERERS[fmt](report))
     if not report.ok:
         sys.exit(EXIT_ERROR)
