@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # choose_plan: which plan `command: apply` applies (sourced by run.sh; sets `target` and
-# `applied`, uses run.sh's out_dir, here, env_args, extra).
+# `applied`, uses run.sh's out_dir, here, env_args, extra and plan_to_markdown).
 #
 # What was reviewed is what gets applied. A new plan of the checked-out files is made
 # first (`plan --out`, one list GET); the reviewed plan (TS_PLAN_FILE, saved by
@@ -24,12 +24,8 @@ choose_plan() {
     applied=none
     return
   fi
-  trackersync plan --detailed-exitcode --format markdown --out "$out_dir/new-plan.json" \
-    "${env_args[@]}" "${extra[@]}" > "$out_dir/new-plan.raw" 2> "$out_dir/new-plan.err"
+  plan_to_markdown new-plan
   prc=$?
-  cat "$out_dir/new-plan.err" >&2
-  grep '^::add-mask::' "$out_dir/new-plan.raw"
-  grep -v '^::add-mask::' "$out_dir/new-plan.raw" > "$out_dir/new-plan.md"
   if [[ $prc -ne 0 && $prc -ne 2 ]]; then
     echo "::error title=trackersync apply::could not plan (exit code $prc); nothing was applied"
     applied=none

@@ -62,6 +62,22 @@ env_args=()
 if [[ -n "${TS_ENV:-}" ]]; then env_args=(--env "$TS_ENV"); fi
 
 # The error report of a failed validate/plan: job summary, file, output error-markdown.
+# plan_to_markdown NAME: `trackersync plan --detailed-exitcode --format markdown` saved as
+# $out_dir/NAME.json, its Markdown in $out_dir/NAME.md (the comment text) and its stderr
+# in $out_dir/NAME.err, echoed to the log as written; ::add-mask:: lines go to the runner
+# only, never into the Markdown. Returns plan's exit code (0, 1 or 2).
+plan_to_markdown() {
+  local name="$1" code
+  trackersync plan --detailed-exitcode --format markdown --out "$out_dir/$name.json" \
+    "${env_args[@]}" "${extra[@]}" > "$out_dir/$name.raw" 2> "$out_dir/$name.err"
+  code=$?
+  cat "$out_dir/$name.err" >&2
+  grep '^::add-mask::' "$out_dir/$name.raw"
+  grep -v '^::add-mask::' "$out_dir/$name.raw" > "$out_dir/$name.md"
+  rm -f "$out_dir/$name.raw"
+  return "$code"
+}
+
 report_failure() {
   if python3 "$here/failure.py" "$command" "$sha" "$1" > "$out_dir/error.md"; then
     cat "$out_dir/error.md" >> "$GITHUB_STEP_SUMMARY"
@@ -83,14 +99,8 @@ case "$command" in
     fi
     ;;
   plan)
-    trackersync plan --detailed-exitcode --format markdown --out "$out_dir/plan.json" \
-      "${env_args[@]}" "${extra[@]}" > "$out_dir/plan.raw" 2> "$out_dir/plan.err"
+    plan_to_markdown plan
     rc=$?
-    # stderr goes to the log as written (::add-mask:: included: for the runner only).
-    cat "$out_dir/plan.err" >&2
-    grep '^::add-mask::' "$out_dir/plan.raw"
-    grep -v '^::add-mask::' "$out_dir/plan.raw" > "$out_dir/plan.md"
-    rm -f "$out_dir/plan.raw"
     if [[ ( $rc -eq 0 || $rc -eq 2 ) && -n "${TS_ON_STALE:-}" \
           && "${GITHUB_EVENT_NAME:-}" == pull_request ]]; then
       # Say which plan a merge applies, right under the comment's marker line.
