@@ -113,6 +113,13 @@ class Sentence:
         return [(m.group().casefold(), m.start(), m.end()) for m in _WORD.finditer(self.text)]
 
 
+@lru_cache(maxsize=4096)
+def _collapsed(text: str) -> str:
+    """``text`` case-folded with each run of white space as one space (cached: one
+    sentence is compared with many phrases, and one phrase with many sentences)."""
+    return " ".join(text.casefold().split())
+
+
 def exact_offset(phrase: str, text: str,
                  words: Sequence[tuple[str, int, int]] | None = None) -> int | None:
     """The index of the first case-insensitive occurrence of ``phrase`` on word boundaries.
@@ -122,8 +129,8 @@ def exact_offset(phrase: str, text: str,
     """
     # Cheap test first: an exact match is a case-insensitive substring once runs of
     # white space (tabs, double spaces, line breaks) count as one space.
-    target = " ".join(phrase.casefold().split())
-    if target not in " ".join(text.casefold().split()):
+    target = _collapsed(phrase)
+    if target not in _collapsed(text):
         return None
     wanted = _words(phrase)
     if not wanted or not (phrase[0].isalnum() or phrase[0] == "_") or not (
@@ -138,7 +145,7 @@ def exact_offset(phrase: str, text: str,
             continue
         if all(tokens[i + k][0] == wanted[k] for k in range(1, size)):
             start, end = tokens[i][1], tokens[i + size - 1][2]
-            if " ".join(text[start:end].casefold().split()) == target:
+            if _collapsed(text[start:end]) == target:
                 return start
     return None
 
