@@ -57,11 +57,6 @@ def nfc(text: str) -> str:
     return unicodedata.normalize(NORMAL_FORM, text)
 
 
-def is_nfc(text: str) -> bool:
-    """True when ``text`` is already in NFC."""
-    return text.isascii() or unicodedata.is_normalized(NORMAL_FORM, text)
-
-
 def look_alike_key(text: str) -> str:
     """The text a person sees: NFC, invisible characters removed, every run of spaces
     (unusual ones too) one plain space, ends stripped. Two names with the same key look
@@ -169,7 +164,6 @@ __all__ = [
     "char_name",
     "describe_chars",
     "invisible_chars",
-    "is_nfc",
     "json_visible",
     "look_alike_key",
     "mixed_script_chars",
