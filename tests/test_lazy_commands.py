@@ -37,9 +37,10 @@ run()
 """
 
 
-def imported_modules(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+def imported_modules(*args: str, **extra_env: str
+                     ) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     """Run ``trackersync ARGS`` in a new interpreter; the modules it imported, and the run."""
-    env = dict(os.environ, COLUMNS="80")
+    env = dict(os.environ, COLUMNS="80", **extra_env)
     for name in ("SYMBL_API_URL", "SYMBL_APP_ID", "SYMBL_APP_SECRET", "SYMBL_ACCESS_TOKEN"):
         env.pop(name, None)
     done = subprocess.run([sys.executable, "-c", PROGRAM, *args], cwd=ROOT, env=env,
@@ -145,3 +146,30 @@ def test_an_unknown_command_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["valdate"])
     assert result.exit_code == 1
     assert "No such command 'valdate'" in result.output
+
+
+def test_tab_completion_of_a_command_name_imports_no_command_module() -> None:
+    modules, done = imported_modules(_TRACKERSYNC_COMPLETE="zsh_complete",
+                                     COMP_WORDS="trackersync ", COMP_CWORD="1")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert command_modules_in(modules) == []
+    assert heavy_in(modules) == []
+    lines = done.stdout.splitlines()
+    for name, (_target, short_help) in COMMANDS.items():
+        at = lines.index(name)
+        assert lines[at - 1] == "plain"
+        assert short_help.startswith(lines[at + 1].removesuffix("..."))
+
+
+@pytest.mark.parametrize("incomplete", ["", "p", "m", "-", "--", "x"])
+def test_completion_from_the_table_equals_completion_from_the_loaded_commands(
+    incomplete: str,
+) -> None:
+    lazy = click.Context(main, info_name="trackersync")
+    loaded = click.Group("trackersync", params=main.params, commands=[
+        main.get_command(lazy, name) for name in COMMANDS])  # type: ignore[misc]
+    fresh = type(main)(name="trackersync", params=main.params)
+    got = fresh.shell_complete(click.Context(fresh, info_name="trackersync"), incomplete)
+    want = loaded.shell_complete(click.Context(loaded, info_name="trackersync"), incomplete)
+    assert [(i.value, i.help) for i in got] == [(i.value, i.help) for i in want]
+    assert fresh.commands == {}

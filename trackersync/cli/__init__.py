@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 from gettext import gettext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,9 @@ from trackersync.cli.common import (
     install_signal_handlers,
     interrupt_of,
 )
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 CONFIG_HELP = ("Path to trackersync.yaml (default: the nearest one at or above the current "
                "folder, not past a .git folder).")
@@ -122,22 +125,43 @@ class TrackersyncGroup(click.Group):
             self.add_command(command, cmd_name)
         return command
 
+    def _listed(self, ctx: click.Context) -> list[tuple[str, click.Command]]:
+        """The visible commands: a loaded one itself, another as a stand-in.
+
+        The stand-in carries only the table's short help, so nothing is imported.
+        """
+        listed = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
+            if not command.hidden:
+                listed.append((name, command))
+        return listed
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The "Commands" section of ``--help``, as click writes it, from :data:`COMMANDS`.
 
         A command not loaded yet is listed with the table's short help, shortened by
         click's own rule for the terminal's width; a loaded one with its own.
         """
-        commands = []
-        for name in self.list_commands(ctx):
-            command = self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
-            if not command.hidden:
-                commands.append((name, command))
+        commands = self._listed(ctx)
         if commands:
             limit = formatter.width - 6 - max(len(name) for name, _command in commands)
             rows = [(name, command.get_short_help_str(limit)) for name, command in commands]
             with formatter.section(gettext("Commands")):
                 formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Shell completion of a command name (with its short help) or a global option.
+
+        As click completes a group's commands, from :data:`COMMANDS`: pressing Tab
+        imports no command module.
+        """
+        from click.shell_completion import CompletionItem
+
+        results = [CompletionItem(name, help=command.get_short_help_str())
+                   for name, command in self._listed(ctx) if name.startswith(incomplete)]
+        results.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return results
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Register ``cmd`` with the global options appended to its own."""
