@@ -19,10 +19,11 @@ Everything is measured in one run on this machine, so the ratios are fair:
    smallest and the largest size.
 4. **import** of the 500 x 50 account into an empty project: first time and again.
 
-Each figure is the best of ``--repeat`` runs (wall seconds; peak RSS in MB from
-``wait4``). Usage: ``python benchmarks/speed.py [--repeat 3] [--sizes 500,5000,20000]``
-(a few minutes; ``--skip-scaling`` for a quick look). It needs PyYAML (the floor only;
-in the test extra). It is a benchmark, not a test: nothing here asserts a time.
+Each figure is the best of ``--repeat`` runs (``--startup-rounds`` for start-up; wall
+seconds; peak RSS in MB from ``wait4``). Usage: ``python benchmarks/speed.py [--repeat 3]
+[--startup-rounds 15] [--sizes 500,5000,20000]`` (a few minutes; ``--skip-scaling`` for a
+quick look). It needs PyYAML (the floor only; in the test extra). It is a benchmark, not a
+test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -198,14 +199,20 @@ def per_tracker(row: dict[str, float], one: dict[str, float], size: int,
     return (own - least) / (size - 1) * 1000, memory / (size - 1)
 
 
-def startup(repeat: int) -> dict[str, float]:
-    """``python -c pass``, ``--version``, ``--help`` and a small ``validate``, best of N."""
+def startup(rounds: int) -> dict[str, float]:
+    """``python -c pass``, ``--version``, ``--help`` and a small ``validate``: best wall s.
+
+    Measured in ``rounds`` interleaved rounds (one run of each per round), so a change
+    in the machine's load touches all four alike.
+    """
     env = dict(os.environ)
-    figures = {"python -c pass": best(repeat, [sys.executable, "-c", "pass"], ROOT, env)[0]}
-    figures["--version"] = best(repeat, cli("--version"), ROOT, env)[0]
-    figures["--help"] = best(repeat, cli("--help"), ROOT, env)[0]
-    figures["validate trackers/"] = best(repeat, cli("validate"), ROOT, env)[0]
-    return figures
+    argvs = {"python -c pass": [sys.executable, "-c", "pass"], "--version": cli("--version"),
+             "--help": cli("--help"), "validate trackers/": cli("validate")}
+    walls: dict[str, list[float]] = {name: [] for name in argvs}
+    for _ in range(rounds):
+        for name, argv in argvs.items():
+            walls[name].append(run(argv, ROOT, env)[0])
+    return {name: min(times) for name, times in walls.items()}
 
 
 def version_modules() -> int:
@@ -236,6 +243,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="500,5000,20000")
+    parser.add_argument("--startup-rounds", type=int, default=15)
     parser.add_argument("--skip-scaling", action="store_true")
     opts = parser.parse_args()
     launcher()  # before this process grows (see LAUNCHER_SCRIPT)
@@ -245,8 +253,8 @@ def main() -> None:
     print(f"floor {base['floor']:.3f} s | plan {base['plan']:.3f} s | "
           f"ratio {base['plan'] / base['floor']:.2f}x | validate {base['validate']:.3f} s")
 
-    print(f"== start-up (best of {opts.repeat})")
-    figures = startup(opts.repeat)
+    print(f"== start-up (best of {opts.startup_rounds}, interleaved)")
+    figures = startup(opts.startup_rounds)
     bare = figures["python -c pass"]
     for name, wall in figures.items():
         extra = "" if name == "python -c pass" else f"  (+{wall - bare:.3f} s above python"
