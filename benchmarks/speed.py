@@ -251,7 +251,8 @@ def main() -> None:
     print("== plan vs floor (500 x 50, loopback emulator)")
     base = plan_vs_floor(opts.repeat, 500, 50)
     print(f"floor {base['floor']:.3f} s | plan {base['plan']:.3f} s | "
-          f"ratio {base['plan'] / base['floor']:.2f}x | validate {base['validate']:.3f} s")
+          f"ratio {base['plan'] / base['floor']:.2f}x (goal <= 1.6x) | "
+          f"validate {base['validate']:.3f} s")
 
     print(f"== start-up (best of {opts.startup_rounds}, interleaved)")
     figures = startup(opts.startup_rounds)
