@@ -82,3 +82,28 @@ def test_a_running_non_daemon_thread_takes_the_ordinary_exit() -> None:
     finally:
         release.set()
         worker.join()
+
+
+class _ClosedPipe:
+    """A stdout whose reader has gone: flushing fails as on a closed pipe."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_that_cannot_be_flushed_takes_the_ordinary_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[str] = []
+    # In this test process, exit handlers must not really run, nor the process end.
+    monkeypatch.setattr("atexit._run_exitfuncs", lambda: ran.append("exit handlers"))
+    monkeypatch.setattr("os._exit", lambda code: pytest.fail(f"os._exit({code}) reached"))
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    status = SystemExit(0)
+    with pytest.raises(SystemExit) as raised:
+        exit_now(status)
+    assert raised.value is status
+    assert ran == ["exit handlers"]
