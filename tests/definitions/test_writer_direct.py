@@ -55,7 +55,9 @@ _hostile_chars = st.sampled_from(list("abcXYZ019 '\":#-?*&!%|>@`,[]{}.<=~\\/_+\t
 _hostile = st.text(_hostile_chars, min_size=1, max_size=24)
 _words = st.sampled_from(HOSTILE)
 _any = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=24)
-_texts = _hostile | _words | _any | st.builds("{} {}".format, _words, _hostile)
+_ascii = st.from_regex(r"[A-Za-z][A-Za-z0-9 .,'?!:#-]{0,12}", fullmatch=True)
+_texts = (_hostile | _words | _any | _ascii | st.builds("{} {}".format, _words, _hostile)
+          | st.builds("{} {}".format, _ascii, _words))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,6 +31,8 @@ from trackersync.model import DesiredTracker, Tracker
 from trackersync.text import INVISIBLE, ODD_SPACE
 
 _HIDDEN = re.compile(f"{INVISIBLE.pattern}|{ODD_SPACE.pattern}")
+#: Whether any ASCII character counts as hidden (none does: ASCII text needs no escapes).
+_HIDDEN_ASCII = any(_HIDDEN.match(chr(code)) for code in range(128))
 
 _WIDTH = 1_000_000  # never fold long phrases
 #: Longest scalar the direct writer writes: far below :data:`_WIDTH`, so ruamel.yaml
@@ -117,7 +119,9 @@ def dump_tracker_yaml(
     body = _direct(_fields(tracker, accepted))
     if body is None:
         return dump_tracker_yaml_ruamel(tracker, comments=comments, accepted=accepted)
-    return _header(comments) + _escape_hidden(body)
+    if not body.isascii() or _HIDDEN_ASCII:
+        body = _escape_hidden(body)
+    return _header(comments) + body
 
 
 def dump_tracker_yaml_ruamel(
@@ -180,6 +184,8 @@ def _direct_scalar(text: str) -> str | None:
     single-quoted, or double-quoted when the text holds ``'``. ``None`` for texts left
     to ruamel.yaml itself (empty, or longer than :data:`_DIRECT_MAX`).
     """
+    if _SIMPLE.fullmatch(text) and (" " in text or len(text) > 5):
+        return text  # the common case, plain by every test below (see _SIMPLE)
     if not text or len(text) > _DIRECT_MAX:
         return None
     style = _requested_style(text)
@@ -193,6 +199,12 @@ def _direct_scalar(text: str) -> str | None:
         return "'" + text.replace("'", "''") + "'"
     return text
 
+
+#: ASCII text that every test of :func:`_direct_scalar` writes plain: printable, nothing
+#: hidden; a letter first (no indicator, number or date) and no ``:``, ``#`` or trailing
+#: space (no indicator inside). With a space or more than five letters it is no YAML
+#: boolean or null either (the longest is ``false``).
+_SIMPLE = re.compile(r"[A-Za-z][A-Za-z0-9 .,'?!-]*[A-Za-z0-9.,'?!-]")
 
 #: ruamel.yaml's implicit resolvers for YAML 1.2 (the version it writes without a
 #: ``%YAML`` directive), by first character, loaded on first use.
