@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Literal
 from trackersync.errors import ConfigError
 from trackersync.importer.slug import assign_file_names, safe_target, sort_key
 from trackersync.model import RESERVED_PREFIX, RemoteTracker, is_reserved_name
-from trackersync.textfile import atomic_write
+from trackersync.textfile import atomic_write_many
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +263,9 @@ def _decide(
 def write_import(result: ImportResult, render: Renderer) -> None:
     """Write every file ``result`` decided to write, each one whole or not at all.
 
+    The files are written in batches (:func:`~trackersync.textfile.atomic_write_many`):
+    each appears complete, in ``result`` order, or not at all.
+
     Args:
         result: the decisions from :func:`plan_import`.
         render: the text of an entry's file (header comment + YAML).
@@ -271,12 +275,14 @@ def write_import(result: ImportResult, render: Renderer) -> None:
     """
     if not result.written:
         return
+    entries = result.written
+    names = {entry.path: entry.tracker.name for entry in entries}
     try:
         result.directory.mkdir(parents=True, exist_ok=True)
-        for entry in result.written:
-            text = render(entry)
-            atomic_write(entry.path, text)
-            logger.info("wrote %s (%s)", entry.path, entry.tracker.name)
+        files = [(entry.path, render(entry)) for entry in entries]
+        with closing(atomic_write_many(files)) as written:  # closed: no temporary file left
+            for path in written:
+                logger.info("wrote %s (%s)", path, names[path])
     except OSError as exc:
         raise ConfigError(f"cannot write into {result.directory}: {exc}") from exc
 

@@ -250,9 +250,11 @@ class RuleChecker:
             documents[label] = dump(tracker, ())
             ids[label] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
-        found = {}
+        found: dict[str, dict[str, list[Problem]]] = {}
         loaded_as: dict[str, dict[str, Tracker]] = {}
         for rules in profiles:
+            if rules == "lenient" and self.choose_rules and not _refused(found["strict"]):
+                break  # strict refuses none: lenient cannot refuse fewer, strict is chosen
             config = self.config.model_copy(update={"rules": rules, "environments": {}})
             loaded = check_documents(documents, config)
             found[rules] = _findings(loaded.problems, ids)
@@ -279,11 +281,12 @@ class RuleChecker:
         }
 
     def _choose(self, found: dict[str, dict[str, list[Problem]]], total: int) -> None:
-        def refused(rules: str) -> int:
-            return sum(any(p.severity == "error" for p in problems)
-                       for problems in found[rules].values())
+        """Set the profile that refuses fewer trackers (``strict`` on a tie), and why.
 
-        strict, lenient = refused("strict"), refused("lenient")
+        ``found`` has no ``lenient`` entry when ``strict`` refuses none (nothing to beat).
+        """
+        strict = _refused(found["strict"])
+        lenient = _refused(found["lenient"]) if "lenient" in found else 0
         rules = "lenient" if lenient < strict else "strict"
         self.config = self.config.model_copy(update={"rules": rules})
         if rules == "strict":
@@ -307,6 +310,11 @@ class RuleChecker:
         lines = [part for line in entry.header(rules) for part in line.splitlines()]
         header = "".join(f"# {line}".rstrip() + "\n" for line in lines)
         return modeline + header + body
+
+
+def _refused(found: dict[str, list[Problem]]) -> int:
+    """How many trackers of one check have an error (the profile refuses them)."""
+    return sum(any(p.severity == "error" for p in problems) for problems in found.values())
 
 
 def _findings(problems: Sequence[Problem], ids: dict[str, str]) -> dict[str, list[Problem]]:
