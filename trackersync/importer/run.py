@@ -193,7 +193,7 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
 
 
 def dump(tracker: Tracker, comments: Sequence[str], accepted: str | None = None) -> str:
-    """Render one tracker as YAML (the definitions writer: ruamel.yaml, stable, quoted)."""
+    """Render one tracker as YAML (:func:`~trackersync.definitions.dump_tracker_yaml`)."""
     from trackersync.definitions import dump_tracker_yaml
 
     return dump_tracker_yaml(tracker, comments=comments, accepted=accepted)
