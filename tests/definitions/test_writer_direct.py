@@ -60,7 +60,7 @@ _texts = (_hostile | _words | _any | _ascii | st.builds("{} {}".format, _words, 
           | st.builds("{} {}".format, _ascii, _words))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=_texts, vocabulary=st.lists(_texts, min_size=1, max_size=6),
        description=st.none() | _texts, renamed=st.lists(_texts, max_size=2),
        protect=st.booleans(), accepted=st.none() | st.from_regex(r"[0-9]{16}", fullmatch=True))
