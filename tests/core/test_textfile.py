@@ -72,3 +72,21 @@ def test_a_new_file_gets_the_mode_open_would_give_it(tmp_path: Path) -> None:
     finally:
         os.umask(umask)
     assert (tmp_path / "new.yaml").stat().st_mode & 0o777 == 0o640
+
+
+def test_an_interrupt_while_flushing_leaves_no_file_of_that_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A signal (raised as KeyboardInterrupt) while a batch is flushed to disk."""
+    flushed = []
+
+    def fsync(fd: int) -> None:
+        flushed.append(fd)
+        if len(flushed) == BATCH + 5:  # in the second batch
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    files = [(tmp_path / f"f{i:03d}.yaml", f"{i}\n") for i in range(2 * BATCH)]
+    with pytest.raises(KeyboardInterrupt):
+        list(atomic_write_many(files))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"f{i:03d}.yaml" for i in range(BATCH)]
