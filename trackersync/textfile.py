@@ -140,13 +140,16 @@ def atomic_write_many(files: Sequence[tuple[Path, str]]) -> Generator[Path, None
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    folders: set[Path] = set()
     with ThreadPoolExecutor(max_workers=FLUSHERS) as flushers:
         for start in range(0, len(files), BATCH):
             batch = files[start:start + BATCH]
             pending: list[tuple[int, str, Path]] = []  # (open fd, temporary file, target)
             try:
                 for path, text in batch:
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    if path.parent not in folders:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        folders.add(path.parent)
                     mode = file_mode(path)
                     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                                dir=path.parent)
