@@ -132,7 +132,7 @@ def atomic_write_many(files: Sequence[tuple[Path, str]]) -> Generator[Path, None
     caller can log it and knows, on failure, which files were written.
 
     Args:
-        files: ``(path, text)`` pairs, written in this order (UTF-8, ``\n`` line ends).
+        files: ``(path, text)`` pairs, written in this order (UTF-8, ``\\n`` line ends).
 
     Raises:
         OSError: a folder or a file cannot be written; the files yielded so far are in
