@@ -220,8 +220,6 @@ def _implicit_type(text: str) -> bool:
     return any(regexp.match(text) for _, regexp in _RESOLVERS.get(text[0], ()))
 
 
-#: Whitespace as ruamel.yaml's scalar analysis sees it around an indicator.
-_WHITE = "\0 \t\r\n\x85\u2028\u2029"
 #: A text ruamel.yaml's emitter cannot write as a plain block scalar (the text is
 #: printable, on one line): a document marker; a leading indicator; ``?``, ``:`` or
 #: ``-`` alone or before whitespace at the start; ``:`` before whitespace or at the end;
