@@ -75,20 +75,29 @@ def test_direct_writer_matches_round_trip_writer(
         writer.dump_tracker_yaml_ruamel(tracker, accepted=accepted)
 
 
+_hostile_names = (_hostile | _words).map(nfc).filter(lambda s: s.strip() != "")
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=(_hostile | _words).map(nfc).filter(lambda s: s.strip() != ""),
+@given(name=_hostile_names,
        vocabulary=st.lists((_hostile | _words).map(normalise).filter(bool), min_size=1,
-                           max_size=6, unique=True))
+                           max_size=6, unique=True),
+       description=st.none() | _hostile | _words, renamed=st.lists(_hostile_names, max_size=2),
+       protect=st.booleans())
 def test_hostile_tracker_reads_back_equal_through_the_loader(
-    name: str, vocabulary: list[str],
+    name: str, vocabulary: list[str], description: str | None, renamed: list[str],
+    protect: bool,
 ) -> None:
-    """What is written is read back, by the loader ``validate`` uses, as the same texts
+    """What is written is read back, by the loader ``validate`` uses, as the same tracker
     (names in NFC and phrases normalised, as the loader reads every file).
     """
-    tracker = Tracker(name=name, vocabulary=tuple(vocabulary))
+    tracker = DesiredTracker(name=name, vocabulary=tuple(vocabulary), description=description,
+                             renamed_from=tuple(renamed), protect=protect)
     loaded = check_documents({"trackers/t.yaml": writer.dump_tracker_yaml(tracker)},
                              Config(rules="lenient"))
     structural = [p for p in loaded.problems if p.code in (
         "yaml-syntax", "schema", "unknown-key", "quote-it", "file-shape", "encoding")]
     assert structural == []
-    assert [(t.name, t.vocabulary) for t in loaded.trackers] == [(name, tuple(vocabulary))]
+    assert len(loaded.trackers) == 1
+    fields = {"name", "vocabulary", "description", "renamed_from", "protect"}
+    assert loaded.trackers[0].model_dump(include=fields) == tracker.model_dump(include=fields)
