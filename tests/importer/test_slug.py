@@ -139,3 +139,11 @@ def test_resolver_resolves_as_path_resolve_does(tmp_path: Path, monkeypatch: pyt
         assert resolve(path) == path.resolve(), path  # again, from the folder cache
     with pytest.raises(RuntimeError):  # as Path.resolve: a link loop is an error
         resolve(real / "loop.yaml")
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=80))
+def test_an_ascii_name_slugs_as_its_transliteration_would(name: str) -> None:
+    from trackersync.importer.slug import _NON_ALNUM
+    from trackersync.textfold import fold_to_ascii
+
+    assert _NON_ALNUM.sub("-", name.lower()) == _NON_ALNUM.sub("-", fold_to_ascii(name).lower())

@@ -49,7 +49,9 @@ def slugify(name: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
     Returns:
         A string matching ``[a-z0-9]+(-[a-z0-9]+)*`` of at most ``max_length`` characters.
     """
-    ascii_text = fold_to_ascii(name).lower()
+    # An ASCII name needs no transliteration: folding would only turn what is not a
+    # letter or digit into spaces, which become '-' below all the same.
+    ascii_text = (name if name.isascii() else fold_to_ascii(name)).lower()
     slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
     slug = slug[:max_length].rstrip("-")
     if not slug:
@@ -121,21 +123,27 @@ class Resolver:
     A path resolves to its folder's resolved path plus its own name, unless that name
     is a symbolic link (then it is resolved in full, as :meth:`Path.resolve` does); an
     import looks at every file of one or two folders, so this saves a walk of every
-    parent folder per file.
+    parent folder per file. Answers are kept: one resolver serves one import, during
+    which the folders are not expected to change.
     """
 
     def __init__(self) -> None:
         self._folders: dict[Path, Path] = {}
+        self._paths: dict[Path, Path] = {}
 
     def __call__(self, path: Path) -> Path:
         """Return ``path`` absolute, symbolic links followed (:meth:`Path.resolve`)."""
         if not path.is_absolute() or path.name in ("", ".", ".."):
             return path.resolve()
-        folder = self._folders.get(path.parent)
-        if folder is None:
-            folder = self._folders[path.parent] = path.parent.resolve()
-        candidate = folder / path.name
-        return candidate.resolve() if candidate.is_symlink() else candidate
+        resolved = self._paths.get(path)
+        if resolved is None:
+            folder = self._folders.get(path.parent)
+            if folder is None:
+                folder = self._folders[path.parent] = path.parent.resolve()
+            candidate = folder / path.name
+            resolved = candidate.resolve() if candidate.is_symlink() else candidate
+            self._paths[path] = resolved
+        return resolved
 
 
 def safe_target(directory: Path, file_name: str, resolve: Resolver | None = None) -> Path:
