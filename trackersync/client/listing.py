@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import ValidationError
-
 from trackersync.client.transport import Reply
 from trackersync.errors import ResponseShapeError
 from trackersync.model import RemoteTracker
@@ -58,19 +56,22 @@ def parse_tracker(reply: Reply, raw: Any) -> RemoteTracker:
     """
     if not isinstance(raw, dict):
         raise shape_error(reply, f"a tracker is a JSON {type(raw).__name__}, not an object")
-    try:
-        tracker = RemoteTracker.model_validate({k: raw[k] for k in _ENTITY if k in raw})
-    except ValidationError as exc:
-        fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
-        raise shape_error(reply, f"a tracker has wrong or missing {', '.join(fields)}") from exc
-    name = nfc(tracker.name)
-    vocabulary = tuple(nfc(p) for p in tracker.vocabulary)
-    other_form = name != tracker.name or vocabulary != tracker.vocabulary
-    extra = {k: v for k, v in raw.items() if k not in _ENTITY}
-    if not other_form and not extra:
-        return tracker
-    return tracker.model_copy(update={"name": name, "vocabulary": vocabulary,
-                                      "stored_other_form": other_form, "extra": extra})
+    tid, stored_name, phrases = raw.get("id"), raw.get("name"), raw.get("vocabulary")
+    wrong = [key for key, ok in (
+        ("id", isinstance(tid, str)),
+        ("name", isinstance(stored_name, str)),
+        ("vocabulary", isinstance(phrases, list)
+         and all(isinstance(phrase, str) for phrase in phrases)),
+    ) if not ok]
+    if wrong:
+        raise shape_error(reply, f"a tracker has wrong or missing {', '.join(wrong)}")
+    assert isinstance(tid, str) and isinstance(stored_name, str) and isinstance(phrases, list)
+    name = nfc(stored_name)
+    vocabulary = tuple([nfc(p) for p in phrases])
+    other_form = name != stored_name or vocabulary != tuple(phrases)
+    extra = {k: v for k, v in raw.items() if k not in _ENTITY} if len(raw) > 3 else {}
+    return RemoteTracker(id=tid, name=name, vocabulary=vocabulary,
+                         stored_other_form=other_form, extra=extra)
 
 
 def parse_trackers(reply: Reply, body: Any) -> list[RemoteTracker]:

@@ -11,11 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
-from trackersync.definitions.schema import TESTS_KEYS, TRACKER_KEYS, TrackerSpec
+from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerFields, quick_tracker
 from trackersync.definitions.template_lines import LineMap
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
@@ -164,15 +162,22 @@ class _FileReader:
             # reported; the rest still checked
             self._unknown(path, key, TRACKER_KEYS, label, known)
             data = {k: v for k, v in data.items() if k != key}
-        try:
-            spec = TrackerSpec.model_validate(data, strict=True)
-        except ValidationError as exc:
-            for err in exc.errors():
-                self._schema_error(err, path, label, known)
-            return None
+        spec: TrackerFields | Any = quick_tracker(data)
+        if spec is None:  # not plainly valid: the model decides, with its messages
+            from pydantic import ValidationError
+
+            from trackersync.definitions.schema import TrackerSpec
+
+            try:
+                spec = TrackerSpec.model_validate(data, strict=True)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    self._schema_error(err, path, label, known)
+                return None
         return self._entry(spec, path)
 
-    def _entry(self, spec: TrackerSpec, path: tuple[Any, ...]) -> Entry:
+    def _entry(self, spec: Any, path: tuple[Any, ...]) -> Entry:
+        """The entry of one valid tracker (``spec``: a ``TrackerSpec`` or its fields)."""
         values = self.doc.values
         name_pos = values[(*path, "name")]
         tests = []
