@@ -19,7 +19,7 @@ import os
 import re
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from trackersync.config import DEFAULT_API_URL, Config, EnvironmentConfig, SafetyConfig
 from trackersync.definitions.files import label_for
@@ -289,11 +289,12 @@ def quick_config(data: Any) -> Config | None:
             return None
         envs[name] = quick
     rules = get("rules", "strict")
+    state_file = cast(str, get("state_file", get("ids_file", "trackers.ids.json")))
     return Config(
         trackers_dir=get("trackers_dir", "trackers"), rules=rules,
         api_url=get("api_url", DEFAULT_API_URL), prune=get("prune", False),
         ignore=list(ignore), safety=safety,
-        state_file=get("state_file", get("ids_file", "trackers.ids.json")),
+        state_file=state_file,
         vars=dict(variables), environments=envs, account_limit=limit,
         severity=dict(severity), tests_dir=get("tests_dir", "tracker-tests"),
     )
@@ -315,7 +316,8 @@ def _quick_safety(data: Any) -> SafetyConfig | None:
         return None
     if type(drift) is not str or drift not in ("revert", "refuse"):
         return None
-    return SafetyConfig(max_deletes=deletes, max_delete_fraction=fraction, drift=drift)
+    return SafetyConfig(max_deletes=deletes, max_delete_fraction=fraction,
+                        drift=cast(Any, drift))
 
 
 def _quick_environment(data: Any) -> EnvironmentConfig | None:
@@ -331,5 +333,5 @@ def _quick_environment(data: Any) -> EnvironmentConfig | None:
         return None
     if not _str_dict(variables):
         return None
-    return EnvironmentConfig(api_url=url, credentials_prefix=prefix, rules=rules,
+    return EnvironmentConfig(api_url=url, credentials_prefix=prefix, rules=cast(Any, rules),
                              vars=dict(variables))

@@ -156,7 +156,8 @@ def tracker_file_schema() -> dict[str, Any]:
 
 def config_file_schema() -> dict[str, Any]:
     """Return the JSON Schema of ``trackersync.yaml`` (from its pydantic model,
-    :class:`trackersync.definitions.config_schema.Config`)."""
+    :class:`trackersync.definitions.config_schema.Config`).
+    """
     from trackersync.definitions.config_schema import Config
 
     schema = as_draft07(Config.model_json_schema())
