@@ -202,7 +202,9 @@ def normalise_phrase(phrase: str) -> str:
     """
     from trackersync.text import nfc
 
-    return " ".join(nfc(phrase).split())
+    text = nfc(phrase)
+    joined = " ".join(text.split())
+    return text if joined == text else joined  # unchanged: the same string, not a copy
 
 
 def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:

@@ -23,7 +23,7 @@ from trackersync.definitions.rules import (
 )
 from trackersync.model import BODY_LIMIT_BYTES, DesiredTracker, SourceRef, is_reserved_name
 from trackersync.model import normalise_phrase as normalise
-from trackersync.secrets import has_control, looks_secret
+from trackersync.secrets import could_be_secret, has_control, looks_secret
 from trackersync.text import (
     describe_chars,
     invisible_chars,
@@ -168,32 +168,24 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
             _phrase_problem(entry, rep, "phrase-empty", index, "is empty; remove it or write "
                             "the phrase")
             continue
-        spaces = odd_spaces(raw)
-        if spaces:
-            _phrase_problem(entry, rep, "phrase-odd-space", index, f"has "
-                            f"{describe_chars(spaces)}; normalised: sent with a plain space "
-                            f"as {shown(phrase)}")
-        elif nfc(raw) != phrase:
-            _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
-                            "leading, trailing or repeated whitespace; it is used as "
-                            f"{shown(phrase)}")
-        hidden = invisible_chars(phrase)
-        if hidden:
-            _phrase_problem(entry, rep, "phrase-invisible", index, f"contains "
-                            f"{describe_chars(hidden)}, which cannot be seen; refused, so "
-                            "no look-alike of another phrase is sent; remove it")
-        mixed = mixed_script_chars(phrase)
-        if mixed:
-            _phrase_problem(entry, rep, "phrase-mixed-script", index, f"mixes scripts in one "
-                            f"word: {describe_chars(mixed)}; such a look-alike word matches "
-                            "nothing said in either script; type it in one script")
-        if refused(phrase) or (check_underscore and "_" in phrase):
+        hidden: list[tuple[str, int]] = []
+        if raw.isascii():  # no unusual space, invisible or non-Latin letter; NFC already
+            if raw is not phrase and raw != phrase:
+                _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
+                                "leading, trailing or repeated whitespace; it is used as "
+                                f"{shown(phrase)}")
+        else:
+            hidden = _unusual_characters(entry, rep, index, raw, phrase)
+        # letters, digits and single spaces only: no character any profile refuses
+        if not phrase.replace(" ", "").isalnum() and (
+            refused(phrase) or (check_underscore and "_" in phrase)
+        ):
             # An invisible character is reported once, by phrase-invisible above.
             _check_chars(entry, profile, rep, index, phrase, skip={c for c, _ in hidden})
         if phrase.count(" ") >= MAX_WORDS:
             _phrase_problem(entry, rep, "phrase-long", index, f"has {phrase.count(' ') + 1} "
                             f"words; Symbl advises short phrases (at most {MAX_WORDS} words)")
-        if len(phrase) >= 20 and looks_secret(phrase):
+        if len(phrase) >= 20 and could_be_secret(phrase) and looks_secret(phrase):
             _phrase_problem(entry, rep, "phrase-secret", index, f"{shown(phrase)} looks like a "
                             "token or key; remove it if it is a secret")
         if phrase in seen:
@@ -212,6 +204,33 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
                             "case, keep one")
         else:
             folded[key] = index
+
+
+def _unusual_characters(entry: Entry, rep: Reporter, index: int, raw: str,
+                        phrase: str) -> list[tuple[str, int]]:
+    """Report unusual spaces, whitespace, invisible and mixed-script characters of one
+    phrase (``raw`` as written, ``phrase`` normalised); return the invisible ones.
+    """
+    spaces = odd_spaces(raw)
+    if spaces:
+        _phrase_problem(entry, rep, "phrase-odd-space", index, f"has "
+                        f"{describe_chars(spaces)}; normalised: sent with a plain space "
+                        f"as {shown(phrase)}")
+    elif nfc(raw) != phrase:
+        _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
+                        "leading, trailing or repeated whitespace; it is used as "
+                        f"{shown(phrase)}")
+    hidden = invisible_chars(phrase)
+    if hidden:
+        _phrase_problem(entry, rep, "phrase-invisible", index, f"contains "
+                        f"{describe_chars(hidden)}, which cannot be seen; refused, so "
+                        "no look-alike of another phrase is sent; remove it")
+    mixed = mixed_script_chars(phrase)
+    if mixed:
+        _phrase_problem(entry, rep, "phrase-mixed-script", index, f"mixes scripts in one "
+                        f"word: {describe_chars(mixed)}; such a look-alike word matches "
+                        "nothing said in either script; type it in one script")
+    return hidden
 
 
 def _phrase_problem(entry: Entry, rep: Reporter, code: str, index: int, text: str) -> None:
@@ -335,7 +354,10 @@ def _check_shared(entries: Sequence[Entry], rep: Reporter) -> None:
     for entry in entries:
         for index, phrase in enumerate(entry.tracker.vocabulary, start=1):
             key = phrase.casefold()
-            owner = first.setdefault(key, (entry, index))
+            owner = first.get(key)
+            if owner is None:
+                first[key] = (entry, index)
+                continue
             if owner[0] is entry or not phrase:
                 continue
             rep.add("phrase-shared", f"{entry.label}: phrase {index} {shown(phrase)} is also "

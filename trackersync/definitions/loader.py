@@ -18,6 +18,7 @@ run reports all of them. Only a wrong environment name raises (ConfigError).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import stat
@@ -132,6 +133,20 @@ def load_definitions(
     Raises:
         ConfigError: ``env`` names no configured environment.
     """
+    # Loading builds tens of thousands of small objects and frees none of them in a
+    # cycle: the cyclic garbage collector would rescan them over and over (a third of
+    # the loading time on a full account) for nothing. It runs again afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, config, env, paths)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path, config: Config, env: str | None,
+          paths: Sequence[Path] | None) -> DefinitionSet:
     variables = template_vars(config, env)
     rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
     root = Path(os.path.abspath(root))
