@@ -207,6 +207,19 @@ def normalise_phrase(phrase: str) -> str:
     return text if joined == text else joined  # unchanged: the same string, not a copy
 
 
+def normalise_vocabulary(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Return :func:`normalise_phrase` of each phrase, in order (one loop for them all)."""
+    import unicodedata
+
+    normalize = unicodedata.normalize
+    result = []
+    for phrase in phrases:
+        text = phrase if phrase.isascii() else normalize("NFC", phrase)
+        joined = " ".join(text.split())
+        result.append(text if joined == text else joined)
+    return tuple(result)
+
+
 def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:
     """Return the set of :func:`normalise_phrase` of each phrase."""
     return frozenset(normalise_phrase(p) for p in phrases)

@@ -74,7 +74,7 @@ def could_be_secret(text: str) -> bool:
     if ("_" in text or "eyJ" in text or "sk-" in text or "AKIA" in text or "ASIA" in text
             or "xox" in text):
         return True
-    return len(text) >= 20 and any(len(word) >= 20 for word in text.split())
+    return len(text) >= 20 and max(map(len, text.split()), default=0) >= 20
 
 
 def mask_secrets(text: str) -> str:

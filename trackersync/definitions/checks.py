@@ -156,7 +156,33 @@ def _check_name(entry: Entry, rep: Reporter) -> None:
                 "test run's leftover?); use a stable name", where, tname)
 
 
+def _quiet_phrases(entry: Entry) -> bool:
+    """True when :func:`_check_phrases` surely finds nothing in ``entry``'s phrases.
+
+    A few string operations on the whole vocabulary at C speed instead of a dozen per
+    phrase: every phrase non-empty, as written (normalising changed nothing), ASCII (no
+    unusual space, invisible or look-alike letter), letters, digits and spaces only (no
+    character any profile refuses), at most ``MAX_WORDS`` words, nothing the token
+    detector could take for a key (its cheap first look finds nothing in the phrases
+    joined by spaces, which no match can span), and no two phrases the same ignoring
+    case. When unsure it returns False and every phrase is checked one by one.
+    """
+    vocabulary = entry.tracker.vocabulary
+    if not all(vocabulary) or entry.raw_phrases != list(vocabulary):
+        return False
+    joined = " ".join(vocabulary)
+    if not joined.isascii() or not joined.replace(" ", "").isalnum():
+        return False
+    if any(phrase.count(" ") >= MAX_WORDS for phrase in vocabulary):
+        return False
+    if could_be_secret(joined) and looks_secret(joined):
+        return False
+    return len(set("\n".join(vocabulary).casefold().split("\n"))) == len(vocabulary)
+
+
 def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
+    if _quiet_phrases(entry):
+        return
     seen: dict[str, int] = {}
     folded: dict[str, int] = {}
     refused = profile.refused.search
@@ -352,8 +378,10 @@ def _check_renames(entries: Sequence[Entry], rep: Reporter) -> None:
 def _check_shared(entries: Sequence[Entry], rep: Reporter) -> None:
     first: dict[str, tuple[Entry, int]] = {}
     for entry in entries:
-        for index, phrase in enumerate(entry.tracker.vocabulary, start=1):
-            key = phrase.casefold()
+        vocabulary = entry.tracker.vocabulary
+        # one casefold for the whole vocabulary (phrases hold no newline: normalised)
+        keys = "\n".join(vocabulary).casefold().split("\n") if vocabulary else []
+        for index, (phrase, key) in enumerate(zip(vocabulary, keys, strict=True), start=1):
             owner = first.get(key)
             if owner is None:
                 first[key] = (entry, index)

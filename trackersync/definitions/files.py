@@ -17,8 +17,7 @@ from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerField
 from trackersync.definitions.template_lines import LineMap
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
-from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef
-from trackersync.model import normalise_phrase as normalise
+from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef, normalise_vocabulary
 from trackersync.text import nfc
 
 _STRING_KEYS = ("name", "description", "id")
@@ -190,7 +189,7 @@ class _FileReader:
                         source=SourceRef(file=self.label, line=line, column=column)))
         tracker = DesiredTracker(
             name=nfc(spec.name),
-            vocabulary=tuple(normalise(p) for p in spec.vocabulary),
+            vocabulary=normalise_vocabulary(spec.vocabulary),
             description=spec.description,
             renamed_from=tuple(nfc(old) for old in spec.renamed_from),
             protect=spec.protect,

@@ -259,8 +259,10 @@ def _obviously_bounded(text: str) -> bool:
     return _COMPACT_RUN.search(text) is None
 
 
-#: Eight block indicators in a row (``- - - …``): nesting without indentation.
-_COMPACT_RUN = re.compile(r"(?:[-?][ \t]+){8}")
+#: Eight block indicators in a row (``- - - …``): nesting without indentation. Written
+#: to start with a character class, so the regex engine skips straight to each ``-``/``?``
+#: instead of trying every position (``(?:…){8}`` has no such prefix: 10x slower).
+_COMPACT_RUN = re.compile(r"[-?][ \t]+(?:[-?][ \t]+){7}")
 
 
 def _check_bounds(text: str) -> None:
