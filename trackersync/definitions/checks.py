@@ -181,8 +181,11 @@ def _quiet_phrases(entry: Entry) -> bool:
 
 
 def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
-    if _quiet_phrases(entry):
-        return
+    if not _quiet_phrases(entry):
+        _check_each_phrase(entry, profile, rep)
+
+
+def _check_each_phrase(entry: Entry, profile: Profile, rep: Reporter) -> None:
     seen: dict[str, int] = {}
     folded: dict[str, int] = {}
     refused = profile.refused.search
