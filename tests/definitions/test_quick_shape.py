@@ -148,11 +148,13 @@ def test_the_config_dataclasses_have_the_models_fields_and_defaults() -> None:
 
 
 _phrase = st.one_of(
-    st.sampled_from(["budget", "Budget", "what is the price", "a" * 24 + "1", "eyJhbGciOi.eyJzdWIi.x",
-                     "AKIA" + "A" * 16, "ghp_" + "a" * 24, "one two three four five six seven "
-                     "eight nine ten eleven", "don't", "re-sign", "it's ok.", "na\u00efve",
-                     "caf\u00e9", " lead", "two  spaces", "tab\there", "q?", "a_b", "(x)", "",
-                     "\u00a0nbsp", "zero\u200bwidth", "\u0420ricing", "x" * 19 + " 1"]),
+    st.sampled_from([
+        "budget", "Budget", "what is the price", "a" * 24 + "1", "eyJhbGciOi.eyJzdWIi.x",
+        "AKIA" + "A" * 16, "ghp_" + "a" * 24,
+        "one two three four five six seven eight nine ten eleven", "don't", "re-sign",
+        "it's ok.", "na\u00efve", "caf\u00e9", " lead", "two  spaces", "tab\there", "q?",
+        "a_b", "(x)", "", "\u00a0nbsp", "zero\u200bwidth", "\u0420ricing", "x" * 19 + " 1",
+    ]),
     st.text(alphabet=st.sampled_from(list("abAB01 -_.'?()é\u00a0")), max_size=30),
 )
 
