@@ -379,18 +379,21 @@ def _check_renames(entries: Sequence[Entry], rep: Reporter) -> None:
 
 
 def _check_shared(entries: Sequence[Entry], rep: Reporter) -> None:
-    first: dict[str, tuple[Entry, int]] = {}
-    for entry in entries:
+    # casefolded phrase -> number of the first entry holding it (one int per entry, not a
+    # tuple per phrase: this table holds every phrase of the project at once)
+    first: dict[str, int] = {}
+    for number, entry in enumerate(entries):
         vocabulary = entry.tracker.vocabulary
-        # one casefold for the whole vocabulary (phrases hold no newline: normalised)
-        keys = "\n".join(vocabulary).casefold().split("\n") if vocabulary else []
+        joined = "\n".join(vocabulary)  # phrases hold no newline: normalised
+        folded = joined.casefold()
+        # already casefolded (the common case): the phrases themselves are the keys
+        keys = vocabulary if folded == joined else tuple(folded.split("\n"))
         for index, (phrase, key) in enumerate(zip(vocabulary, keys, strict=True), start=1):
-            owner = first.get(key)
-            if owner is None:
-                first[key] = (entry, index)
+            owner = first.setdefault(key, number)
+            if owner == number or not phrase:
                 continue
-            if owner[0] is entry or not phrase:
-                continue
+            other = entries[owner]
+            at = 1 + next(i for i, p in enumerate(other.tracker.vocabulary) if p.casefold() == key)
             rep.add("phrase-shared", f"{entry.label}: phrase {index} {shown(phrase)} is also "
-                    f"in {owner[0].label} (phrase {owner[1]}); both trackers will match it",
+                    f"in {other.label} (phrase {at}); both trackers will match it",
                     entry.at(entry.phrase_pos[index - 1]), entry.tracker.name)
