@@ -9,10 +9,13 @@ check, and the tracker carries the normalised phrases.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from trackersync.definitions.accepted import ACCEPTABLE_CODES, still_accepted
 from trackersync.definitions.rules import (
@@ -53,6 +56,44 @@ def shown(text: str, limit: int = 60) -> str:
     return json.dumps(visible(text), ensure_ascii=False)
 
 
+class Positions(Sequence[Pos]):
+    """(line, column) pairs kept as one array of numbers, not a tuple per pair.
+
+    A project's phrases are checked together (shared phrases, duplicates), so every
+    phrase's position is alive at once: an ``array`` of unsigned ints takes 8 bytes a
+    pair instead of a 64-byte tuple.
+    """
+
+    __slots__ = ("_numbers",)
+
+    def __init__(self, pairs: Iterable[Pos] = ()) -> None:
+        self._numbers = array("I", itertools.chain.from_iterable(pairs))
+
+    def __len__(self) -> int:
+        return len(self._numbers) // 2
+
+    @overload
+    def __getitem__(self, index: int) -> Pos: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Pos]: ...
+
+    def __getitem__(self, index: int | slice) -> Pos | list[Pos]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("position index out of range")
+        return (self._numbers[2 * index], self._numbers[2 * index + 1])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"Positions({list(self)!r})"
+
+
 @dataclass
 class Entry:
     """A tracker as loaded, with where each of its parts was written.
@@ -72,8 +113,8 @@ class Entry:
     tracker: DesiredTracker
     file: str
     name_pos: Pos
-    raw_phrases: list[str]
-    phrase_pos: list[Pos]
+    raw_phrases: Sequence[str]
+    phrase_pos: Sequence[Pos]
     renamed_pos: list[Pos] = field(default_factory=list)
     raw_name: str = ""
     accepted: str | None = None
@@ -168,7 +209,8 @@ def _quiet_phrases(entry: Entry) -> bool:
     case. When unsure it returns False and every phrase is checked one by one.
     """
     vocabulary = entry.tracker.vocabulary
-    if not all(vocabulary) or entry.raw_phrases != list(vocabulary):
+    raw = entry.raw_phrases
+    if not all(vocabulary) or (raw is not vocabulary and list(raw) != list(vocabulary)):
         return False
     joined = " ".join(vocabulary)
     if not joined.isascii() or not joined.replace(" ", "").isalnum():

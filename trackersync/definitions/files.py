@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from trackersync.definitions.checks import Entry, shown
+from trackersync.definitions.checks import Entry, Positions, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerFields, quick_tracker
 from trackersync.definitions.template_lines import LineMap
@@ -205,8 +205,11 @@ class _FileReader:
             file=self.label,
             name_pos=name_pos,
             raw_name=spec.name,
-            raw_phrases=spec.vocabulary,
-            phrase_pos=[values[(*vocab, i)] for i in range(len(spec.vocabulary))],
+            # as written; the tracker's own tuple when normalising changed nothing (the
+            # common case: one sequence of the phrases kept, not two)
+            raw_phrases=(tracker.vocabulary if list(tracker.vocabulary) == spec.vocabulary
+                         else spec.vocabulary),
+            phrase_pos=Positions(values[(*vocab, i)] for i in range(len(spec.vocabulary))),
             renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],
             accepted=spec.accepted_as_imported,
             accepted_pos=accepted_pos,
