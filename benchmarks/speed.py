@@ -117,6 +117,8 @@ def plan_vs_floor(repeat: int, size: int, phrases: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, start_emulator(tracker_limit=max(500, size)) as srv:
         root = Path(tmp)
         write_project(root, trackers)
+        if size > 500:  # past Symbl's limit: the project says how many its account holds
+            (root / "trackersync.yaml").write_text(f"account_limit: {size}\n")
         seed(srv, trackers)
         env = emulator_env(srv)
         floor_argv = [sys.executable, "-c", FLOOR_SCRIPT, str(root), srv.url, srv.app_id,
