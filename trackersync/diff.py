@@ -106,7 +106,13 @@ def _has_odd_space(vocabulary: Sequence[str]) -> bool:
 
 
 def _same_phrases(found: RemoteTracker, desired: DesiredTracker) -> bool:
-    """Set comparison, whitespace-normalising the account's side only when it differs."""
+    """Set comparison, whitespace-normalising the account's side only when it differs.
+
+    The account keeps phrases in the order they were sent, so equal tuples (one C-speed
+    comparison, no sets built) are the common case after an apply.
+    """
+    if found.vocabulary == desired.vocabulary:
+        return True
     wanted = desired.phrase_set()
     return found.phrase_set() == wanted or comparable(found.vocabulary) == wanted
 
