@@ -10,6 +10,7 @@ machine down); the test asserts on what it printed, its exit code and its peak R
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -58,32 +59,41 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
 }
 
 
-#: Sets the address-space limit, then becomes ``trackersync validate``. A small launcher,
-#: not a ``preexec_fn``: a child forked from the test process would count that process's
-#: memory (it shares its pages until exec) in its own peak RSS.
-_LAUNCHER = ("import os, resource, sys; "
-             "resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
-             "os.execv(sys.executable, [sys.executable, '-m', 'trackersync', 'validate'])")
+#: Runs ``trackersync validate`` as its own child under an address-space limit and
+#: writes that child's peak RSS (KB) to the file named by its argument. The peak is read
+#: this way because a process started from the test process counts the test process's
+#: memory in its own peak (Linux keeps the peak of the memory it had before exec).
+_LAUNCHER = """
+import os, resource, subprocess, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+child = subprocess.Popen([sys.executable, "-m", "trackersync", "validate"])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
 
 
 def run_bounded(root: Path) -> tuple[int, str, int]:
     """Run validate in ``root``; return (exit code, output, peak RSS in KB)."""
+    rss_file = root / "peak-rss.txt"
     proc = subprocess.Popen(
-        [sys.executable, "-c", _LAUNCHER], cwd=root, text=True,
+        [sys.executable, "-c", _LAUNCHER, str(rss_file)], cwd=root, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1"}, start_new_session=True,
     )
-    timer = threading.Timer(SAFETY_TIMEOUT_S, proc.kill)
+    timer = threading.Timer(SAFETY_TIMEOUT_S, os.killpg, (proc.pid, signal.SIGKILL))
     timer.start()
     try:
         assert proc.stdout is not None
         with proc.stdout:
             output = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc.wait()
     finally:
         timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, output, usage.ru_maxrss
+    rss = int(rss_file.read_text()) if rss_file.exists() else 0
+    return proc.returncode, output, rss
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

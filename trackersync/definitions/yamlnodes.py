@@ -378,7 +378,28 @@ class _Walker:
                           "yaml-tag")
         if node.__class__.__name__ == "MappingNode":
             return self._mapping(node, path, depth)
-        return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(value)]
+        return self._sequence(value, path, depth)
+
+    def _sequence(self, items: list[Any], path: Path_, depth: int) -> list[Any]:
+        """A sequence's values; its untagged text items (a vocabulary) without recursion.
+
+        An item is taken as it is when it is a scalar without a tag that is quoted, or
+        plain and starting with a character no boolean, null, number or date starts
+        with (:func:`plain_kind`): exactly the items :meth:`walk` returns unchanged.
+        """
+        values = self.doc.values
+        implicit = _IMPLICIT[0]
+        result = []
+        for i, item in enumerate(items):
+            text = item.value
+            if (type(text) is str and item.ctag is implicit and depth < _MAX_DEPTH
+                    and (item.style or (text and text[0] not in _FIRST_CHARS))):
+                mark = item.start_mark
+                values[(*path, i)] = (mark.line + 1, mark.column + 1)
+                result.append(text)
+            else:
+                result.append(self.walk(item, (*path, i), depth + 1))
+        return result
 
     def _scalar(self, node: Any, value: str, path: Path_) -> Any:
         if node.ctag is not _IMPLICIT[0]:
