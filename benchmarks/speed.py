@@ -14,7 +14,8 @@ Everything is measured in one run on this machine, so the ratios are fair:
 4. **import** of the 500 x 50 account into an empty project: first time and again.
 
 Each figure is the best of ``--repeat`` runs (wall seconds; peak RSS in MB from
-``wait4`` in a small launcher process, see :data:`LAUNCHER`). Usage: ``python benchmarks/speed.py [--repeat 3] [--sizes 500,5000,20000]``.
+``wait4`` in a small launcher process, see :data:`LAUNCHER`).
+Usage: ``python benchmarks/speed.py [--repeat 3] [--sizes 500,5000,20000]``.
 It needs PyYAML (the floor only; in the test extra). It is a benchmark, not a test:
 nothing here asserts a time.
 """
