@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -207,8 +208,22 @@ def normalise_phrase(phrase: str) -> str:
     return text if joined == text else joined  # unchanged: the same string, not a copy
 
 
-def normalise_vocabulary(phrases: Iterable[str]) -> tuple[str, ...]:
-    """Return :func:`normalise_phrase` of each phrase, in order (one loop for them all)."""
+#: White space other than a plain space (the same characters ``str.split`` splits on).
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
+    """Return :func:`normalise_phrase` of each phrase, in order (one loop for them all).
+
+    A vocabulary of ASCII phrases without white space to strip or collapse (the common
+    case) is returned as it is, after one look at all the phrases joined by NUL.
+    """
+    joined = "\x00".join(phrases)
+    if joined.isascii() and not (
+        "  " in joined or " \x00" in joined or "\x00 " in joined or joined.startswith(" ")
+        or joined.endswith(" ") or _OTHER_SPACE.search(joined)
+    ):
+        return tuple(phrases)
     import unicodedata
 
     normalize = unicodedata.normalize

@@ -176,3 +176,12 @@ def test_a_vocabulary_judged_quiet_has_no_problem_phrase_by_phrase(
     _check_each_phrase(entry, PROFILES[rules], rep)
     if _quiet_phrases(entry):
         assert rep.problems == []
+
+
+@settings(max_examples=1000, deadline=None)
+@given(raw=st.lists(_phrase | st.text(
+    alphabet=st.sampled_from(list("ab \t\n\x1c\x00\u00a0e\u0301")), max_size=8), max_size=6))
+def test_a_whole_vocabulary_is_normalised_as_each_phrase_is(raw: list[str]) -> None:
+    from trackersync.model import normalise_phrase, normalise_vocabulary
+
+    assert normalise_vocabulary(raw) == tuple(normalise_phrase(p) for p in raw)
