@@ -41,6 +41,7 @@ from trackersync.model import (
     DesiredTracker,
     Problem,
     RemoteTracker,
+    has_other_space,
     is_reserved_name,
     normalise_phrases,
 )
@@ -88,10 +89,6 @@ def comparable(phrases: Sequence[str]) -> frozenset[str]:
     return normalise_phrases(phrases)
 
 
-#: Any whitespace other than a plain space (tab, newline, NBSP, ...).
-_OTHER_SPACE = re.compile(r"[^\S ]")
-
-
 def _has_odd_space(vocabulary: Sequence[str]) -> bool:
     """True when normalisation (strip, collapse runs) would change some phrase.
 
@@ -101,7 +98,7 @@ def _has_odd_space(vocabulary: Sequence[str]) -> bool:
     return (
         "  " in joined or " \x00" in joined or "\x00 " in joined
         or joined.startswith(" ") or joined.endswith(" ")
-        or _OTHER_SPACE.search(joined) is not None
+        or has_other_space(joined)
     )
 
 

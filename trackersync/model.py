@@ -210,6 +210,19 @@ def normalise_phrase(phrase: str) -> str:
 
 #: White space other than a plain space (the same characters ``str.split`` splits on).
 _OTHER_SPACE = re.compile(r"[^\S ]")
+#: The ASCII ones: tab, newline, vertical tab, form feed, carriage return, separators.
+_ASCII_OTHER_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def has_other_space(text: str) -> bool:
+    """True when ``text`` holds white space other than a plain space (a tab, NBSP, ...).
+
+    ASCII text is searched for each of its few such characters at C speed (a regex
+    would look at every character); other text by the pattern.
+    """
+    if text.isascii():
+        return any(char in text for char in _ASCII_OTHER_SPACE)
+    return _OTHER_SPACE.search(text) is not None
 
 
 def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
@@ -221,7 +234,7 @@ def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
     joined = "\x00".join(phrases)
     if joined.isascii() and not (
         "  " in joined or " \x00" in joined or "\x00 " in joined or joined.startswith(" ")
-        or joined.endswith(" ") or _OTHER_SPACE.search(joined)
+        or joined.endswith(" ") or has_other_space(joined)
     ):
         return tuple(phrases)
     import unicodedata
