@@ -54,6 +54,19 @@ def test_plan_imports_no_heavy_library(tmp_path: Path, emulator: EmulatorServer)
     assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
 
 
+def test_plan_after_an_apply_imports_no_heavy_library(tmp_path: Path,
+                                                    emulator: EmulatorServer) -> None:
+    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
+           "SYMBL_APP_SECRET": emulator.app_secret}
+    root = project(tmp_path)
+    applied = subprocess.run([sys.executable, "-m", "trackersync", "apply", "--auto-approve"],
+                             cwd=root, env={**os.environ, **env}, capture_output=True,
+                             text=True, timeout=120)
+    assert applied.returncode == 0, applied.stderr[-2000:]
+    names = imported(["plan", "--detailed-exitcode"], root, env)  # a state record, no drift
+    assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+
+
 def test_a_bad_file_is_still_judged_by_the_model(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "trackers" / "bad.yaml").write_text("name: Bad\nvocabulary: [ok]\nprotect: 'yes'\n")

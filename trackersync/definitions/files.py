@@ -10,16 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trackersync.definitions.checks import Entry, Positions, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerFields, quick_tracker
-from trackersync.definitions.template_lines import LineMap
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef, normalise_vocabulary
 from trackersync.text import nfc
+
+if TYPE_CHECKING:  # templates are rare: their module loads when one is rendered
+    from trackersync.definitions.template_lines import LineMap
 
 _STRING_KEYS = ("name", "description", "id")
 _STRING_LISTS = ("vocabulary", "renamed_from")
@@ -62,6 +64,8 @@ def parse_trackers(
         if path.name.lower().endswith(TEMPLATE_SUFFIX):
             source, text = text, _render(path, text, variables, renderer)
             if maps is not None:
+                from trackersync.definitions.template_lines import LineMap
+
                 maps[label] = LineMap(label, source, text, variables)
     except YamlProblem as exc:
         code = {"encoding": "encoding", "io": "encoding", "limit": "limit"}.get(exc.code,

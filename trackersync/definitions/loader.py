@@ -25,15 +25,17 @@ import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
 from trackersync.definitions.files import label_for, parse_text, parse_trackers
 from trackersync.definitions.rules import PROFILES, Reporter
-from trackersync.definitions.template_lines import LineMap
 from trackersync.errors import ConfigError, DefinitionError
 from trackersync.model import DesiredTracker, Problem, SourceRef
+
+if TYPE_CHECKING:  # templates are rare: their modules load when one is found
+    from trackersync.definitions.template_lines import LineMap
 
 log = logging.getLogger(__name__)
 
