@@ -11,6 +11,7 @@ listing that cannot be completed is an error.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -90,9 +91,16 @@ def parse_trackers(reply: Reply, body: Any) -> list[RemoteTracker]:
     return [parse_tracker(reply, item) for item in items]
 
 
-def parse_page(reply: Reply, base_url: str) -> Page:
-    """Parse one list answer, including any continuation hint (body keys, Link, headers)."""
-    body = reply.json()
+def parse_page(reply: Reply, base_url: str,
+               known: Mapping[str, tuple[str, ...]] | None = None) -> Page:
+    """Parse one list answer, including any continuation hint (body keys, Link, headers).
+
+    ``known`` (name -> phrases, e.g. the tracker files'): a tracker the answer holds
+    with the same name and the same phrases in the same order gets these very strings
+    while the JSON is decoded, so each phrase is held once, not twice (an account's
+    phrases are most of a plan's memory). Values are unchanged.
+    """
+    body = reply.json(object_hook=_sharing(known) if known else None)
     trackers = parse_trackers(reply, body)
     total = _total(reply, body)
     if reply.next_link:
@@ -108,6 +116,20 @@ def parse_page(reply: Reply, base_url: str) -> Page:
     if isinstance(offset, int) and total is not None and offset + len(trackers) < total:
         return Page(trackers, reply.path, {"offset": str(offset + len(trackers))}, total)
     return Page(trackers, total=total)
+
+
+def _sharing(known: Mapping[str, tuple[str, ...]]) -> Callable[[dict[str, Any]], Any]:
+    """A JSON object hook putting ``known``'s phrase strings in place of equal ones."""
+    def share(obj: dict[str, Any]) -> dict[str, Any]:
+        phrases, name = obj.get("vocabulary"), obj.get("name")
+        if type(phrases) is list and type(name) is str:
+            mine = known.get(name)
+            if (mine is not None and len(mine) == len(phrases)
+                    and all(map(operator.eq, phrases, mine))):
+                obj["vocabulary"] = list(mine)  # equal strings; the decoded ones are freed
+        return obj
+
+    return share
 
 
 def _total(reply: Reply, body: dict[str, Any]) -> int | None:
