@@ -151,8 +151,11 @@ class SymblClient:
         """Let listings reuse these trackers' phrase strings where they are equal.
 
         A listing's tracker with the same name and the same phrases (in the same order)
-        as one of ``trackers`` then holds their strings instead of a decoded copy: the
-        values are the same, the account's phrases are not held twice in memory.
+        as one of ``trackers`` then holds that tracker's vocabulary instead of a decoded
+        copy: the values are the same, the account's phrases are not held twice.
+
+        Args:
+            trackers: trackers whose phrases are in Unicode NFC (the tracker files').
         """
         self._known = {tracker.name: tracker.vocabulary for tracker in trackers}
 

@@ -11,6 +11,7 @@ listing that cannot be completed is an error.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -61,14 +62,17 @@ def parse_tracker(reply: Reply, raw: Any) -> RemoteTracker:
     wrong = [key for key, ok in (
         ("id", isinstance(tid, str)),
         ("name", isinstance(stored_name, str)),
-        ("vocabulary", isinstance(phrases, list)
-         and all(isinstance(phrase, str) for phrase in phrases)),
+        # a tuple: a file's own phrases, put in by the sharing hook of parse_page
+        ("vocabulary", type(phrases) is tuple or isinstance(phrases, list)
+         and all(map(isinstance, phrases, itertools.repeat(str)))),
     ) if not ok]
     if wrong:
         raise shape_error(reply, f"a tracker has wrong or missing {', '.join(wrong)}")
-    assert isinstance(tid, str) and isinstance(stored_name, str) and isinstance(phrases, list)
+    assert isinstance(tid, str) and isinstance(stored_name, str)
+    assert isinstance(phrases, (list, tuple))
     name = nfc(stored_name)
-    vocabulary = tuple([nfc(p) for p in phrases])
+    # a file's phrases are in NFC already; the account's are brought to it
+    vocabulary = phrases if type(phrases) is tuple else tuple([nfc(p) for p in phrases])
     other_form = name != stored_name or vocabulary != tuple(phrases)
     extra = {k: v for k, v in raw.items() if k not in _ENTITY} if len(raw) > 3 else {}
     return RemoteTracker(id=tid, name=name, vocabulary=vocabulary,
@@ -95,10 +99,10 @@ def parse_page(reply: Reply, base_url: str,
                known: Mapping[str, tuple[str, ...]] | None = None) -> Page:
     """Parse one list answer, including any continuation hint (body keys, Link, headers).
 
-    ``known`` (name -> phrases, e.g. the tracker files'): a tracker the answer holds
-    with the same name and the same phrases in the same order gets these very strings
-    while the JSON is decoded, so each phrase is held once, not twice (an account's
-    phrases are most of a plan's memory). Values are unchanged.
+    ``known`` (name -> phrases in NFC, e.g. the tracker files'): a tracker the answer
+    holds with the same name and the same phrases in the same order gets that very
+    tuple while the JSON is decoded, so each phrase is held once, not twice (an
+    account's phrases are most of a plan's memory). Values are unchanged.
     """
     body = reply.json(object_hook=_sharing(known) if known else None)
     trackers = parse_trackers(reply, body)
@@ -126,7 +130,7 @@ def _sharing(known: Mapping[str, tuple[str, ...]]) -> Callable[[dict[str, Any]],
             mine = known.get(name)
             if (mine is not None and len(mine) == len(phrases)
                     and all(map(operator.eq, phrases, mine))):
-                obj["vocabulary"] = list(mine)  # equal strings; the decoded ones are freed
+                obj["vocabulary"] = mine  # the same strings; the decoded ones are freed
         return obj
 
     return share
