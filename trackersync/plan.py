@@ -313,8 +313,16 @@ def fingerprint_of(desired: Iterable[Tracker], remote: Iterable[RemoteTracker]) 
         desired: the desired trackers (any order).
         remote: the remote listing (any order; ids are part of the remote hash).
     """
-    desired_map = {t.name: tracker_digest(t) for t in desired}
-    remote_map = {t.id: tracker_digest(t) for t in remote}
+    desired = list(desired)  # alive until the end: ids of their tuples stay theirs
+    desired_map: dict[str, str] = {}
+    # a remote tracker holding a file's very vocabulary (the listing shares it) under the
+    # same name has that file's digest: computed once (the tuples stay alive meanwhile)
+    same: dict[tuple[str, int], str] = {}
+    for tracker in desired:
+        digest = desired_map[tracker.name] = tracker_digest(tracker)
+        same[(tracker.name, id(tracker.vocabulary))] = digest
+    remote_map = {t.id: same.get((t.name, id(t.vocabulary))) or tracker_digest(t)
+                  for t in remote}
     return Fingerprint(
         desired=digest_of(desired_map.items()),
         remote=digest_of(remote_map.items()),
