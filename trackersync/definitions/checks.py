@@ -215,7 +215,7 @@ def _quiet_phrases(entry: Entry) -> bool:
     joined = " ".join(vocabulary)
     if not joined.isascii() or not joined.replace(" ", "").isalnum():
         return False
-    if any(phrase.count(" ") >= MAX_WORDS for phrase in vocabulary):
+    if max(map(str.count, vocabulary, itertools.repeat(" ")), default=0) >= MAX_WORDS:
         return False
     if could_be_secret(joined) and looks_secret(joined):
         return False

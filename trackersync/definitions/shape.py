@@ -26,6 +26,7 @@ TRACKER_KEYS = (
 TESTS_KEYS = ("source", "must_fire", "must_not_fire")
 
 _TRACKER_KEYS = frozenset(TRACKER_KEYS)
+_STR = frozenset((str,))
 _TESTS_KEYS = frozenset(TESTS_KEYS)
 #: The model's patterns, matched as the model matches them (the whole text; no newline
 #: allowed before the end).
@@ -60,7 +61,7 @@ class TrackerFields:
 
 def _texts(value: Any) -> bool:
     """True for a list holding only exact ``str`` values (the model's strict list[str])."""
-    return type(value) is list and all(type(item) is str for item in value)
+    return type(value) is list and {*map(type, value)} <= _STR
 
 
 def _optional_text(value: Any) -> bool:
