@@ -12,10 +12,8 @@ import functools
 import itertools
 import json
 import re
-from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import overload
 
 from trackersync.definitions.accepted import ACCEPTABLE_CODES, still_accepted
 from trackersync.definitions.rules import (
@@ -54,44 +52,6 @@ def shown(text: str, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return json.dumps(visible(text), ensure_ascii=False)
-
-
-class Positions(Sequence[Pos]):
-    """(line, column) pairs kept as one array of numbers, not a tuple per pair.
-
-    A project's phrases are checked together (shared phrases, duplicates), so every
-    phrase's position is alive at once: an ``array`` of unsigned ints takes 8 bytes a
-    pair instead of a 64-byte tuple.
-    """
-
-    __slots__ = ("_numbers",)
-
-    def __init__(self, pairs: Iterable[Pos] = ()) -> None:
-        self._numbers = array("I", itertools.chain.from_iterable(pairs))
-
-    def __len__(self) -> int:
-        return len(self._numbers) // 2
-
-    @overload
-    def __getitem__(self, index: int) -> Pos: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Pos]: ...
-
-    def __getitem__(self, index: int | slice) -> Pos | list[Pos]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("position index out of range")
-        return (self._numbers[2 * index], self._numbers[2 * index + 1])
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    def __repr__(self) -> str:
-        return f"Positions({list(self)!r})"
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackersync.definitions.checks import Entry, Positions, shown
+from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerFields, quick_tracker
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
@@ -189,13 +189,14 @@ class _FileReader:
 
     def _entry(self, spec: Any, path: tuple[Any, ...]) -> Entry:
         """The entry of one valid tracker (``spec``: a ``TrackerSpec`` or its fields)."""
-        values = self.doc.values
+        values, items = self.doc.values, self.doc.items
         name_pos = values[(*path, "name")]
         tests = []
         if spec.tests is not None:
             for key, fires in (("must_fire", True), ("must_not_fire", False)):
-                for i, text in enumerate(getattr(spec.tests, key)):
-                    line, column = values[(*path, "tests", key, i)]
+                sentences = getattr(spec.tests, key)
+                places = items[(*path, "tests", key)] if sentences else ()
+                for text, (line, column) in zip(sentences, places, strict=True):
                     tests.append(BehaviourSentence(
                         text=text, fires=fires,
                         source=SourceRef(file=self.label, line=line, column=column)))
@@ -221,8 +222,8 @@ class _FileReader:
             # common case: one sequence of the phrases kept, not two)
             raw_phrases=(tracker.vocabulary if list(tracker.vocabulary) == spec.vocabulary
                          else spec.vocabulary),
-            phrase_pos=Positions(values[(*vocab, i)] for i in range(len(spec.vocabulary))),
-            renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],
+            phrase_pos=items[vocab],
+            renamed_pos=list(items[renamed]) if spec.renamed_from else [],
             accepted=spec.accepted_as_imported,
             accepted_pos=accepted_pos,
         )
