@@ -390,6 +390,9 @@ def _check_shared(entries: Sequence[Entry], rep: Reporter) -> None:
         folded = joined.casefold()
         # already casefolded (the common case): the phrases themselves are the keys
         keys = vocabulary if folded == joined else tuple(folded.split("\n"))
+        if first.keys().isdisjoint(keys):  # the common case: no phrase seen before
+            first.update(dict.fromkeys(keys, number))
+            continue
         for index, (phrase, key) in enumerate(zip(vocabulary, keys, strict=True), start=1):
             owner = first.setdefault(key, number)
             if owner == number or not phrase:
