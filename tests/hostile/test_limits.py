@@ -10,7 +10,6 @@ machine down); the test asserts on what it printed, its exit code and its peak R
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -60,18 +59,15 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
 }
 
 
-def _limit_address_space() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-
-
-#: Starts validate and writes its peak RSS (KB) to the file named first. Linux counts, in
-#: a child's peak RSS, the memory of the process it was forked from; forking from this
-#: small process rather than from the test process (hundreds of MB late in a run) keeps
-#: the figure validate's own.
-MEASURE = """
-import os, subprocess, sys
-proc = subprocess.Popen(sys.argv[2:])
-_, status, usage = os.wait4(proc.pid, 0)
+#: Runs ``trackersync validate`` as its own child under an address-space limit and
+#: writes that child's peak RSS (KB) to the file named by its argument. The peak is read
+#: this way because a process started from the test process counts the test process's
+#: memory in its own peak (Linux keeps the peak of the memory it had before exec).
+_LAUNCHER = """
+import os, resource, subprocess, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+child = subprocess.Popen([sys.executable, "-m", "trackersync", "validate"])
+_, status, usage = os.wait4(child.pid, 0)
 with open(sys.argv[1], "w") as out:
     out.write(str(usage.ru_maxrss))
 code = os.waitstatus_to_exitcode(status)
@@ -83,10 +79,9 @@ def run_bounded(root: Path) -> tuple[int, str, int]:
     """Run validate in ``root``; return (exit code, output, peak RSS in KB)."""
     rss_file = root / "peak-rss.txt"
     proc = subprocess.Popen(
-        [sys.executable, "-c", MEASURE, str(rss_file), sys.executable, "-m", "trackersync",
-         "validate"], cwd=root, text=True, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=_limit_address_space,
-        env={**os.environ, "NO_COLOR": "1"},
+        [sys.executable, "-c", _LAUNCHER, str(rss_file)], cwd=root, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_COLOR": "1"}, start_new_session=True,
     )
     timer = threading.Timer(SAFETY_TIMEOUT_S, os.killpg, (proc.pid, signal.SIGKILL))
     timer.start()
@@ -94,10 +89,11 @@ def run_bounded(root: Path) -> tuple[int, str, int]:
         assert proc.stdout is not None
         with proc.stdout:
             output = proc.stdout.read()
-        code = proc.wait()
+        proc.wait()
     finally:
         timer.cancel()
-    return code, output, int(rss_file.read_text() or 0) if rss_file.exists() else 0
+    rss = int(rss_file.read_text()) if rss_file.exists() else 0
+    return proc.returncode, output, rss
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
