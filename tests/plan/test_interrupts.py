@@ -8,6 +8,7 @@ from symbl_emulator import EmulatorServer
 from tests.plan.helpers import FIVE
 from tests.plan.helpers import run as _run
 from tests.plan.helpers import write as _write
+from trackersync.cli import main as cli_main
 from trackersync.cli.common import AppContext
 
 
@@ -15,7 +16,7 @@ def _names(emulator: EmulatorServer) -> list[str]:
     return sorted(t["name"] for t in emulator.trackers())
 
 
-@pytest.mark.parametrize("where", ["plan", "confirm", "group"])
+@pytest.mark.parametrize("where", ["plan", "confirm", "group", "command import"])
 def test_ctrl_c_prints_interrupted_once_and_exits_130(
     project: dict, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -31,13 +32,19 @@ def test_ctrl_c_prints_interrupted_once_and_exits_130(
         monkeypatch.setattr("trackersync.cli.output._stdin_is_tty", lambda: True)
         monkeypatch.setattr("click.termui._readline_prompt", interrupt)
         args = ["apply"]
-    else:  # before any command runs: click's own handler turns it into Abort
+    elif where == "group":  # before any command runs
         monkeypatch.setattr(AppContext, "create", interrupt)
+        args = ["plan"]
+    else:  # while the command's module is imported, on its first use
+        monkeypatch.delitem(cli_main.commands, "plan", raising=False)  # loaded by a test before
+        monkeypatch.setattr("trackersync.cli.importlib.import_module", interrupt)
         args = ["plan"]
     result = _run(project, *args)
     assert result.exit_code == 130, (result.stdout, result.stderr)
+    assert result.stderr.endswith("Interrupted.\n"), result.stderr
     assert result.stderr.count("Interrupted.") == 1, result.stderr
     assert "Aborted" not in result.stderr
+    assert "\n\n" not in result.stderr and not result.stderr.startswith("\n"), result.stderr
 
 
 def test_end_of_input_at_the_prompt_is_aborted_not_interrupted(

@@ -163,6 +163,19 @@ class TrackersyncGroup(click.Group):
         results.extend(click.Command.shell_complete(self, ctx, incomplete))
         return results
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the group and its command; a Ctrl-C anywhere in them exits 130 at once.
+
+        click's own handler would turn it into ``Abort`` after writing an empty line to
+        stderr; a command is imported here on first use, so a Ctrl-C early in a run
+        often lands there. Caught here, it ends with exactly one ``Interrupted.`` line
+        (``Terminated.`` and 143 for SIGTERM), as everywhere else.
+        """
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            exit_interrupted(interrupt)
+
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Register ``cmd`` with the global options appended to its own."""
         taken = {opt for param in cmd.params for opt in getattr(param, "opts", ())}
