@@ -16,7 +16,7 @@ def _names(emulator: EmulatorServer) -> list[str]:
     return sorted(t["name"] for t in emulator.trackers())
 
 
-@pytest.mark.parametrize("where", ["plan", "confirm", "group", "command import"])
+@pytest.mark.parametrize("where", ["plan", "confirm", "group", "command import", "parsing"])
 def test_ctrl_c_prints_interrupted_once_and_exits_130(
     project: dict, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -35,6 +35,9 @@ def test_ctrl_c_prints_interrupted_once_and_exits_130(
     elif where == "group":  # before any command runs
         monkeypatch.setattr(AppContext, "create", interrupt)
         args = ["plan"]
+    elif where == "parsing":  # while click reads the arguments
+        monkeypatch.setattr("click.types.Path.convert", interrupt)
+        args = ["--config", "trackersync.yaml", "plan"]
     else:  # while the command's module is imported, on its first use
         monkeypatch.delitem(cli_main.commands, "plan", raising=False)  # loaded by a test before
         monkeypatch.setattr("trackersync.cli.importlib.import_module", interrupt)

@@ -163,13 +163,22 @@ class TrackersyncGroup(click.Group):
         results.extend(click.Command.shell_complete(self, ctx, incomplete))
         return results
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """Parse the group's arguments; a Ctrl-C meanwhile exits 130 (see :meth:`invoke`)."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt as interrupt:
+            exit_interrupted(interrupt)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the group and its command; a Ctrl-C anywhere in them exits 130 at once.
 
         click's own handler would turn it into ``Abort`` after writing an empty line to
         stderr; a command is imported here on first use, so a Ctrl-C early in a run
-        often lands there. Caught here, it ends with exactly one ``Interrupted.`` line
-        (``Terminated.`` and 143 for SIGTERM), as everywhere else.
+        often lands there. Caught here (and while arguments are parsed), it ends with
+        exactly one ``Interrupted.`` line (``Terminated.`` and 143 for SIGTERM), as
+        everywhere else.
         """
         try:
             return super().invoke(ctx)
