@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Generator, Sequence
 from pathlib import Path
@@ -87,16 +88,45 @@ def file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def write_target(path: Path) -> tuple[Path, bool]:
+    """Where a write to ``path`` goes: ``(file to replace, write into it directly)``.
+
+    A symbolic link is followed, so the file it points at is replaced and the link
+    stays a link (a state record or tracker file shared through a link keeps being
+    shared). A path that names something other than a regular file (``/dev/stdout``,
+    a pipe, a device) is written into as it is, never renamed over: renaming would
+    replace the device or the link itself.
+    """
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        if path.is_symlink():  # a link to a file not there yet: create that file
+            return Path(os.path.realpath(path)), False
+        return path, False
+    if not stat.S_ISREG(info.st_mode):
+        return path, True
+    if path.is_symlink():
+        return Path(os.path.realpath(path)), False
+    return path, False
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) in one rename.
 
     The temporary file is created next to ``path`` with a unique name
     (:func:`tempfile.mkstemp`), given :func:`file_mode`, flushed to disk, then renamed
     over ``path``; on any failure it is removed and the old file is left as it was.
+    A symbolic link is followed, and a path that is not a regular file (``/dev/stdout``,
+    a pipe) is written into directly (:func:`write_target`).
 
     Raises:
         OSError: the folder or the file cannot be written.
     """
+    path, direct = write_target(path)
+    if direct:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -144,31 +174,33 @@ def atomic_write_many(files: Sequence[tuple[Path, str]]) -> Generator[Path, None
     with ThreadPoolExecutor(max_workers=FLUSHERS) as flushers:
         for start in range(0, len(files), BATCH):
             batch = files[start:start + BATCH]
-            pending: list[tuple[int, str, Path]] = []  # (open fd, temporary file, target)
+            # (open fd, temporary file, file replaced, path as given: a link stays a link)
+            pending: list[tuple[int, str, Path, Path]] = []
             try:
-                for path, text in batch:
+                for link, text in batch:
+                    path = write_target(link)[0]  # a link stays a link
                     if path.parent not in folders:
                         path.parent.mkdir(parents=True, exist_ok=True)
                         folders.add(path.parent)
                     mode = file_mode(path)
                     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                                dir=path.parent)
-                    pending.append((fd, tmp, path))
+                    pending.append((fd, tmp, path, link))
                     os.fchmod(fd, mode)
                     view = memoryview(text.encode("utf-8"))
                     while view:
                         view = view[os.write(fd, view):]
-                list(flushers.map(os.fsync, [fd for fd, _, _ in pending]))
-                for fd, _, _ in pending:
+                list(flushers.map(os.fsync, [fd for fd, _, _, _ in pending]))
+                for fd, _, _, _ in pending:
                     os.close(fd)
-                pending = [(-1, tmp, path) for _, tmp, path in pending]
+                pending = [(-1, tmp, path, link) for _, tmp, path, link in pending]
                 while pending:
-                    _, tmp, path = pending[0]
+                    _, tmp, path, link = pending[0]
                     os.replace(tmp, path)
                     pending.pop(0)
-                    yield path
+                    yield link
             finally:
-                for fd, tmp, _ in pending:
+                for fd, tmp, _, _ in pending:
                     if fd >= 0:
                         with contextlib.suppress(OSError):
                             os.close(fd)
@@ -177,4 +209,4 @@ def atomic_write_many(files: Sequence[tuple[Path, str]]) -> Generator[Path, None
 
 
 __all__ = ["CONFLICT_MARKER", "atomic_write", "atomic_write_many", "file_mode",
-           "read_state_text"]
+           "read_state_text", "write_target"]
