@@ -209,4 +209,4 @@ def atomic_write_many(files: Sequence[tuple[Path, str]]) -> Generator[Path, None
 
 
 __all__ = ["CONFLICT_MARKER", "atomic_write", "atomic_write_many", "file_mode",
-           "read_state_text", "write_target"]
+           "read_state_text"]
