@@ -16,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import stat
-import tempfile
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
@@ -75,7 +75,7 @@ def read_state_text(
 def file_mode(path: Path) -> int:
     """The permission bits a rewrite of ``path`` gets: those it has, or a new file's.
 
-    ``mkstemp`` creates its file 0600; the files trackersync writes (tracker files, the
+    A temporary file is created 0600; the files trackersync writes (tracker files, the
     state record, saved plans) are ordinary files of the repository, so a new one gets
     the mode ``open()`` would give it (``0o666 & ~umask``, usually 0644) and a replaced
     one keeps its own.
@@ -110,11 +110,36 @@ def write_target(path: Path) -> tuple[Path, bool]:
     return path, False
 
 
+def _create_temporary(path: Path, mode: int, created: list[str]) -> int:
+    """Create a temporary file next to ``path`` with ``mode``; return its open descriptor.
+
+    Its name (``.NAME.<random>.tmp``, unique: ``O_EXCL`` and a fresh name on a clash) is
+    appended to ``created`` *before* the file exists, so a signal arriving at any moment
+    (while the file is being created, or just after) never leaves a temporary file the
+    caller does not know about and would not remove.
+
+    Raises:
+        OSError: the folder cannot be written.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(6)}.tmp")
+        created.append(tmp)
+        try:
+            fd = os.open(tmp, flags, 0o600)
+        except FileExistsError:  # another writer's file: never remove it
+            created.pop()
+            continue
+        os.fchmod(fd, mode)
+        return fd
+    raise FileExistsError(f"no free temporary file name next to {path}")
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) in one rename.
 
     The temporary file is created next to ``path`` with a unique name
-    (:func:`tempfile.mkstemp`), given :func:`file_mode`, flushed to disk, then renamed
+    (:func:`_create_temporary`), given :func:`file_mode`, flushed to disk, then renamed
     over ``path``; on any failure it is removed and the old file is left as it was.
     A symbolic link is followed, and a path that is not a regular file (``/dev/stdout``,
     a pipe) is written into directly (:func:`write_target`).
@@ -129,17 +154,18 @@ def atomic_write(path: Path, text: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = file_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    created: list[str] = []
     try:
-        os.fchmod(fd, mode)
+        fd = _create_temporary(path, mode, created)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(created[-1], path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for tmp in created:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
 
 
@@ -182,11 +208,12 @@ def atomic_write_many(files: Sequence[tuple[Path, str]]) -> Generator[Path, None
                     if path.parent not in folders:
                         path.parent.mkdir(parents=True, exist_ok=True)
                         folders.add(path.parent)
-                    mode = file_mode(path)
-                    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                               dir=path.parent)
-                    pending.append((fd, tmp, path, link))
-                    os.fchmod(fd, mode)
+                    names: list[str] = []
+                    try:
+                        fd = _create_temporary(path, file_mode(path), names)
+                    finally:  # its name is cleaned up even when the signal came first
+                        pending.extend((-1, tmp, path, link) for tmp in names)
+                    pending[-1] = (fd, names[-1], path, link)
                     view = memoryview(text.encode("utf-8"))
                     while view:
                         view = view[os.write(fd, view):]

@@ -90,3 +90,31 @@ def test_an_interrupt_while_flushing_leaves_no_file_of_that_batch(
     with pytest.raises(KeyboardInterrupt):
         list(atomic_write_many(files))
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"f{i:03d}.yaml" for i in range(BATCH)]
+
+
+@pytest.mark.parametrize("writer", ["one", "many"])
+def test_an_interrupt_just_after_a_temporary_file_is_created_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str,
+) -> None:
+    """A signal that lands between creating a temporary file and keeping its name."""
+    real_open = os.open
+    opened: list[str] = []
+
+    def open_then_interrupt(name: str, flags: int, mode: int = 0o777) -> int:
+        fd = real_open(name, flags, mode)
+        if str(name).endswith(".tmp"):
+            opened.append(str(name))
+            if len(opened) == 3:
+                raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    files = [(tmp_path / f"f{i}.yaml", f"{i}\n") for i in range(5)]
+    with pytest.raises(KeyboardInterrupt):
+        if writer == "one":
+            for path, text in files:
+                atomic_write(path, text)
+        else:
+            list(atomic_write_many(files))
+    assert len(opened) == 3
+    assert leftovers(tmp_path) == []
