@@ -147,8 +147,34 @@ def load_definitions(
             gc.enable()
 
 
+def read_definitions(
+    root: Path,
+    config: Config,
+    env: str | None = None,
+    paths: Sequence[Path] | None = None,
+) -> DefinitionSet:
+    """Read every tracker file as :func:`load_definitions` does, without the value rules.
+
+    The same files, and the same trackers (a file whose YAML or shape is broken defines
+    none, a tracker with a value-rule error is still one), for a caller that needs only
+    which trackers are defined and where (``trackersync import``). ``problems`` holds
+    the reading faults only (syntax, shape, templates); the rules of :mod:`.checks`
+    (phrases, names, the set of files) are not run, so it says nothing of them.
+
+    Raises:
+        ConfigError: ``env`` names no configured environment.
+    """
+    collecting = gc.isenabled()
+    gc.disable()  # as load_definitions: many small objects, no cycle among them
+    try:
+        return _load(root, config, env, paths, check=False)
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _load(root: Path, config: Config, env: str | None,
-          paths: Sequence[Path] | None) -> DefinitionSet:
+          paths: Sequence[Path] | None, *, check: bool = True) -> DefinitionSet:
     variables = template_vars(config, env)
     rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
     root = Path(os.path.abspath(root))
@@ -161,10 +187,11 @@ def _load(root: Path, config: Config, env: str | None,
     for path in files:
         entries.extend(parse_trackers(path, label_for(path, root), variables, renderer, rep,
                                       maps))
-    profile = PROFILES[config.rules_for(env)]
-    for entry in entries:
-        check_tracker(entry, profile, rep)
-    check_set(entries, config.account_limit, rep)
+    if check:
+        profile = PROFILES[config.rules_for(env)]
+        for entry in entries:
+            check_tracker(entry, profile, rep)
+        check_set(entries, config.account_limit, rep)
     problems = rep.problems
     if maps:  # positions in a template's output -> the template's own lines
         problems = [_relocated(p, maps) for p in problems]

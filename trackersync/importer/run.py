@@ -345,9 +345,12 @@ def _defined_trackers(
     that define none (unreadable).
 
     Files with errors are not fatal here: import must work in a repository whose
-    files break the rules (that is what it writes when the account does).
+    files break the rules (that is what it writes when the account does). Only the
+    names matter, so the files are read without the value rules
+    (:func:`~trackersync.definitions.loader.read_definitions`): which trackers a file
+    defines is decided by reading alone.
     """
-    from trackersync.definitions import load_definitions
+    from trackersync.definitions.loader import read_definitions
     resolve = Resolver()
     folders = [root / config.trackers_dir]
     if resolve(directory) != resolve(folders[0]):
@@ -357,7 +360,7 @@ def _defined_trackers(
     for folder in folders:
         if not folder.is_dir() or not any(folder.iterdir()):
             continue
-        loaded = load_definitions(root, config, env, [folder])
+        loaded = read_definitions(root, config, env, [folder])
         sources = set()
         for tracker in loaded.trackers:
             path = _source_path(root, tracker, resolve)
