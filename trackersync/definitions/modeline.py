@@ -100,7 +100,8 @@ def shipped_schema_text(name: str) -> str | None:
 
 def generated_schema_text(kind: str) -> str:
     """The schema ``kind`` (``"tracker"`` or ``"config"``) as JSON text, built from the
-    pydantic models (imports pydantic: about 0.1 s)."""
+    pydantic models (imports pydantic: about 0.1 s).
+    """
     from trackersync.definitions.schema import (
         config_file_schema,
         dumps_schema,
