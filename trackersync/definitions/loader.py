@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
-from trackersync.definitions.files import label_for, parse_text, parse_trackers
+from trackersync.definitions.files import label_for, parse_text, parse_trackers, read_document
 from trackersync.definitions.rules import PROFILES, Reporter
 from trackersync.errors import ConfigError, DefinitionError
 from trackersync.model import DesiredTracker, Problem, SourceRef
 
 if TYPE_CHECKING:  # templates are rare: their modules load when one is found
     from trackersync.definitions.template_lines import LineMap
+    from trackersync.definitions.yamlnodes import Document
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +322,7 @@ def _relocated(problem: Problem, maps: dict[str, LineMap]) -> Problem:
     return line_map.relocate(problem) if line_map else problem
 
 
-def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionSet:
+def check_documents(documents: Mapping[str, str | Document], config: Config) -> DefinitionSet:
     """Check tracker-file texts that are not (yet) files, exactly as files are checked.
 
     The same reading and the same rules as :func:`load_definitions`, minus discovery and
@@ -329,7 +330,9 @@ def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionS
     what it reports is, by construction, what ``trackersync validate`` will say.
 
     Args:
-        documents: label (a path relative to the project root, for problems) -> text.
+        documents: label (a path relative to the project root, for problems) -> text,
+            or the document composing that text gives (the writer builds it for a
+            plain tracker: :func:`~trackersync.definitions.writer.written_document`).
         config: the loaded configuration (``rules``, ``severity``, ``account_limit``).
 
     Returns:
@@ -338,7 +341,8 @@ def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionS
     rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
     entries: list[Entry] = []
     for label, text in documents.items():
-        entries.extend(parse_text(text, label, rep))
+        entries.extend(parse_text(text, label, rep) if isinstance(text, str)
+                       else read_document(text, label, rep))
     profile = PROFILES[config.rules]
     for entry in entries:
         check_tracker(entry, profile, rep)
