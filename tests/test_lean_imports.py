@@ -78,6 +78,7 @@ def test_import_first_and_again_imports_no_heavy_library(tmp_path: Path,
     first = imported(["import"], tmp_path, env)  # no trackersync.yaml: rules chosen
     assert first.isdisjoint(HEAVY), sorted(first & set(HEAVY))
     assert "ruamel" not in first  # nothing to read: the writer's documents are checked
+    assert "anyascii" not in first  # ASCII names: no transliteration
     assert sorted(p.name for p in (tmp_path / "trackers").iterdir()) == ["budget.yaml",
                                                                         "questions.yaml"]
     for kind in ("tracker", "config"):
