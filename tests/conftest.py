@@ -25,6 +25,9 @@ import requests
 from symbl_emulator import EmulatorServer, start_emulator
 from tests.leakscan import LeakScan
 
+#: pytester: runs a foreign project's test session in-process (the pytest plugin tests).
+pytest_plugins = ["pytester"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
