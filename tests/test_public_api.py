@@ -25,7 +25,7 @@ PUBLIC = {
     "trackersync.drift": ["classify", "drift_report"],
     "trackersync.record_merge": ["merge_records"],
     "trackersync.lock": ["DEFAULT_WAIT", "LOCK_PATH", "LockedError", "apply_lock"],
-    "trackersync.textfile": ["CONFLICT_MARKER", "atomic_write", "file_mode",
+    "trackersync.textfile": ["CONFLICT_MARKER", "atomic_write", "atomic_write_many", "file_mode",
                              "read_state_text"],
     "trackersync.planfile": ["load_plan", "save_plan"],
     "trackersync.diff": ["DiffOptions", "DiffResult", "comparable",

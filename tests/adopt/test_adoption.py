@@ -126,3 +126,29 @@ def test_an_environment_with_its_own_rules_gets_them(account: Account) -> None:
     assert "the rules (strict) report:" in tracker  # ',' and '?' accepted for prod
     plan = account.run("plan", "--env", "prod")
     assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output
+
+
+def _config_comment(account: Account) -> str:
+    """The comment lines of the written trackersync.yaml, joined into one text."""
+    lines = (account.root / "trackersync.yaml").read_text(encoding="utf-8").splitlines()
+    return " ".join(line[2:] for line in lines if line.startswith("# "))
+
+
+def test_a_clean_account_gets_strict_rules(account: Account) -> None:
+    account.seed([{"name": "Budget", "vocabulary": ["my budget", "funding", "it's 5 o'clock"]}])
+    result = account.run("import")
+    assert result.exit_code == 0, result.output
+    assert "\nrules: strict\n" in (account.root / "trackersync.yaml").read_text()
+    assert ("rules: strict, chosen by `trackersync import`: every imported tracker passes "
+            "Symbl's 2022 (strict) rules.") in _config_comment(account)
+
+
+def test_strict_rules_when_lenient_refuses_as_many(account: Account) -> None:
+    account.seed([{"name": "Callback", "vocabulary": ["call (me) back", "ring me"]},
+                  {"name": "Budget", "vocabulary": ["my budget", "funding"]}])
+    result = account.run("import")
+    assert result.exit_code == 0, result.output
+    assert "\nrules: strict\n" in (account.root / "trackersync.yaml").read_text()
+    assert ("rules: strict, chosen by `trackersync import`: 1 of 2 trackers break Symbl's "
+            "2022 (strict) rules, no fewer under lenient.") in _config_comment(account)
+    assert "\naccepted_as_imported: " in (account.trackers / "callback.yaml").read_text()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 from helpers import Project, first_of_each_name, real_trackers
 
@@ -239,3 +240,31 @@ def test_a_first_import_outside_the_project_is_warned_about(project: Project) ->
     result = project.run("import", "--dir", "../elsewhere")
     assert result.exit_code == 0, result.output
     assert "warning: ../elsewhere/ is outside trackers_dir (trackers/)" in result.output
+
+
+def test_a_failed_write_keeps_the_files_written_and_a_rerun_converges(
+    project: Project, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+    import os
+
+    project.seed([BUDGET, DENIAL, {"name": "Extra", "vocabulary": ["one more"]}])
+    replace = os.replace
+
+    def full_disk(src: str, dst: str | os.PathLike[str]) -> None:
+        if str(dst).endswith("denial.yaml"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    failed = project.run("import")
+    assert failed.exit_code == 1, failed.output
+    assert "cannot write into" in failed.output and "No space left on device" in failed.output
+    assert sorted(project.files()) == ["budget.yaml"]  # whole files only, no temporary file
+    monkeypatch.setattr(os, "replace", replace)
+    again = project.run("import")
+    assert again.exit_code == 0, again.output
+    assert sorted(project.files()) == ["budget.yaml", "denial.yaml", "extra.yaml"]
+    assert "already defined in trackers/budget.yaml" in again.stdout
+    plan = project.run("plan")
+    assert plan.exit_code == 0 and "No changes." in plan.stdout, plan.output

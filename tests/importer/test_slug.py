@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trackersync.errors import ConfigError
-from trackersync.importer.slug import assign_file_names, safe_target, slugify
+from trackersync.importer.slug import Resolver, assign_file_names, safe_target, slugify
 from trackersync.model import RemoteTracker
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -118,3 +118,32 @@ def test_safe_target_refuses_a_symlink_leading_out(tmp_path: Path) -> None:
     (folder / "evil.yaml").symlink_to(outside / "evil.yaml")
     with pytest.raises(ConfigError, match="outside"):
         safe_target(folder, "evil.yaml")
+
+
+def test_resolver_resolves_as_path_resolve_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                ) -> None:
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.yaml").write_text("x")
+    (tmp_path / "linked").symlink_to(real)  # a folder reached through a link
+    (real / "link.yaml").symlink_to(real / "sub" / "b.yaml")  # a file that is a link
+    (real / "chain.yaml").symlink_to("link.yaml")  # a relative link to a link
+    (real / "loop.yaml").symlink_to("loop.yaml")
+    monkeypatch.chdir(real)
+    resolve = Resolver()
+    for path in [real / "a.yaml", tmp_path / "linked" / "a.yaml", tmp_path / "linked" / "new",
+                 real / "link.yaml", tmp_path / "linked" / "chain.yaml", real / "sub" / "..",
+                 tmp_path / "linked" / "sub" / ".." / "a.yaml", Path("a.yaml"), Path("."),
+                 tmp_path / "linked"]:
+        assert resolve(path) == path.resolve(), path
+        assert resolve(path) == path.resolve(), path  # again, from the folder cache
+    with pytest.raises(RuntimeError):  # as Path.resolve: a link loop is an error
+        resolve(real / "loop.yaml")
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=80))
+def test_an_ascii_name_slugs_as_its_transliteration_would(name: str) -> None:
+    from trackersync.importer.slug import _NON_ALNUM
+    from trackersync.textfold import fold_to_ascii
+
+    assert _NON_ALNUM.sub("-", name.lower()) == _NON_ALNUM.sub("-", fold_to_ascii(name).lower())

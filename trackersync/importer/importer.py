@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
 
 from trackersync.errors import ConfigError
-from trackersync.importer.slug import assign_file_names, safe_target, sort_key
+from trackersync.importer.slug import Resolver, assign_file_names, safe_target, sort_key
 from trackersync.model import RESERVED_PREFIX, RemoteTracker, is_reserved_name
-from trackersync.textfile import atomic_write
+from trackersync.textfile import atomic_write_many
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,8 @@ def plan_import(
             result.ignored.append((tracker, "matches an `ignore` glob"))
         else:
             kept.append(tracker)
-    file_names = assign_file_names(kept, _holds_others(directory, file_trackers))
+    resolve = Resolver()
+    file_names = assign_file_names(kept, _holds_others(directory, file_trackers, resolve))
     ids_by_name: dict[str, list[str]] = {}
     for tracker in kept:
         ids_by_name.setdefault(tracker.name, []).append(tracker.id)
@@ -204,7 +206,7 @@ def plan_import(
         if name_globs and not any(fnmatchcase(tracker.name, g) for g in name_globs):
             continue
         name = file_names[tracker.id]
-        path = safe_target(directory, name)
+        path = safe_target(directory, name, resolve)
         action, detail = _decide(tracker, path, defined, file_trackers, overwrite)
         others = tuple(i for i in ids_by_name[tracker.name] if i != tracker.id)
         result.entries.append(ImportEntry(tracker, name, path, action, detail, (), others))
@@ -219,17 +221,17 @@ def plan_import(
 
 
 def _holds_others(
-    directory: Path, file_trackers: Mapping[Path, Sequence[str]]
+    directory: Path, file_trackers: Mapping[Path, Sequence[str]], resolve: Resolver,
 ) -> Callable[[RemoteTracker, str], bool]:
     """Return ``(tracker, file name) -> True`` when that file defines other trackers.
 
     Such a file is never overwritten; the tracker takes the next free name instead
     (``sales-a-2.yaml``), like any slug clash.
     """
-    root = directory.resolve()
+    root = resolve(directory)
 
     def holds_others(tracker: RemoteTracker, file_name: str) -> bool:
-        names = file_trackers.get((root / file_name).resolve(), ())
+        names = file_trackers.get(resolve(root / file_name), ())
         return any(name != tracker.name for name in names)
 
     return holds_others
@@ -262,6 +264,9 @@ def _decide(
 def write_import(result: ImportResult, render: Renderer) -> None:
     """Write every file ``result`` decided to write, each one whole or not at all.
 
+    The files are written in batches (:func:`~trackersync.textfile.atomic_write_many`):
+    each appears complete, in ``result`` order, or not at all.
+
     Args:
         result: the decisions from :func:`plan_import`.
         render: the text of an entry's file (header comment + YAML).
@@ -271,12 +276,14 @@ def write_import(result: ImportResult, render: Renderer) -> None:
     """
     if not result.written:
         return
+    entries = result.written
+    names = {entry.path: entry.tracker.name for entry in entries}
     try:
         result.directory.mkdir(parents=True, exist_ok=True)
-        for entry in result.written:
-            text = render(entry)
-            atomic_write(entry.path, text)
-            logger.info("wrote %s (%s)", entry.path, entry.tracker.name)
+        files = [(entry.path, render(entry)) for entry in entries]
+        with closing(atomic_write_many(files)) as written:  # closed: no temporary file left
+            for path in written:
+                logger.info("wrote %s (%s)", path, names[path])
     except OSError as exc:
         raise ConfigError(f"cannot write into {result.directory}: {exc}") from exc
 

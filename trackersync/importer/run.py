@@ -26,6 +26,7 @@ from trackersync.importer.importer import (
     plan_import,
     write_import,
 )
+from trackersync.importer.slug import Resolver
 from trackersync.model import DesiredTracker, Problem, RemoteTracker, Tracker
 
 logger = logging.getLogger(__name__)
@@ -89,11 +90,9 @@ def import_account(
     defined, unreadable = _defined_trackers(root, config, options.env, directory)
     by_name: dict[str, list[Path]] = {}
     by_file: dict[Path, list[str]] = {}
-    for tracker in defined:
-        path = _source_path(root, tracker)
-        if path is not None:
-            by_name.setdefault(tracker.name, []).append(path)
-            by_file.setdefault(path, []).append(tracker.name)
+    for name, path in defined:
+        by_name.setdefault(name, []).append(path)
+        by_file.setdefault(path, []).append(name)
     checker = RuleChecker(config, choose_rules=options.write_config, env=options.env)
     result = plan_import(
         remote,
@@ -194,7 +193,7 @@ def config_text(root: Path, directory: Path, rules: str, reason: str) -> str:
 
 
 def dump(tracker: Tracker, comments: Sequence[str], accepted: str | None = None) -> str:
-    """Render one tracker as YAML (the definitions writer: ruamel.yaml, stable, quoted)."""
+    """Render one tracker as YAML (:func:`~trackersync.definitions.dump_tracker_yaml`)."""
     from trackersync.definitions import dump_tracker_yaml
 
     return dump_tracker_yaml(tracker, comments=comments, accepted=accepted)
@@ -250,9 +249,11 @@ class RuleChecker:
             documents[label] = dump(tracker, ())
             ids[label] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
-        found = {}
+        found: dict[str, dict[str, list[Problem]]] = {}
         loaded_as: dict[str, dict[str, Tracker]] = {}
         for rules in profiles:
+            if rules == "lenient" and self.choose_rules and not _refused(found["strict"]):
+                break  # strict refuses none: lenient cannot refuse fewer, strict is chosen
             config = self.config.model_copy(update={"rules": rules, "environments": {}})
             loaded = check_documents(documents, config)
             found[rules] = _findings(loaded.problems, ids)
@@ -279,11 +280,12 @@ class RuleChecker:
         }
 
     def _choose(self, found: dict[str, dict[str, list[Problem]]], total: int) -> None:
-        def refused(rules: str) -> int:
-            return sum(any(p.severity == "error" for p in problems)
-                       for problems in found[rules].values())
+        """Set the profile that refuses fewer trackers (``strict`` on a tie), and why.
 
-        strict, lenient = refused("strict"), refused("lenient")
+        ``found`` has no ``lenient`` entry when ``strict`` refuses none (nothing to beat).
+        """
+        strict = _refused(found["strict"])
+        lenient = _refused(found["lenient"]) if "lenient" in found else 0
         rules = "lenient" if lenient < strict else "strict"
         self.config = self.config.model_copy(update={"rules": rules})
         if rules == "strict":
@@ -307,6 +309,11 @@ class RuleChecker:
         lines = [part for line in entry.header(rules) for part in line.splitlines()]
         header = "".join(f"# {line}".rstrip() + "\n" for line in lines)
         return modeline + header + body
+
+
+def _refused(found: dict[str, list[Problem]]) -> int:
+    """How many trackers of one check have an error (the profile refuses them)."""
+    return sum(any(p.severity == "error" for p in problems) for problems in found.values())
 
 
 def _findings(problems: Sequence[Problem], ids: dict[str, str]) -> dict[str, list[Problem]]:
@@ -333,30 +340,35 @@ def _describe(problem: Problem) -> str:
 
 def _defined_trackers(
     root: Path, config: Config, env: str | None, directory: Path
-) -> tuple[list[DesiredTracker], list[Path]]:
-    """Every tracker the repository defines, and the files that define none (unreadable).
+) -> tuple[list[tuple[str, Path]], list[Path]]:
+    """Every tracker the repository defines (its name and resolved file), and the files
+    that define none (unreadable).
 
     Files with errors are not fatal here: import must work in a repository whose
     files break the rules (that is what it writes when the account does).
     """
     from trackersync.definitions import load_definitions
-
+    resolve = Resolver()
     folders = [root / config.trackers_dir]
-    if directory.resolve() != folders[0].resolve():
+    if resolve(directory) != resolve(folders[0]):
         folders.append(directory)
-    found: list[DesiredTracker] = []
+    found: list[tuple[str, Path]] = []
     unreadable: list[Path] = []
     for folder in folders:
         if not folder.is_dir() or not any(folder.iterdir()):
             continue
         loaded = load_definitions(root, config, env, [folder])
-        found.extend(loaded.trackers)
-        sources = {_source_path(root, t) for t in loaded.trackers}
-        unreadable.extend(p.resolve() for p in loaded.files if p.resolve() not in sources)
+        sources = set()
+        for tracker in loaded.trackers:
+            path = _source_path(root, tracker, resolve)
+            if path is not None:
+                found.append((tracker.name, path))
+                sources.add(path)
+        unreadable.extend(p for p in map(resolve, loaded.files) if p not in sources)
     return found, sorted(set(unreadable))
 
 
-def _source_path(root: Path, tracker: DesiredTracker) -> Path | None:
+def _source_path(root: Path, tracker: DesiredTracker, resolve: Resolver) -> Path | None:
     if tracker.source is None:
         return None
-    return (root / tracker.source.file).resolve()
+    return resolve(root / tracker.source.file)

@@ -49,7 +49,9 @@ def slugify(name: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
     Returns:
         A string matching ``[a-z0-9]+(-[a-z0-9]+)*`` of at most ``max_length`` characters.
     """
-    ascii_text = fold_to_ascii(name).lower()
+    # An ASCII name needs no transliteration: folding would only turn what is not a
+    # letter or digit into spaces, which become '-' below all the same.
+    ascii_text = (name if name.isascii() else fold_to_ascii(name)).lower()
     slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
     slug = slug[:max_length].rstrip("-")
     if not slug:
@@ -115,7 +117,36 @@ def assign_file_names(
     return names
 
 
-def safe_target(directory: Path, file_name: str) -> Path:
+class Resolver:
+    """``resolve(path)`` equals ``path.resolve()``, resolving each folder only once.
+
+    A path resolves to its folder's resolved path plus its own name, unless that name
+    is a symbolic link (then it is resolved in full, as :meth:`Path.resolve` does); an
+    import looks at every file of one or two folders, so this saves a walk of every
+    parent folder per file. Answers are kept: one resolver serves one import, during
+    which the folders are not expected to change.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path] = {}
+        self._paths: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        """Return ``path`` absolute, symbolic links followed (:meth:`Path.resolve`)."""
+        if not path.is_absolute() or path.name in ("", ".", ".."):
+            return path.resolve()
+        resolved = self._paths.get(path)
+        if resolved is None:
+            folder = self._folders.get(path.parent)
+            if folder is None:
+                folder = self._folders[path.parent] = path.parent.resolve()
+            candidate = folder / path.name
+            resolved = candidate.resolve() if candidate.is_symlink() else candidate
+            self._paths[path] = resolved
+        return resolved
+
+
+def safe_target(directory: Path, file_name: str, resolve: Resolver | None = None) -> Path:
     """Return ``directory / file_name`` resolved, refusing anything outside ``directory``.
 
     Slugs never contain ``/``, ``\\`` or ``..``; this is the second line of defence,
@@ -124,6 +155,7 @@ def safe_target(directory: Path, file_name: str) -> Path:
     Args:
         directory: the folder imported files go to.
         file_name: a name from :func:`assign_file_names`.
+        resolve: a :class:`Resolver` shared by the calls of one import (optional).
 
     Returns:
         The absolute, resolved path of the file.
@@ -131,8 +163,9 @@ def safe_target(directory: Path, file_name: str) -> Path:
     Raises:
         ConfigError: the path would land outside ``directory`` (or is the folder itself).
     """
-    root = directory.resolve()
-    target = (root / file_name).resolve()
+    resolve = resolve or Resolver()
+    root = resolve(directory)
+    target = resolve(root / file_name)
     if target.parent != root or target.name != file_name:
         raise ConfigError(f"refusing to write {file_name!r}: it resolves outside {directory}")
     return target

@@ -1,0 +1,103 @@
+"""The direct tracker-file writer writes, byte for byte, what the round-trip writer writes.
+
+``fixtures/writer_golden.json`` holds the files the ruamel.yaml round-trip writer wrote
+for a corpus of hostile trackers (quotes, indicators, YAML 1.1/1.2 booleans, nulls,
+numbers and dates, leading/trailing spaces, tabs, control characters, invisible
+characters, look-alike letters, emoji, very long phrases) before the direct writer
+existed; both writers must still write exactly those bytes, and agree on random text.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.definitions.writer_corpus import GOLDEN, HOSTILE, build
+from trackersync.config import Config
+from trackersync.definitions import writer
+from trackersync.definitions.checks import normalise
+from trackersync.definitions.loader import check_documents
+from trackersync.model import DesiredTracker, Tracker
+from trackersync.text import nfc
+
+CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: repr(case["tracker"]["name"])[:40])
+def test_both_writers_write_the_golden_bytes(case: dict[str, object]) -> None:
+    tracker = build(case)
+    kwargs = {"comments": case["comments"], "accepted": case["accepted"]}
+    assert writer.dump_tracker_yaml(tracker, **kwargs) == case["text"]  # type: ignore[arg-type]
+    assert writer.dump_tracker_yaml_ruamel(tracker, **kwargs) == case["text"]  # type: ignore[arg-type]
+
+
+def test_the_golden_corpus_is_written_directly() -> None:
+    """Only the shapes the direct writer leaves alone (empty texts) go to ruamel.yaml."""
+    left = [case["tracker"]["name"] for case in CASES
+            if writer._direct(writer._fields(build(case), case["accepted"])) is None]
+    assert left == ["Desired"]  # an empty description and an empty earlier name
+
+
+def test_empty_list_and_huge_text_are_left_to_ruamel() -> None:
+    empty = Tracker(name="Empty", vocabulary=())
+    assert writer.dump_tracker_yaml(empty) == "name: Empty\nvocabulary: []\n"
+    huge = Tracker(name="Huge", vocabulary=("a: " + "b " * 40_000 + "c",))
+    assert writer._direct(writer._fields(huge, None)) is None
+    assert writer.dump_tracker_yaml(huge) == writer.dump_tracker_yaml_ruamel(huge)
+
+
+_hostile_chars = st.sampled_from(list("abcXYZ019 '\":#-?*&!%|>@`,[]{}.<=~\\/_+\t\n\r\x00\x85"
+                                      "\u2028\u2029\u00a0\u200b\u3000\u3164\ufe0f\ufeff"
+                                      "\x7féİ日🎉\U0001f600\ue000\ufffd"))
+_hostile = st.text(_hostile_chars, min_size=1, max_size=24)
+_words = st.sampled_from(HOSTILE)
+_any = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=24)
+_ascii = st.from_regex(r"[A-Za-z][A-Za-z0-9 .,'?!:#-]{0,12}", fullmatch=True)
+_texts = (_hostile | _words | _any | _ascii | st.builds("{} {}".format, _words, _hostile)
+          | st.builds("{} {}".format, _ascii, _words))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=_texts, vocabulary=st.lists(_texts, min_size=1, max_size=6),
+       description=st.none() | _texts, renamed=st.lists(_texts, max_size=2),
+       protect=st.booleans(), accepted=st.none() | st.from_regex(r"[0-9]{16}", fullmatch=True))
+def test_direct_writer_matches_round_trip_writer(
+    name: str, vocabulary: list[str], description: str | None, renamed: list[str],
+    protect: bool, accepted: str | None,
+) -> None:
+    tracker = DesiredTracker(name=name, vocabulary=tuple(vocabulary), description=description,
+                             renamed_from=tuple(renamed), protect=protect)
+    assert writer._direct(writer._fields(tracker, accepted)) is not None
+    assert writer.dump_tracker_yaml(tracker, accepted=accepted) == \
+        writer.dump_tracker_yaml_ruamel(tracker, accepted=accepted)
+
+
+_hostile_names = (_hostile | _words).map(nfc).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=_hostile_names,
+       vocabulary=st.lists((_hostile | _words).map(normalise).filter(bool), min_size=1,
+                           max_size=6, unique=True),
+       description=st.none() | _hostile | _words, renamed=st.lists(_hostile_names, max_size=2),
+       protect=st.booleans())
+def test_hostile_tracker_reads_back_equal_through_the_loader(
+    name: str, vocabulary: list[str], description: str | None, renamed: list[str],
+    protect: bool,
+) -> None:
+    """What is written is read back, by the loader ``validate`` uses, as the same tracker
+    (names in NFC and phrases normalised, as the loader reads every file).
+    """
+    tracker = DesiredTracker(name=name, vocabulary=tuple(vocabulary), description=description,
+                             renamed_from=tuple(renamed), protect=protect)
+    loaded = check_documents({"trackers/t.yaml": writer.dump_tracker_yaml(tracker)},
+                             Config(rules="lenient"))
+    structural = [p for p in loaded.problems if p.code in (
+        "yaml-syntax", "schema", "unknown-key", "quote-it", "file-shape", "encoding")]
+    assert structural == []
+    assert len(loaded.trackers) == 1
+    fields = {"name", "vocabulary", "description", "renamed_from", "protect"}
+    assert loaded.trackers[0].model_dump(include=fields) == tracker.model_dump(include=fields)
