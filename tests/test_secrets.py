@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symbl_emulator import EmulatorServer
 from trackersync.cli import main
@@ -133,3 +135,13 @@ def test_remote_names_are_escaped_and_masked_in_the_text_plan(
     assert not any(line.startswith("::") for line in result.stdout.splitlines())
     assert '"Evil\\n::add-mask::Plan"' in result.stdout
     assert TOKENS[0] not in result.stdout
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("aAzZ09+=_./- \t\nyJeIKSgphousrxbtk")),
+                    max_size=60))
+def test_the_cheap_first_look_never_misses_a_candidate(text: str) -> None:
+    from trackersync.secrets import _CANDIDATE, could_be_secret
+
+    if not could_be_secret(text):
+        assert _CANDIDATE.search(text) is None

@@ -12,71 +12,117 @@ Shape (see README "Configuration")::
     vars: {}
     environments: {NAME: {api_url, credentials_prefix, rules, vars}}
 
-Loading the file (with positions and "did you mean" hints) lives in
-``trackersync.definitions``; this module only holds the models.
+These are plain dataclasses, what the program works with. The shape of the file, its
+validation and its JSON Schema come from the pydantic models of the same names in
+:mod:`trackersync.definitions.config_schema` (same fields, same defaults); loading the
+file (with positions and "did you mean" hints) lives in
+:mod:`trackersync.definitions.config_loader`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 DEFAULT_API_URL = "https://api.symbl.ai"
 ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented maximum of trackers per account
 
+Rules = Literal["strict", "lenient"]
 
-class SafetyConfig(BaseModel):
-    """Thresholds that make an apply refuse mass deletes (octoDNS-style safety valve)."""
 
-    model_config = ConfigDict(extra="forbid")
+class _Copyable:
+    __slots__ = ()
 
-    max_deletes: int = Field(default=10, ge=0)
-    max_delete_fraction: float = Field(default=0.3, ge=0.0, le=1.0)
-    #: What apply does with drift (a tracker edited in the account, not in the files):
-    #: ``revert`` it to the files (the default, as Terraform does), or ``refuse`` to
-    #: apply until the files take the change in (or ``--overwrite-conflicts``).
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Any:
+        """Return a copy with the fields in ``update`` replaced (the others shared)."""
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
+
+
+@dataclass(kw_only=True)
+class SafetyConfig(_Copyable):
+    """Thresholds that make an apply refuse mass deletes (octoDNS-style safety valve).
+
+    Attributes:
+        max_deletes: most deletes one apply makes without ``--allow-deletes N`` (>= 0).
+        max_delete_fraction: most deletes as a fraction of the account (0.0 to 1.0).
+        drift: what apply does with drift (a tracker edited in the account, not in the
+            files): ``revert`` it to the files (the default, as Terraform does), or
+            ``refuse`` to apply until the files take the change in (or
+            ``--overwrite-conflicts``).
+    """
+
+    max_deletes: int = 10
+    max_delete_fraction: float = 0.3
     drift: Literal["revert", "refuse"] = "revert"
 
 
-class EnvironmentConfig(BaseModel):
-    """One Symbl account: its API URL, where its credentials are read, its template vars."""
+@dataclass(kw_only=True)
+class EnvironmentConfig(_Copyable):
+    """One Symbl account: its API URL, where its credentials are read, its template vars.
 
-    model_config = ConfigDict(extra="forbid")
+    Attributes:
+        api_url: the account's API base URL (``None``: the top-level ``api_url``).
+        credentials_prefix: environment variables ``<prefix>APP_ID`` and so on.
+        rules: the rules this account is checked against; ``None`` = the top-level
+            ``rules`` (a lenient staging account next to a strict production one).
+        vars: template variables overlaid on the top-level ``vars``.
+    """
 
     api_url: str | None = None
     credentials_prefix: str = "SYMBL_"
-    #: The rules this account is checked against; ``None`` = the top-level ``rules``
-    #: (a lenient staging account next to a strict production one).
-    rules: Literal["strict", "lenient"] | None = None
-    vars: dict[str, Any] = Field(default_factory=dict)
+    rules: Rules | None = None
+    vars: dict[str, Any] = field(default_factory=dict)
 
 
-class Config(BaseModel):
-    """The whole ``trackersync.yaml``; every key has a default."""
+@dataclass(kw_only=True)
+class Config(_Copyable):
+    """The whole ``trackersync.yaml``; every key has a default (README "Configuration").
 
-    model_config = ConfigDict(extra="forbid")
+    Attributes:
+        trackers_dir: the tracker files' folder, relative to the project root.
+        rules: ``strict`` (Symbl's 2022 phrase rules) or ``lenient`` (the later docs).
+        api_url: the API base URL.
+        prune: delete remote trackers no file defines (those the state record owns).
+        ignore: remote tracker names (exact, or fnmatch globs) never touched or listed.
+        safety: the delete thresholds and the drift policy.
+        state_file: the state record (what this repository owns, and each tracker as
+            last applied); ``ids_file``, its older name, is read too.
+        vars: template variables.
+        environments: one Symbl account each, by name.
+        account_limit: trackers per Symbl account (>= 1).
+        severity: rule code -> ``error`` | ``warning`` | ``off``, for the adjustable
+            validation rules (:mod:`trackersync.definitions.rules`), e.g.
+            ``{"phrase-few": "off"}``.
+        tests_dir: conversation files of behaviour tests (``trackersync test``),
+            relative to the project root.
+    """
 
     trackers_dir: str = "trackers"
-    rules: Literal["strict", "lenient"] = "strict"
+    rules: Rules = "strict"
     api_url: str = DEFAULT_API_URL
     prune: bool = False
-    ignore: list[str] = Field(default_factory=list)
-    safety: SafetyConfig = Field(default_factory=SafetyConfig)
-    #: The state record (what this repository owns, and each tracker as last applied);
-    #: ``ids_file``, its older name, is read too.
-    state_file: str = Field(default="trackers.ids.json",
-                            validation_alias=AliasChoices("state_file", "ids_file"))
-    vars: dict[str, Any] = Field(default_factory=dict)
-    environments: dict[str, EnvironmentConfig] = Field(default_factory=dict)
-    account_limit: int = Field(default=ACCOUNT_TRACKER_LIMIT, ge=1)
-    # rule code -> "error" | "warning" | "off", for the adjustable validation rules
-    # (trackersync.definitions.rules); e.g. {"phrase-few": "off"}.
-    severity: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
-    # conversation files of behaviour tests (trackersync test), relative to the project root
+    ignore: list[str] = field(default_factory=list)
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
+    state_file: str = "trackers.ids.json"
+    vars: dict[str, Any] = field(default_factory=dict)
+    environments: dict[str, EnvironmentConfig] = field(default_factory=dict)
+    account_limit: int = ACCOUNT_TRACKER_LIMIT
+    severity: dict[str, Literal["error", "warning", "off"]] = field(default_factory=dict)
     tests_dir: str = "tracker-tests"
 
-    def rules_for(self, env: str | None) -> Literal["strict", "lenient"]:
+    def __post_init__(self) -> None:
+        # mappings given for the nested parts (as in YAML) become their dataclasses
+        if isinstance(self.safety, Mapping):
+            self.safety = SafetyConfig(**self.safety)
+        if any(isinstance(env, Mapping) for env in self.environments.values()):
+            self.environments = {
+                name: EnvironmentConfig(**env) if isinstance(env, Mapping) else env
+                for name, env in self.environments.items()
+            }
+
+    def rules_for(self, env: str | None) -> Rules:
         """The rules profile for ``env`` (``None`` = the default account).
 
         An environment's own ``rules`` wins over the top-level ``rules``; an unknown

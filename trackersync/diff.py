@@ -41,6 +41,7 @@ from trackersync.model import (
     DesiredTracker,
     Problem,
     RemoteTracker,
+    has_other_space,
     is_reserved_name,
     normalise_phrases,
 )
@@ -88,10 +89,6 @@ def comparable(phrases: Sequence[str]) -> frozenset[str]:
     return normalise_phrases(phrases)
 
 
-#: Any whitespace other than a plain space (tab, newline, NBSP, ...).
-_OTHER_SPACE = re.compile(r"[^\S ]")
-
-
 def _has_odd_space(vocabulary: Sequence[str]) -> bool:
     """True when normalisation (strip, collapse runs) would change some phrase.
 
@@ -101,12 +98,18 @@ def _has_odd_space(vocabulary: Sequence[str]) -> bool:
     return (
         "  " in joined or " \x00" in joined or "\x00 " in joined
         or joined.startswith(" ") or joined.endswith(" ")
-        or _OTHER_SPACE.search(joined) is not None
+        or has_other_space(joined)
     )
 
 
 def _same_phrases(found: RemoteTracker, desired: DesiredTracker) -> bool:
-    """Set comparison, whitespace-normalising the account's side only when it differs."""
+    """Set comparison, whitespace-normalising the account's side only when it differs.
+
+    The account keeps phrases in the order they were sent, so equal tuples (one C-speed
+    comparison, no sets built) are the common case after an apply.
+    """
+    if found.vocabulary == desired.vocabulary:
+        return True
     wanted = desired.phrase_set()
     return found.phrase_set() == wanted or comparable(found.vocabulary) == wanted
 

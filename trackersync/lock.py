@@ -21,8 +21,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from trackersync.errors import ConfigError
 
 #: Where the lock lives, under the project root.
@@ -67,6 +65,8 @@ def apply_lock(
             ignore.write_text("*\n", encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path.parent}: cannot create the lock folder: {exc.strerror}") from exc
+    from filelock import FileLock, Timeout  # only apply takes the lock: plan never pays for it
+
     lock = FileLock(str(path), is_singleton=False)
     try:
         lock.acquire(timeout=0)

@@ -10,11 +10,30 @@ Source: the API's tracker entity ``{id, name, vocabulary}`` (docs/api-contract.m
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Iterable
-from typing import Any, Literal
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+_Self = TypeVar("_Self")
+
+
+class _Copyable:
+    """``model_copy(update=...)`` for the frozen dataclasses below.
+
+    These shapes are plain dataclasses (``__slots__``, no validation on construction):
+    tens of thousands of them are built per run, and none of them needs pydantic.
+    pydantic still validates saved plans (:mod:`trackersync.plan`) and gives the JSON
+    Schemas (:mod:`trackersync.definitions.schema`).
+    """
+
+    __slots__ = ()
+
+    def model_copy(self: _Self, *, update: Mapping[str, Any] | None = None) -> _Self:
+        """Return a copy with the fields in ``update`` replaced (the others shared)."""
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
 #: The API refuses request bodies over this many bytes with 413 (docs/api-contract.md,
 #: "Body size"); the validator and the client's chunking both use it.
@@ -42,7 +61,8 @@ def is_reserved_name(name: str) -> bool:
     return name.lstrip().casefold().startswith(RESERVED_PREFIX.casefold())
 
 
-class SourceRef(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRef(_Copyable):
     """Where a value came from in a tracker or config file.
 
     Attributes:
@@ -50,8 +70,6 @@ class SourceRef(BaseModel):
         line: 1-based line number.
         column: 1-based column number.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     file: str
     line: int = 1
@@ -61,7 +79,8 @@ class SourceRef(BaseModel):
         return f"{self.file}:{self.line}:{self.column}"
 
 
-class Tracker(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tracker(_Copyable):
     """A Symbl tracker's content: its exact, case-sensitive name and its phrases.
 
     ``vocabulary`` keeps the order as written or as stored; comparisons use
@@ -69,10 +88,12 @@ class Tracker(BaseModel):
     so order never means anything.
     """
 
-    model_config = ConfigDict(frozen=True)
-
     name: str
     vocabulary: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if type(self.vocabulary) is not tuple:  # a list given: kept as a tuple
+            object.__setattr__(self, "vocabulary", tuple(self.vocabulary))
 
     def phrase_set(self) -> frozenset[str]:
         """Return the vocabulary as a set of exact strings."""
@@ -83,6 +104,7 @@ class Tracker(BaseModel):
         return self.name == other.name and self.phrase_set() == other.phrase_set()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RemoteTracker(Tracker):
     """A tracker as stored in a Symbl account, its name and phrases in Unicode NFC.
 
@@ -97,10 +119,11 @@ class RemoteTracker(Tracker):
 
     id: str
     stored_other_form: bool = False
-    extra: dict[str, Any] = Field(default_factory=dict, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-class BehaviourSentence(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BehaviourSentence(_Copyable):
     """One behaviour-test sentence written in a tracker file's ``tests:`` block.
 
     Never sent to the Management API; ``trackersync test`` submits it to the Async API.
@@ -112,13 +135,12 @@ class BehaviourSentence(BaseModel):
         source: where the sentence is written (file, line, column).
     """
 
-    model_config = ConfigDict(frozen=True)
-
     text: str
     fires: bool
     source: SourceRef
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DesiredTracker(Tracker):
     """A tracker as defined in the repository (one file, or one item of a ``trackers:`` list).
 
@@ -147,6 +169,13 @@ class DesiredTracker(Tracker):
     tests_source: str | None = None
     accepted_as_imported: bool = False
 
+    def __post_init__(self) -> None:
+        Tracker.__post_init__(self)
+        if type(self.renamed_from) is not tuple:
+            object.__setattr__(self, "renamed_from", tuple(self.renamed_from))
+        if type(self.tests) is not tuple:
+            object.__setattr__(self, "tests", tuple(self.tests))
+
 
 def tracker_digest(tracker: Tracker) -> str:
     """Return sha256 hex of a tracker's name and sorted phrases, NUL-separated.
@@ -174,7 +203,49 @@ def normalise_phrase(phrase: str) -> str:
     """
     from trackersync.text import nfc
 
-    return " ".join(nfc(phrase).split())
+    text = nfc(phrase)
+    joined = " ".join(text.split())
+    return text if joined == text else joined  # unchanged: the same string, not a copy
+
+
+#: White space other than a plain space (the same characters ``str.split`` splits on).
+_OTHER_SPACE = re.compile(r"[^\S ]")
+#: The ASCII ones: tab, newline, vertical tab, form feed, carriage return, separators.
+_ASCII_OTHER_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def has_other_space(text: str) -> bool:
+    """True when ``text`` holds white space other than a plain space (a tab, NBSP, ...).
+
+    ASCII text is searched for each of its few such characters at C speed (a regex
+    would look at every character); other text by the pattern.
+    """
+    if text.isascii():
+        return any(char in text for char in _ASCII_OTHER_SPACE)
+    return _OTHER_SPACE.search(text) is not None
+
+
+def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
+    """Return :func:`normalise_phrase` of each phrase, in order (one loop for them all).
+
+    A vocabulary of ASCII phrases without white space to strip or collapse (the common
+    case) is returned as it is, after one look at all the phrases joined by NUL.
+    """
+    joined = "\x00".join(phrases)
+    if joined.isascii() and not (
+        "  " in joined or " \x00" in joined or "\x00 " in joined or joined.startswith(" ")
+        or joined.endswith(" ") or has_other_space(joined)
+    ):
+        return tuple(phrases)
+    import unicodedata
+
+    normalize = unicodedata.normalize
+    result = []
+    for phrase in phrases:
+        text = phrase if phrase.isascii() else normalize("NFC", phrase)
+        joined = " ".join(text.split())
+        result.append(text if joined == text else joined)
+    return tuple(result)
 
 
 def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:
@@ -197,7 +268,8 @@ def single_by_name(listing: Iterable[RemoteTracker]) -> dict[str, RemoteTracker]
 Severity = Literal["error", "warning"]
 
 
-class Problem(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem(_Copyable):
     """One finding about the definitions: an error (blocks plan/apply) or a warning.
 
     Rendered as ``file:line:col: error: message`` (see :meth:`__str__`).
@@ -210,11 +282,9 @@ class Problem(BaseModel):
         tracker: the tracker's name, when the problem belongs to one tracker.
     """
 
-    model_config = ConfigDict(frozen=True)
-
     severity: Severity
     message: str
-    code: str = Field(default="invalid")
+    code: str = "invalid"
     source: SourceRef | None = None
     tracker: str | None = None
 

@@ -116,6 +116,9 @@ def make_plan(
         )
     path = opts.state_path or state_path(root, config.state_file, opts.env)
     record = read_state(path, opts.account)
+    share = getattr(api, "share_phrases", None)  # the client may hold equal phrases once
+    if share is not None:
+        share(definitions.trackers)
     listing = api.list_trackers()
     check_listing(listing, len(record.names) if record else 0, opts.allowances)
     missing = None if record is not None else missing_state_record(root, path, opts.env, config)

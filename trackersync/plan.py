@@ -36,15 +36,15 @@ remote tracker so a stale-plan message can say which one moved (:func:`check_fre
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from trackersync.errors import PlanError, StalePlanError
-from trackersync.model import Problem, RemoteTracker, Tracker, tracker_digest
+from trackersync.model import Problem, RemoteTracker, Tracker, _Copyable, tracker_digest
 from trackersync.secrets import display
 
 PLAN_FORMAT_VERSION: Literal[2] = 2
@@ -63,14 +63,13 @@ Cause = Literal["pending", "drift", "conflict"]
 CAUSES: tuple[Cause, ...] = ("pending", "drift", "conflict")
 
 
-class FieldDrift(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldDrift(_Copyable):
     """One field of a tracker that changed in the account since the last apply.
 
     Built by :func:`trackersync.drift.drift_report` (deepdiff of the state record's
     snapshot against the account).
     """
-
-    model_config = ConfigDict(frozen=True)
 
     #: ``name``, ``vocabulary`` (one entry per phrase) or ``tracker`` (deleted whole).
     field: str
@@ -88,14 +87,13 @@ def digest_of(items: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class Fingerprint(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fingerprint(_Copyable):
     """What the plan was made from, so a saved plan can be checked before apply.
 
     For: detecting that the tracker files or the account changed since ``plan --out``.
     Not for: identifying trackers, or deciding what to change (the changes say that).
     """
-
-    model_config = ConfigDict(frozen=True)
 
     #: sha256 over every desired tracker (name + sorted phrases). Not a file hash:
     #: reformatting YAML or reordering phrases does not make a plan stale.
@@ -103,19 +101,18 @@ class Fingerprint(BaseModel):
     #: sha256 over the whole remote listing (id + name + sorted phrases of each).
     remote: str
     #: remote tracker id -> sha256(name + sorted phrases); for "what moved" messages only.
-    remote_trackers: dict[str, str] = Field(default_factory=dict)
+    remote_trackers: dict[str, str] = field(default_factory=dict)
     #: desired tracker name -> sha256(name + sorted phrases); for "what moved" messages only.
-    desired_trackers: dict[str, str] = Field(default_factory=dict)
+    desired_trackers: dict[str, str] = field(default_factory=dict)
 
 
-class Change(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change(_Copyable):
     """One write the applier will make: a create, update, rename or delete of one tracker.
 
     For: rendering (text/JSON/Markdown) and for the applier to act on.
     Not for: re-deriving the diff; the applier trusts these fields as they are.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     #: What happens: ``create`` (POST, new id), ``update`` (PUT, phrases only, same id),
     #: ``rename`` (PUT, new name and maybe phrases, same id), ``delete`` (DELETE).
@@ -128,9 +125,9 @@ class Change(BaseModel):
     #: The remote name before a ``rename``; ``None`` for every other action.
     old_name: str | None = None
     #: Phrases that will be added, sorted. For ``create``: every phrase. Display + verify.
-    added: list[str] = Field(default_factory=list)
+    added: list[str] = field(default_factory=list)
     #: Phrases that will be removed, sorted. For ``delete``: every phrase. Display + verify.
-    removed: list[str] = Field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     #: The full desired vocabulary in file order, sent as-is by create/update/rename;
     #: ``None`` for ``delete``. Not for display diffs (use ``added``/``removed``).
     vocabulary: list[str] | None = None
@@ -146,7 +143,7 @@ class Change(BaseModel):
     #: a ``conflict`` without ``--overwrite-conflicts``.
     cause: Cause = "pending"
     #: For ``drift`` and ``conflict``: what changed in the account since the last apply.
-    drift: list[FieldDrift] = Field(default_factory=list)
+    drift: list[FieldDrift] = field(default_factory=list)
 
     @property
     def desired_tracker(self) -> Tracker:
@@ -160,10 +157,9 @@ class Change(BaseModel):
         return Tracker(name=self.name, vocabulary=tuple(self.vocabulary))
 
 
-class Summary(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary(_Copyable):
     """How many changes of each kind and of each cause; summary lines render from this."""
-
-    model_config = ConfigDict(frozen=True)
 
     create: int = 0
     update: int = 0
@@ -183,14 +179,13 @@ class Summary(BaseModel):
         return self.create + self.update + self.rename + self.delete
 
 
-class Plan(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan(_Copyable):
     """Everything ``apply`` will do to one account, and what it was computed from.
 
     Built by :func:`trackersync.pipeline.build_plan`; read by the renderers and the
     applier; saved with :meth:`to_json` and loaded with :meth:`from_json`.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     #: Version of this JSON shape; readers refuse other versions. Bump on breaking change.
     format_version: Literal[2] = PLAN_FORMAT_VERSION
@@ -198,16 +193,16 @@ class Plan(BaseModel):
     fingerprint: Fingerprint
     #: The writes, sorted by action order (create, update, rename, delete) then name.
     #: The applier orders them itself (``trackersync.apply.APPLY_ORDER``).
-    changes: list[Change] = Field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     #: Remote tracker names no file defines and no ignore glob matches, sorted; they are
     #: left alone (not deleted) unless pruning. Informational; not a delete list.
-    unmanaged: list[str] = Field(default_factory=list)
+    unmanaged: list[str] = field(default_factory=list)
     #: Warnings (the definitions' own, with their file, line and column; case-only
     #: renames, duplicate remote names, rule breaks in remote data, ...), in a stable
     #: order. Structured so that every renderer places the location itself.
-    warnings: list[Problem] = Field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     #: Counts per action; always equal to what ``changes`` holds.
-    summary: Summary = Field(default_factory=Summary)
+    summary: Summary = field(default_factory=Summary)
     #: The ``--env`` name the plan targets, or ``None`` for the default account.
     env: str | None = None
     #: The API base URL the plan was made against (no credentials). Apply refuses a
@@ -245,7 +240,7 @@ class Plan(BaseModel):
         A last key, ``digest``, is the SHA-256 of everything else (canonical JSON), so
         :meth:`from_json` refuses a plan file edited after ``plan --out`` wrote it.
         """
-        data = self.model_dump(mode="json")
+        data = _as_json_data(self)
         data["digest"] = _content_digest(data)
         from trackersync.text import json_visible
 
@@ -282,10 +277,27 @@ class Plan(BaseModel):
                 "does not match); run plan again - apply does what the reviewed plan "
                 "showed, or nothing"
             )
+        # pydantic checks the shape of a saved plan against these dataclasses; imported
+        # here, since making a plan never needs it
+        from pydantic import TypeAdapter, ValidationError
+
         try:
-            return cls.model_validate(data)
+            plan: Plan = TypeAdapter(cls).validate_python(data)
         except ValidationError as exc:
             raise PlanError(f"{origin}: not a valid trackersync plan: {exc}") from exc
+        return plan
+
+
+def _as_json_data(value: Any) -> Any:
+    """A plan's dataclasses as JSON data (dicts, lists, str, numbers), fields in order."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _as_json_data(getattr(value, f.name))
+                for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_as_json_data(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_json_data(item) for key, item in value.items()}
+    return value
 
 
 def _content_digest(data: Mapping[str, object]) -> str:
@@ -301,8 +313,16 @@ def fingerprint_of(desired: Iterable[Tracker], remote: Iterable[RemoteTracker]) 
         desired: the desired trackers (any order).
         remote: the remote listing (any order; ids are part of the remote hash).
     """
-    desired_map = {t.name: tracker_digest(t) for t in desired}
-    remote_map = {t.id: tracker_digest(t) for t in remote}
+    desired = list(desired)  # alive until the end: ids of their tuples stay theirs
+    desired_map: dict[str, str] = {}
+    # a remote tracker holding a file's very vocabulary (the listing shares it) under the
+    # same name has that file's digest: computed once (the tuples stay alive meanwhile)
+    same: dict[tuple[str, int], str] = {}
+    for tracker in desired:
+        digest = desired_map[tracker.name] = tracker_digest(tracker)
+        same[(tracker.name, id(tracker.vocabulary))] = digest
+    remote_map = {t.id: same.get((t.name, id(t.vocabulary))) or tracker_digest(t)
+                  for t in remote}
     return Fingerprint(
         desired=digest_of(desired_map.items()),
         remote=digest_of(remote_map.items()),

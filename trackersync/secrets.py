@@ -62,9 +62,32 @@ def _slashed(match: re.Match[str]) -> str:
     return MASK if len(run) >= 30 and all(kinds) else run
 
 
+def could_be_secret(text: str) -> bool:
+    """A cheap first look: False only when :data:`_CANDIDATE` cannot match ``text``.
+
+    Every match of the candidate pattern holds one of ``_ eyJ sk- AKIA ASIA xox``
+    (``gh?_`` and ``github_pat_`` hold ``_``) or a run of 20 characters of its class
+    ``[A-Za-z0-9+=_./-]``. Substring tests and one translation run at C speed, several
+    times faster than the candidate pattern; ordinary phrases (short words, no key
+    prefix) stop here.
+    """
+    if ("_" in text or "eyJ" in text or "sk-" in text or "AKIA" in text or "ASIA" in text
+            or "xox" in text):
+        return True
+    return len(text) >= 20 and _RUN in text.translate(_RUN_TABLE)
+
+
+#: Every character of the candidate pattern's 20-character run becomes ``a`` (the others
+#: stay as they are), so a run of 20 such characters is a run of 20 ``a``: one C-speed
+#: translation and substring search.
+_RUN_TABLE = str.maketrans(dict.fromkeys(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=_./-", "a"))
+_RUN = "a" * 20
+
+
 def mask_secrets(text: str) -> str:
     """Return ``text`` with every token-looking part replaced by :data:`MASK`."""
-    if not _CANDIDATE.search(text):
+    if not could_be_secret(text) or not _CANDIDATE.search(text):
         return text  # the common case: one scan instead of several
     text = _SLASHED.sub(_slashed, text)
     return _LONG_WORD.sub(_long_word, _KEY.sub(MASK, _JWT.sub(MASK, text)))

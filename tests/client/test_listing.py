@@ -202,3 +202,24 @@ def test_ids_are_quoted_into_the_path(client: SymblClient, emulator: EmulatorSer
     assert client.gone == {"../trackers?x=1"}
     deletes = [e for e in api_log(emulator) if e[0] == "DELETE"]
     assert [e[2] for e in deletes] == [404]
+
+
+def test_shared_phrases_are_held_once_and_the_listing_is_unchanged(
+    client: SymblClient, emulator: EmulatorServer,
+) -> None:
+    from trackersync.model import DesiredTracker
+
+    emulator.seed([
+        {"name": "Budget", "vocabulary": ["my budget", "our budget"]},
+        {"name": "Edited", "vocabulary": ["one", "two"]},
+        {"name": "Only remote", "vocabulary": ["alone"]},
+    ])
+    plain = client.list_trackers()
+    budget = DesiredTracker(name="Budget", vocabulary=("my budget", "our budget"))
+    edited = DesiredTracker(name="Edited", vocabulary=("one", "three"))
+    client.share_phrases([budget, edited])
+    shared = client.list_trackers()
+    assert shared == plain  # the same values
+    by_name = {t.name: t for t in shared}
+    assert by_name["Budget"].vocabulary is budget.vocabulary  # the file's phrases, held once
+    assert by_name["Edited"].vocabulary == ("one", "two")  # differs: the account's own

@@ -219,11 +219,12 @@ def test_config_schema_accepts_every_default_and_refuses_unknown_keys() -> None:
     import jsonschema
     from jsonschema.validators import validator_for
 
-    from trackersync.config import Config
+    from trackersync.definitions.config_schema import Config
 
     schema = json.loads(run("schema", "--for", "config")[1])
     validator = validator_for(schema)(schema)
-    example = Config(environments={"prod": {"api_url": "https://api.symbl.ai"}})
+    example = Config.model_validate(
+        {"environments": {"prod": {"api_url": "https://api.symbl.ai"}}})
     validator.validate(json.loads(example.model_dump_json()))
     for bad in ({"prune": "yes"}, {"trackers_dri": "x"}, {"safety": {"max_deletes": -1}},
                 {"environments": {"prod": {"token": "x"}}}):

@@ -55,8 +55,8 @@ def test_dump_desired_fields_and_names_needing_quotes() -> None:
     text = dump_tracker_yaml(tracker)
     assert text.splitlines()[0] == "name: 'no'"
     back = read_back(text)
-    assert back.model_dump(exclude={"source", "vocabulary"}) == tracker.model_dump(
-        exclude={"source", "vocabulary"})
+    assert back.model_copy(update={"source": None, "vocabulary": ()}) == tracker.model_copy(
+        update={"source": None, "vocabulary": ()})
     assert back.vocabulary == ("a: b", "- dash", "#hash", "lead")  # normalised on read
 
 
@@ -81,4 +81,4 @@ def test_any_valid_tracker_reads_back_equal(
     tracker = DesiredTracker(name=name, vocabulary=tuple(vocabulary), description=description,
                              renamed_from=tuple(renamed), protect=protect)
     back = read_back(dump_tracker_yaml(tracker))
-    assert back.model_dump(exclude={"source"}) == tracker.model_dump(exclude={"source"})
+    assert back.model_copy(update={"source": None}) == tracker

@@ -73,7 +73,8 @@ def test_resolve_core_is_yaml_12(text: str, value: object) -> None:
 def test_positions_styles_and_aliases() -> None:
     doc = compose("a: &x 'q'\nb:\n  - plain\n  - \"dq\"\n  - *x\n  - 1.5\n")
     assert doc.data == {"a": "q", "b": ["plain", "dq", "q", 1.5]}
-    assert doc.values[("b", 1)] == (4, 5)
+    assert doc.position(("b", 1)) == (4, 5) == doc.items[("b",)][1]
+    assert list(doc.items[("b",)]) == [(3, 5), (4, 5), (1, 4), (6, 5)]  # *x: where &x is
     assert doc.keys[("b",)] == (2, 1)
     assert doc.plain_nonstr == {("b", 3): ("number", "1.5")}
 

@@ -10,6 +10,7 @@ machine down); the test asserts on what it printed, its exit code and its peak R
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -93,8 +94,10 @@ def run_bounded(root: Path) -> tuple[int, str, int]:
         [sys.executable, "-c", _BOUNDED_VALIDATE], cwd=root, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         env={**os.environ, "NO_COLOR": "1", "PEAK_RSS_FILE": str(peak_file)},
+        start_new_session=True,
     )
-    timer = threading.Timer(SAFETY_TIMEOUT_S, proc.kill)
+    # validate forks template renders: a hang is ended for the whole process group
+    timer = threading.Timer(SAFETY_TIMEOUT_S, os.killpg, (proc.pid, signal.SIGKILL))
     timer.start()
     try:
         assert proc.stdout is not None

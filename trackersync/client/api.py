@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -100,6 +100,7 @@ class SymblClient:
         self._sleep = sleep
         self._chunk_bytes = min(chunk_bytes, BODY_LIMIT_BYTES)
         self._held: dict[str, dict[str, Any]] = {}
+        self._known: dict[str, tuple[str, ...]] = {}  # see share_phrases
         #: names of trackers a create found already made by another run (a 409, then the
         #: same name and phrases in a re-list): adopted, not created by this run.
         self.adopted: set[str] = set()
@@ -146,6 +147,18 @@ class SymblClient:
         sends them back unchanged, and apply's verify checks they survived.
         """
         return dict(self._held.get(str(tracker_id), {}))
+
+    def share_phrases(self, trackers: Iterable[Tracker]) -> None:
+        """Let listings reuse these trackers' phrase strings where they are equal.
+
+        A listing's tracker with the same name and the same phrases (in the same order)
+        as one of ``trackers`` then holds that tracker's vocabulary instead of a decoded
+        copy: the values are the same, the account's phrases are not held twice.
+
+        Args:
+            trackers: trackers whose phrases are in Unicode NFC (the tracker files').
+        """
+        self._known = {tracker.name: tracker.vocabulary for tracker in trackers}
 
     def _hold(self, trackers: list[RemoteTracker]) -> list[RemoteTracker]:
         for tracker in trackers:
@@ -305,7 +318,7 @@ class SymblClient:
 
     def _fetch_page(self, path: str, params: Mapping[str, str] | None) -> listing.Page:
         reply = self._ok(self._call("GET", path, params=params))
-        return listing.parse_page(reply, self.base_url)
+        return listing.parse_page(reply, self.base_url, self._known)
 
     def _call(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
               body: bytes | None = None, content_type: str = "application/json") -> Reply:

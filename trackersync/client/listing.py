@@ -11,12 +11,12 @@ listing that cannot be completed is an error.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
-
-from pydantic import ValidationError
 
 from trackersync.client.transport import Reply
 from trackersync.errors import ResponseShapeError
@@ -58,19 +58,25 @@ def parse_tracker(reply: Reply, raw: Any) -> RemoteTracker:
     """
     if not isinstance(raw, dict):
         raise shape_error(reply, f"a tracker is a JSON {type(raw).__name__}, not an object")
-    try:
-        tracker = RemoteTracker.model_validate({k: raw[k] for k in _ENTITY if k in raw})
-    except ValidationError as exc:
-        fields = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
-        raise shape_error(reply, f"a tracker has wrong or missing {', '.join(fields)}") from exc
-    name = nfc(tracker.name)
-    vocabulary = tuple(nfc(p) for p in tracker.vocabulary)
-    other_form = name != tracker.name or vocabulary != tracker.vocabulary
-    extra = {k: v for k, v in raw.items() if k not in _ENTITY}
-    if not other_form and not extra:
-        return tracker
-    return tracker.model_copy(update={"name": name, "vocabulary": vocabulary,
-                                      "stored_other_form": other_form, "extra": extra})
+    tid, stored_name, phrases = raw.get("id"), raw.get("name"), raw.get("vocabulary")
+    wrong = [key for key, ok in (
+        ("id", isinstance(tid, str)),
+        ("name", isinstance(stored_name, str)),
+        # a tuple: a file's own phrases, put in by the sharing hook of parse_page
+        ("vocabulary", type(phrases) is tuple or isinstance(phrases, list)
+         and all(map(isinstance, phrases, itertools.repeat(str)))),
+    ) if not ok]
+    if wrong:
+        raise shape_error(reply, f"a tracker has wrong or missing {', '.join(wrong)}")
+    assert isinstance(tid, str) and isinstance(stored_name, str)
+    assert isinstance(phrases, (list, tuple))
+    name = nfc(stored_name)
+    # a file's phrases are in NFC already; the account's are brought to it
+    vocabulary = phrases if type(phrases) is tuple else tuple([nfc(p) for p in phrases])
+    other_form = name != stored_name or vocabulary != tuple(phrases)
+    extra = {k: v for k, v in raw.items() if k not in _ENTITY} if len(raw) > 3 else {}
+    return RemoteTracker(id=tid, name=name, vocabulary=vocabulary,
+                         stored_other_form=other_form, extra=extra)
 
 
 def parse_trackers(reply: Reply, body: Any) -> list[RemoteTracker]:
@@ -89,9 +95,16 @@ def parse_trackers(reply: Reply, body: Any) -> list[RemoteTracker]:
     return [parse_tracker(reply, item) for item in items]
 
 
-def parse_page(reply: Reply, base_url: str) -> Page:
-    """Parse one list answer, including any continuation hint (body keys, Link, headers)."""
-    body = reply.json()
+def parse_page(reply: Reply, base_url: str,
+               known: Mapping[str, tuple[str, ...]] | None = None) -> Page:
+    """Parse one list answer, including any continuation hint (body keys, Link, headers).
+
+    ``known`` (name -> phrases in NFC, e.g. the tracker files'): a tracker the answer
+    holds with the same name and the same phrases in the same order gets that very
+    tuple while the JSON is decoded, so each phrase is held once, not twice (an
+    account's phrases are most of a plan's memory). Values are unchanged.
+    """
+    body = reply.json(object_hook=_sharing(known) if known else None)
     trackers = parse_trackers(reply, body)
     total = _total(reply, body)
     if reply.next_link:
@@ -107,6 +120,20 @@ def parse_page(reply: Reply, base_url: str) -> Page:
     if isinstance(offset, int) and total is not None and offset + len(trackers) < total:
         return Page(trackers, reply.path, {"offset": str(offset + len(trackers))}, total)
     return Page(trackers, total=total)
+
+
+def _sharing(known: Mapping[str, tuple[str, ...]]) -> Callable[[dict[str, Any]], Any]:
+    """A JSON object hook putting ``known``'s phrase strings in place of equal ones."""
+    def share(obj: dict[str, Any]) -> dict[str, Any]:
+        phrases, name = obj.get("vocabulary"), obj.get("name")
+        if type(phrases) is list and type(name) is str:
+            mine = known.get(name)
+            if (mine is not None and len(mine) == len(phrases)
+                    and all(map(operator.eq, phrases, mine))):
+                obj["vocabulary"] = mine  # the same strings; the decoded ones are freed
+        return obj
+
+    return share
 
 
 def _total(reply: Reply, body: dict[str, Any]) -> int | None:

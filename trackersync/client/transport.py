@@ -117,15 +117,15 @@ class Reply:
         """The media type without parameters, e.g. ``application/json``."""
         return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
-    def json(self) -> Any:
-        """The decoded JSON body.
+    def json(self, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
+        """The decoded JSON body (``object_hook``: as :func:`json.loads` takes it).
 
         Raises:
             ResponseShapeError: the body is not JSON (message names status and
                 content type, never the raw body).
         """
         try:
-            return json.loads(self.body.decode("utf-8"))
+            return json.loads(self.body.decode("utf-8"), object_hook=object_hook)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ResponseShapeError(
                 f"{self.method} {self.path} answered {self.status} with "

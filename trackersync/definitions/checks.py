@@ -9,6 +9,7 @@ check, and the tracker carries the normalised phrases.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ from trackersync.definitions.rules import (
 )
 from trackersync.model import BODY_LIMIT_BYTES, DesiredTracker, SourceRef, is_reserved_name
 from trackersync.model import normalise_phrase as normalise
-from trackersync.secrets import has_control, looks_secret
+from trackersync.secrets import could_be_secret, has_control, looks_secret
 from trackersync.text import (
     describe_chars,
     invisible_chars,
@@ -72,8 +73,8 @@ class Entry:
     tracker: DesiredTracker
     file: str
     name_pos: Pos
-    raw_phrases: list[str]
-    phrase_pos: list[Pos]
+    raw_phrases: Sequence[str]
+    phrase_pos: Sequence[Pos]
     renamed_pos: list[Pos] = field(default_factory=list)
     raw_name: str = ""
     accepted: str | None = None
@@ -156,7 +157,37 @@ def _check_name(entry: Entry, rep: Reporter) -> None:
                 "test run's leftover?); use a stable name", where, tname)
 
 
+def _quiet_phrases(entry: Entry) -> bool:
+    """True when :func:`_check_phrases` surely finds nothing in ``entry``'s phrases.
+
+    A few string operations on the whole vocabulary at C speed instead of a dozen per
+    phrase: every phrase non-empty, as written (normalising changed nothing), ASCII (no
+    unusual space, invisible or look-alike letter), letters, digits and spaces only (no
+    character any profile refuses), at most ``MAX_WORDS`` words, nothing the token
+    detector could take for a key (its cheap first look finds nothing in the phrases
+    joined by spaces, which no match can span), and no two phrases the same ignoring
+    case. When unsure it returns False and every phrase is checked one by one.
+    """
+    vocabulary = entry.tracker.vocabulary
+    raw = entry.raw_phrases
+    if not all(vocabulary) or (raw is not vocabulary and list(raw) != list(vocabulary)):
+        return False
+    joined = " ".join(vocabulary)
+    if not joined.isascii() or not joined.replace(" ", "").isalnum():
+        return False
+    if max(map(str.count, vocabulary, itertools.repeat(" ")), default=0) >= MAX_WORDS:
+        return False
+    if could_be_secret(joined) and looks_secret(joined):
+        return False
+    return len(set("\n".join(vocabulary).casefold().split("\n"))) == len(vocabulary)
+
+
 def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
+    if not _quiet_phrases(entry):
+        _check_each_phrase(entry, profile, rep)
+
+
+def _check_each_phrase(entry: Entry, profile: Profile, rep: Reporter) -> None:
     seen: dict[str, int] = {}
     folded: dict[str, int] = {}
     refused = profile.refused.search
@@ -168,32 +199,24 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
             _phrase_problem(entry, rep, "phrase-empty", index, "is empty; remove it or write "
                             "the phrase")
             continue
-        spaces = odd_spaces(raw)
-        if spaces:
-            _phrase_problem(entry, rep, "phrase-odd-space", index, f"has "
-                            f"{describe_chars(spaces)}; normalised: sent with a plain space "
-                            f"as {shown(phrase)}")
-        elif nfc(raw) != phrase:
-            _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
-                            "leading, trailing or repeated whitespace; it is used as "
-                            f"{shown(phrase)}")
-        hidden = invisible_chars(phrase)
-        if hidden:
-            _phrase_problem(entry, rep, "phrase-invisible", index, f"contains "
-                            f"{describe_chars(hidden)}, which cannot be seen; refused, so "
-                            "no look-alike of another phrase is sent; remove it")
-        mixed = mixed_script_chars(phrase)
-        if mixed:
-            _phrase_problem(entry, rep, "phrase-mixed-script", index, f"mixes scripts in one "
-                            f"word: {describe_chars(mixed)}; such a look-alike word matches "
-                            "nothing said in either script; type it in one script")
-        if refused(phrase) or (check_underscore and "_" in phrase):
+        hidden: list[tuple[str, int]] = []
+        if raw.isascii():  # no unusual space, invisible or non-Latin letter; NFC already
+            if raw is not phrase and raw != phrase:
+                _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
+                                "leading, trailing or repeated whitespace; it is used as "
+                                f"{shown(phrase)}")
+        else:
+            hidden = _unusual_characters(entry, rep, index, raw, phrase)
+        # letters, digits and single spaces only: no character any profile refuses
+        if not phrase.replace(" ", "").isalnum() and (
+            refused(phrase) or (check_underscore and "_" in phrase)
+        ):
             # An invisible character is reported once, by phrase-invisible above.
             _check_chars(entry, profile, rep, index, phrase, skip={c for c, _ in hidden})
         if phrase.count(" ") >= MAX_WORDS:
             _phrase_problem(entry, rep, "phrase-long", index, f"has {phrase.count(' ') + 1} "
                             f"words; Symbl advises short phrases (at most {MAX_WORDS} words)")
-        if len(phrase) >= 20 and looks_secret(phrase):
+        if len(phrase) >= 20 and could_be_secret(phrase) and looks_secret(phrase):
             _phrase_problem(entry, rep, "phrase-secret", index, f"{shown(phrase)} looks like a "
                             "token or key; remove it if it is a secret")
         if phrase in seen:
@@ -212,6 +235,33 @@ def _check_phrases(entry: Entry, profile: Profile, rep: Reporter) -> None:
                             "case, keep one")
         else:
             folded[key] = index
+
+
+def _unusual_characters(entry: Entry, rep: Reporter, index: int, raw: str,
+                        phrase: str) -> list[tuple[str, int]]:
+    """Report unusual spaces, whitespace, invisible and mixed-script characters of one
+    phrase (``raw`` as written, ``phrase`` normalised); return the invisible ones.
+    """
+    spaces = odd_spaces(raw)
+    if spaces:
+        _phrase_problem(entry, rep, "phrase-odd-space", index, f"has "
+                        f"{describe_chars(spaces)}; normalised: sent with a plain space "
+                        f"as {shown(phrase)}")
+    elif nfc(raw) != phrase:
+        _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
+                        "leading, trailing or repeated whitespace; it is used as "
+                        f"{shown(phrase)}")
+    hidden = invisible_chars(phrase)
+    if hidden:
+        _phrase_problem(entry, rep, "phrase-invisible", index, f"contains "
+                        f"{describe_chars(hidden)}, which cannot be seen; refused, so "
+                        "no look-alike of another phrase is sent; remove it")
+    mixed = mixed_script_chars(phrase)
+    if mixed:
+        _phrase_problem(entry, rep, "phrase-mixed-script", index, f"mixes scripts in one "
+                        f"word: {describe_chars(mixed)}; such a look-alike word matches "
+                        "nothing said in either script; type it in one script")
+    return hidden
 
 
 def _phrase_problem(entry: Entry, rep: Reporter, code: str, index: int, text: str) -> None:
@@ -331,13 +381,24 @@ def _check_renames(entries: Sequence[Entry], rep: Reporter) -> None:
 
 
 def _check_shared(entries: Sequence[Entry], rep: Reporter) -> None:
-    first: dict[str, tuple[Entry, int]] = {}
-    for entry in entries:
-        for index, phrase in enumerate(entry.tracker.vocabulary, start=1):
-            key = phrase.casefold()
-            owner = first.setdefault(key, (entry, index))
-            if owner[0] is entry or not phrase:
+    # casefolded phrase -> number of the first entry holding it (one int per entry, not a
+    # tuple per phrase: this table holds every phrase of the project at once)
+    first: dict[str, int] = {}
+    for number, entry in enumerate(entries):
+        vocabulary = entry.tracker.vocabulary
+        joined = "\n".join(vocabulary)  # phrases hold no newline: normalised
+        folded = joined.casefold()
+        # already casefolded (the common case): the phrases themselves are the keys
+        keys = vocabulary if folded == joined else tuple(folded.split("\n"))
+        if first.keys().isdisjoint(keys):  # the common case: no phrase seen before
+            first.update(dict.fromkeys(keys, number))
+            continue
+        for index, (phrase, key) in enumerate(zip(vocabulary, keys, strict=True), start=1):
+            owner = first.setdefault(key, number)
+            if owner == number or not phrase:
                 continue
+            other = entries[owner]
+            at = 1 + next(i for i, p in enumerate(other.tracker.vocabulary) if p.casefold() == key)
             rep.add("phrase-shared", f"{entry.label}: phrase {index} {shown(phrase)} is also "
-                    f"in {owner[0].label} (phrase {owner[1]}); both trackers will match it",
+                    f"in {other.label} (phrase {at}); both trackers will match it",
                     entry.at(entry.phrase_pos[index - 1]), entry.tracker.name)

@@ -1,9 +1,14 @@
 """``load_config``: read ``trackersync.yaml`` with positions and "did you mean" hints.
 
 The file is read like a tracker file (UTF-8, YAML 1.2, positions kept, duplicate keys
-refused) and validated against :class:`trackersync.config.Config` in strict mode, so
-``prune: "yes"`` is an error rather than a guess. Every fault is listed in one
+refused) and validated against the pydantic models of :mod:`.config_schema` in strict
+mode, so ``prune: "yes"`` is an error rather than a guess. Every fault is listed in one
 :class:`~trackersync.errors.ConfigError`, each as ``file:line:col: message``.
+
+A file in the common, valid shape (every key known, every value of exactly the type
+the model takes) is accepted by a quick check (:func:`quick_config`) without importing
+pydantic, which costs more than the rest of a small ``validate``; whenever that check
+is not sure, the file goes through pydantic, so every message is pydantic's.
 """
 
 from __future__ import annotations
@@ -14,11 +19,9 @@ import os
 import re
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from pydantic import BaseModel, ValidationError
-
-from trackersync.config import Config
+from trackersync.config import DEFAULT_API_URL, Config, EnvironmentConfig, SafetyConfig
 from trackersync.definitions.files import label_for
 from trackersync.definitions.rules import check_overrides
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
@@ -108,8 +111,16 @@ def _joined(label: str, messages: list[tuple[int, int, str]]) -> str:
 
 
 def _validate(doc: Document) -> tuple[Config | None, list[tuple[int, int, str]]]:
+    quick = quick_config(doc.data)
+    if quick is not None:
+        return quick, []
+    from pydantic import ValidationError
+
+    from trackersync.definitions import config_schema
+
     try:
-        return Config.model_validate(doc.data, strict=True), []
+        spec = config_schema.Config.model_validate(doc.data, strict=True)
+        return from_spec(spec), []
     except ValidationError as exc:
         messages = []
         for err in exc.errors():
@@ -175,7 +186,9 @@ def _unknown(loc: tuple[Any, ...]) -> str:
     if len(loc) == 1 and key in _OLDER_NAMES:
         return (f'"{key}" is the older name of "{_OLDER_NAMES[key]}" and both are set; '
                 f'keep only "{_OLDER_NAMES[key]}"')
-    allowed = _fields_at(Config, loc[:-1])
+    from trackersync.definitions import config_schema
+
+    allowed = _fields_at(config_schema.Config, loc[:-1])
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f'; did you mean "{close[0]}"?' if close else ""
     where = ".".join(str(p) for p in loc[:-1])
@@ -185,6 +198,8 @@ def _unknown(loc: tuple[Any, ...]) -> str:
 
 def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
     """Return the field names of the model found at ``loc`` inside ``model``."""
+    from pydantic import BaseModel
+
     current: Any = model
     parts = list(loc)
     while parts:
@@ -201,3 +216,122 @@ def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
+
+
+def from_spec(spec: Any) -> Config:
+    """The :class:`~trackersync.config.Config` of a validated ``config_schema.Config``."""
+    return Config(
+        trackers_dir=spec.trackers_dir, rules=spec.rules, api_url=spec.api_url,
+        prune=spec.prune, ignore=list(spec.ignore),
+        safety=SafetyConfig(max_deletes=spec.safety.max_deletes,
+                            max_delete_fraction=spec.safety.max_delete_fraction,
+                            drift=spec.safety.drift),
+        state_file=spec.state_file, vars=dict(spec.vars),
+        environments={name: EnvironmentConfig(api_url=env.api_url,
+                                              credentials_prefix=env.credentials_prefix,
+                                              rules=env.rules, vars=dict(env.vars))
+                      for name, env in spec.environments.items()},
+        account_limit=spec.account_limit, severity=dict(spec.severity),
+        tests_dir=spec.tests_dir,
+    )
+
+
+_RULES = ("strict", "lenient")
+_LEVELS = ("error", "warning", "off")
+_TOP_KEYS = frozenset(("trackers_dir", "rules", "api_url", "prune", "ignore", "safety",
+                       "state_file", "ids_file", "vars", "environments", "account_limit",
+                       "severity", "tests_dir"))
+_SAFETY_KEYS = frozenset(("max_deletes", "max_delete_fraction", "drift"))
+_ENV_KEYS = frozenset(("api_url", "credentials_prefix", "rules", "vars"))
+
+
+def quick_config(data: Any) -> Config | None:
+    """The config of ``data`` when it is plainly valid; ``None`` when not sure.
+
+    Accepts only what the pydantic model (:mod:`.config_schema`, strict mode) accepts,
+    with the same values: every key known, every value of exactly the type the model
+    takes, numbers within their bounds. Anything else (including valid forms this check
+    does not know, such as an integer ``max_delete_fraction``) returns ``None``, and
+    the caller validates with pydantic. A property test holds the two together.
+
+    Args:
+        data: the composed YAML mapping of ``trackersync.yaml``.
+    """
+    if type(data) is not dict or not _TOP_KEYS.issuperset(data):
+        return None
+    if "state_file" in data and "ids_file" in data:
+        return None
+    get = data.get
+    text_keys = ("trackers_dir", "api_url", "state_file", "ids_file", "tests_dir")
+    if any(k in data and type(data[k]) is not str for k in text_keys):
+        return None
+    if get("rules", "strict") not in _RULES or type(get("prune", False)) is not bool:
+        return None
+    ignore = get("ignore", [])
+    if type(ignore) is not list or any(type(item) is not str for item in ignore):
+        return None
+    limit = get("account_limit", 500)
+    if type(limit) is not int or limit < 1:
+        return None
+    severity = get("severity", {})
+    if not _str_dict(severity) or any(v not in _LEVELS or type(v) is not str
+                                      for v in severity.values()):
+        return None
+    variables = get("vars", {})
+    safety = _quick_safety(get("safety", {}))
+    environments = get("environments", {})
+    if not _str_dict(variables) or safety is None or not _str_dict(environments):
+        return None
+    envs = {}
+    for name, env in environments.items():
+        quick = _quick_environment(env)
+        if quick is None:
+            return None
+        envs[name] = quick
+    rules = get("rules", "strict")
+    state_file = cast(str, get("state_file", get("ids_file", "trackers.ids.json")))
+    return Config(
+        trackers_dir=get("trackers_dir", "trackers"), rules=rules,
+        api_url=get("api_url", DEFAULT_API_URL), prune=get("prune", False),
+        ignore=list(ignore), safety=safety,
+        state_file=state_file,
+        vars=dict(variables), environments=envs, account_limit=limit,
+        severity=dict(severity), tests_dir=get("tests_dir", "tracker-tests"),
+    )
+
+
+def _str_dict(value: Any) -> bool:
+    return type(value) is dict and all(type(key) is str for key in value)
+
+
+def _quick_safety(data: Any) -> SafetyConfig | None:
+    if type(data) is not dict or not _SAFETY_KEYS.issuperset(data):
+        return None
+    deletes = data.get("max_deletes", 10)
+    fraction = data.get("max_delete_fraction", 0.3)
+    drift = data.get("drift", "revert")
+    if type(deletes) is not int or deletes < 0:
+        return None
+    if type(fraction) is not float or not 0.0 <= fraction <= 1.0:
+        return None
+    if type(drift) is not str or drift not in ("revert", "refuse"):
+        return None
+    return SafetyConfig(max_deletes=deletes, max_delete_fraction=fraction,
+                        drift=cast(Any, drift))
+
+
+def _quick_environment(data: Any) -> EnvironmentConfig | None:
+    if type(data) is not dict or not _ENV_KEYS.issuperset(data):
+        return None
+    url = data.get("api_url")
+    prefix = data.get("credentials_prefix", "SYMBL_")
+    rules = data.get("rules")
+    variables = data.get("vars", {})
+    if (url is not None and type(url) is not str) or type(prefix) is not str:
+        return None
+    if rules is not None and (type(rules) is not str or rules not in _RULES):
+        return None
+    if not _str_dict(variables):
+        return None
+    return EnvironmentConfig(api_url=url, credentials_prefix=prefix, rules=cast(Any, rules),
+                             vars=dict(variables))

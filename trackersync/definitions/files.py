@@ -7,21 +7,21 @@ The file-format rules of :mod:`.rules` (codes ``encoding``, ``yaml-syntax``,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
-from trackersync.definitions.schema import TESTS_KEYS, TRACKER_KEYS, TrackerSpec
-from trackersync.definitions.template_lines import LineMap
+from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerFields, quick_tracker
 from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
-from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef
-from trackersync.model import normalise_phrase as normalise
+from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef, normalise_vocabulary
 from trackersync.text import nfc
+
+if TYPE_CHECKING:  # templates are rare: their module loads when one is rendered
+    from trackersync.definitions.template_lines import LineMap
 
 _STRING_KEYS = ("name", "description", "id")
 _STRING_LISTS = ("vocabulary", "renamed_from")
@@ -31,6 +31,13 @@ _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "a boolean", int: "a num
 
 def label_for(path: Path, root: Path) -> str:
     """Return ``path`` relative to ``root`` (POSIX separators) when inside it, else as is."""
+    if os.sep == "/":  # the common case as string operations; pathlib's answer otherwise
+        text, base = str(path), str(root)
+        prefix = base if base.endswith("/") else base + "/"
+        if text.startswith(prefix):
+            return text[len(prefix):] or "."
+        if text == base:
+            return "."
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -57,6 +64,8 @@ def parse_trackers(
         if path.name.lower().endswith(TEMPLATE_SUFFIX):
             source, text = text, _render(path, text, variables, renderer)
             if maps is not None:
+                from trackersync.definitions.template_lines import LineMap
+
                 maps[label] = LineMap(label, source, text, variables)
     except YamlProblem as exc:
         code = {"encoding": "encoding", "io": "encoding", "limit": "limit"}.get(exc.code,
@@ -164,28 +173,36 @@ class _FileReader:
             # reported; the rest still checked
             self._unknown(path, key, TRACKER_KEYS, label, known)
             data = {k: v for k, v in data.items() if k != key}
-        try:
-            spec = TrackerSpec.model_validate(data, strict=True)
-        except ValidationError as exc:
-            for err in exc.errors():
-                self._schema_error(err, path, label, known)
-            return None
+        spec: TrackerFields | Any = quick_tracker(data)
+        if spec is None:  # not plainly valid: the model decides, with its messages
+            from pydantic import ValidationError
+
+            from trackersync.definitions.schema import TrackerSpec
+
+            try:
+                spec = TrackerSpec.model_validate(data, strict=True)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    self._schema_error(err, path, label, known)
+                return None
         return self._entry(spec, path)
 
-    def _entry(self, spec: TrackerSpec, path: tuple[Any, ...]) -> Entry:
-        values = self.doc.values
+    def _entry(self, spec: Any, path: tuple[Any, ...]) -> Entry:
+        """The entry of one valid tracker (``spec``: a ``TrackerSpec`` or its fields)."""
+        values, items = self.doc.values, self.doc.items
         name_pos = values[(*path, "name")]
         tests = []
         if spec.tests is not None:
             for key, fires in (("must_fire", True), ("must_not_fire", False)):
-                for i, text in enumerate(getattr(spec.tests, key)):
-                    line, column = values[(*path, "tests", key, i)]
+                sentences = getattr(spec.tests, key)
+                places = items[(*path, "tests", key)] if sentences else ()
+                for text, (line, column) in zip(sentences, places, strict=True):
                     tests.append(BehaviourSentence(
                         text=text, fires=fires,
                         source=SourceRef(file=self.label, line=line, column=column)))
         tracker = DesiredTracker(
             name=nfc(spec.name),
-            vocabulary=tuple(normalise(p) for p in spec.vocabulary),
+            vocabulary=normalise_vocabulary(spec.vocabulary),
             description=spec.description,
             renamed_from=tuple(nfc(old) for old in spec.renamed_from),
             protect=spec.protect,
@@ -201,9 +218,12 @@ class _FileReader:
             file=self.label,
             name_pos=name_pos,
             raw_name=spec.name,
-            raw_phrases=spec.vocabulary,
-            phrase_pos=[values[(*vocab, i)] for i in range(len(spec.vocabulary))],
-            renamed_pos=[values[(*renamed, i)] for i in range(len(spec.renamed_from))],
+            # as written; the tracker's own tuple when normalising changed nothing (the
+            # common case: one sequence of the phrases kept, not two)
+            raw_phrases=(tracker.vocabulary if list(tracker.vocabulary) == spec.vocabulary
+                         else spec.vocabulary),
+            phrase_pos=items[vocab],
+            renamed_pos=list(items[renamed]) if spec.renamed_from else [],
             accepted=spec.accepted_as_imported,
             accepted_pos=accepted_pos,
         )

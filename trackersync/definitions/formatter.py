@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from trackersync.definitions.modeline import strip_modeline, with_modeline
-from trackersync.definitions.schema import TRACKER_KEYS
+from trackersync.definitions.shape import TRACKER_KEYS
 from trackersync.definitions.writer import configure_yaml, scalar
 from trackersync.definitions.yamlnodes import YamlProblem, compose
 from trackersync.textfile import atomic_write

@@ -7,7 +7,8 @@ pass silently. The loader validates in strict mode: nothing is coerced (a ``prot
 "yes"`` string is not a boolean).
 
 The value rules (characters, counts, duplicates...) are in :mod:`.rules`; these models
-only fix the shape.
+only fix the shape. The loader validates with them whatever :mod:`.shape`'s quick
+check of the common, valid shape is not sure about.
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-TRACKER_KEYS = (
-    "name", "vocabulary", "description", "renamed_from", "protect", "accepted_as_imported",
-    "id", "tests",
-)
-TESTS_KEYS = ("source", "must_fire", "must_not_fire")
+from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS
+
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
 #: turns them into their draft-07 equivalents, so the declared dialect is the real one.
@@ -157,8 +155,10 @@ def tracker_file_schema() -> dict[str, Any]:
 
 
 def config_file_schema() -> dict[str, Any]:
-    """Return the JSON Schema of ``trackersync.yaml`` (from :class:`trackersync.config.Config`)."""
-    from trackersync.config import Config
+    """Return the JSON Schema of ``trackersync.yaml`` (from its pydantic model,
+    :class:`trackersync.definitions.config_schema.Config`).
+    """
+    from trackersync.definitions.config_schema import Config
 
     schema = as_draft07(Config.model_json_schema())
     return {"$schema": DIALECT, **schema}
@@ -200,6 +200,12 @@ def _draft07_node(node: Any) -> Any:
             del out["$ref"]
             out["allOf"] = [{"$ref": ref}, *out.get("allOf", [])]
     return out
+
+
+__all__ = ["TESTS_KEYS", "TRACKER_KEYS", "ConversationMessageSpec", "ConversationSpec",
+           "TrackerListSpec", "TrackerSpec", "TrackerTestsSpec", "as_draft07",
+           "config_file_schema", "conversation_file_schema", "dumps_schema",
+           "tracker_file_schema"]
 
 
 def dumps_schema(schema: dict[str, Any]) -> str:

@@ -1,0 +1,78 @@
+"""``validate`` and ``plan`` of a valid project import no library they do not use.
+
+pydantic (the shape models, for bad files and the JSON Schemas), jinja2 (templates and
+the Markdown plan) and deepdiff (the drift report) cost more to import than the rest of
+a small ``validate``; the normal path of ``validate`` and ``plan`` needs none of them.
+Each command runs in a fresh interpreter with ``-X importtime``, which names every
+module as it is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from symbl_emulator import EmulatorServer
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pydantic", "jinja2", "deepdiff")
+
+
+def imported(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
+    """Top-level names of the modules ``trackersync ARGS`` imports; asserts it succeeded."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "trackersync", *args],
+                          cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode in (0, 2), proc.stderr[-2000:]
+    names = set()
+    for line in proc.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    assert "trackersync" in names
+    return names
+
+
+def project(tmp_path: Path) -> Path:
+    """A copy of this repository's tracker files and configuration."""
+    shutil.copytree(ROOT / "trackers", tmp_path / "trackers")
+    shutil.copy(ROOT / "trackersync.yaml", tmp_path / "trackersync.yaml")
+    return tmp_path
+
+
+def test_validate_imports_no_heavy_library(tmp_path: Path) -> None:
+    names = imported(["validate"], project(tmp_path))
+    assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+
+
+def test_plan_imports_no_heavy_library(tmp_path: Path, emulator: EmulatorServer) -> None:
+    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
+           "SYMBL_APP_SECRET": emulator.app_secret}
+    names = imported(["plan"], project(tmp_path), env)
+    assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+
+
+def test_plan_after_an_apply_imports_no_heavy_library(tmp_path: Path,
+                                                    emulator: EmulatorServer) -> None:
+    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
+           "SYMBL_APP_SECRET": emulator.app_secret}
+    root = project(tmp_path)
+    applied = subprocess.run([sys.executable, "-m", "trackersync", "apply", "--auto-approve"],
+                             cwd=root, env={**os.environ, **env}, capture_output=True,
+                             text=True, timeout=120)
+    assert applied.returncode == 0, applied.stderr[-2000:]
+    names = imported(["plan", "--detailed-exitcode"], root, env)  # a state record, no drift
+    assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+
+
+def test_a_bad_file_is_still_judged_by_the_model(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "trackers" / "bad.yaml").write_text("name: Bad\nvocabulary: [ok]\nprotect: 'yes'\n")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "trackersync", "validate"],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "pydantic" in proc.stderr  # the model decides what the quick check is unsure of
+    assert "trackers/bad.yaml:3:10: error: tracker \"Bad\": protect must be true or false" in (
+        proc.stdout + proc.stderr)
