@@ -7,17 +7,23 @@ Everything is measured in one run on this machine, so the ratios are fair:
    plan can do: read the same 500 files with PyYAML's C loader, one token call and one
    list GET with ``requests``, and a frozenset diff. Prints both and the ratio.
 2. **start-up**: ``--version``, ``--help`` and ``validate`` of the repository's own
-   ``trackers/``, each next to ``python -c pass``.
-3. **scaling**: validate and plan at 500, 5,000 and 20,000 trackers (the emulator's tracker
-   limit raised for this); per-tracker time above the floor's per-tracker time and peak
-   memory per tracker.
+   ``trackers/``, each next to ``python -c pass`` (and the goal for each), and how many
+   modules ``--version`` imports.
+3. **scaling**: validate and plan at 500, 5,000 and 20,000 trackers x 50 phrases (the
+   project's ``account_limit`` and the emulator's tracker limit raised for this). Each is
+   measured next to its floor (plan: the floor above; validate: the same without HTTP),
+   and next to the same runs on a one-tracker project, whose time and memory are the
+   fixed cost (start-up). Printed per size: the time per tracker above the floor's
+   per-tracker cost, fixed costs left out on both sides, and the peak memory per tracker
+   (peak RSS above the one-tracker project's); then the marginal cost between the
+   smallest and the largest size.
 4. **import** of the 500 x 50 account into an empty project: first time and again.
 
-Each figure is the best of ``--repeat`` runs (wall seconds; peak RSS in MB from
-``wait4`` in a small launcher process, see :data:`LAUNCHER`).
-Usage: ``python benchmarks/speed.py [--repeat 3] [--sizes 500,5000,20000]``.
-It needs PyYAML (the floor only; in the test extra). It is a benchmark, not a test:
-nothing here asserts a time.
+Each figure is the best of ``--repeat`` runs (``--startup-rounds`` for start-up; wall
+seconds; peak RSS in MB from ``wait4``). Usage: ``python benchmarks/speed.py [--repeat 3]
+[--startup-rounds 15] [--sizes 500,5000,20000]`` (a few minutes; ``--skip-scaling`` for a
+quick look). It needs PyYAML (the floor only; in the test extra). It is a benchmark, not a
+test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -36,14 +42,19 @@ from symbl_emulator import start_emulator
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: The least work a plan can do (``URL`` ``-``: the least a validate can do, files only).
 FLOOR_SCRIPT = r"""
-import sys, pathlib, requests, yaml
+import sys, pathlib, yaml
 root, url, app_id, secret = sys.argv[1:5]
 docs = {}
 for path in sorted(pathlib.Path(root, "trackers").glob("*.yaml")):
     with open(path, "rb") as handle:
         doc = yaml.load(handle, Loader=yaml.CSafeLoader)
     docs[doc["name"]] = frozenset(doc["vocabulary"])
+if url == "-":
+    print(len(docs))
+    sys.exit(0)
+import requests
 session = requests.Session()
 token = session.post(url + "/oauth2/token:generate",
                      json={"type": "application", "appId": app_id, "appSecret": secret},
@@ -57,41 +68,53 @@ print(len(changed), len(deleted))
 """
 
 
-#: Runs its arguments as a child and writes the child's wall time and peak RSS to the file
-#: named first. Measured from this small process, not from the benchmark's: a child of a
-#: large process counts that process's memory in its own peak RSS (Linux keeps the peak
-#: of the memory it had before exec), and the benchmark holds the emulator and its data.
-LAUNCHER = r"""
-import os, subprocess, sys, time
-start = time.perf_counter()
-child = subprocess.Popen(sys.argv[2:])
-_, status, usage = os.wait4(child.pid, 0)
-wall = time.perf_counter() - start
-with open(sys.argv[1], "w") as out:
-    out.write(f"{wall} {usage.ru_maxrss}")
-sys.exit(os.waitstatus_to_exitcode(status) % 256)
+#: Runs each measured command and reports it, one JSON line per job. A small process of
+#: its own: Linux counts the memory of the process a child is forked from (at its exec)
+#: in the child's peak RSS, so forking from this benchmark, which holds the emulator and
+#: up to 20,000 trackers, would inflate every figure.
+LAUNCHER_SCRIPT = r"""
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    job = json.loads(line)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(job["argv"], cwd=job["cwd"], env=job["env"], stdout=out,
+                                stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        print(json.dumps({"wall": wall, "rss_kb": usage.ru_maxrss, "stdout": out.read(),
+                          "code": os.waitstatus_to_exitcode(status), "stderr": err.read()}),
+              flush=True)
 """
+
+_launcher: list[subprocess.Popen[str]] = []
+
+
+def launcher() -> subprocess.Popen[str]:
+    """The launcher process (:data:`LAUNCHER_SCRIPT`), started on first use."""
+    if not _launcher:
+        _launcher.append(subprocess.Popen([sys.executable, "-c", LAUNCHER_SCRIPT], text=True,
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+    return _launcher[0]
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, str]:
     """Run ``argv``; return (wall s, peak RSS MB, exit code, stdout).
 
-    The child is started and reaped by :data:`LAUNCHER`, which reads its own peak RSS
-    (Linux: KB) and its wall time (the launcher's start-up left out).
+    The launcher reaps the child with ``os.wait4`` so its own peak RSS is read (Linux: KB).
     """
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
-            tempfile.TemporaryDirectory() as tmp:
-        figures = Path(tmp, "figures")
-        proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(figures), *argv], cwd=cwd,
-                                env=env, stdout=out, stderr=err)
-        code = proc.wait()
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-        wall_text, rss_text = figures.read_text().split()
+    proc = launcher()
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(json.dumps({"argv": argv, "cwd": str(cwd), "env": env}) + "\n")
+    proc.stdin.flush()
+    done = json.loads(proc.stdout.readline())
+    code = done["code"]
     if code not in (0, 2):
-        print(f"  ! {' '.join(argv[-3:])} exited {code}: {stderr.strip()[:500]}", file=sys.stderr)
-    return float(wall_text), int(rss_text) / 1024, code, stdout
+        print(f"  ! {' '.join(argv[-3:])} exited {code}: {done['stderr'].strip()[:500]}",
+              file=sys.stderr)
+    return done["wall"], done["rss_kb"] / 1024, code, done["stdout"]
 
 
 def best(repeat: int, argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
@@ -117,6 +140,10 @@ def emulator_env(srv: object) -> dict[str, str]:
     return env
 
 
+#: The goals for start-up, in seconds above ``python -c pass``.
+STARTUP_GOALS = {"--version": 0.07, "--help": 0.12, "validate trackers/": 0.12}
+
+
 def seed(srv: object, trackers: list[dict[str, object]]) -> None:
     """Load ``trackers`` into the emulator's account through its control endpoint."""
     import requests
@@ -129,33 +156,70 @@ def seed(srv: object, trackers: list[dict[str, object]]) -> None:
         answer.raise_for_status()
 
 
+def write_config(root: Path, size: int) -> None:
+    """A ``trackersync.yaml`` whose ``account_limit`` admits ``size`` trackers."""
+    (root / "trackersync.yaml").write_text(
+        f"trackers_dir: trackers\naccount_limit: {max(500, size)}\n", encoding="utf-8")
+
+
 def plan_vs_floor(repeat: int, size: int, phrases: int) -> dict[str, float]:
-    """Plan and floor on a ``size`` x ``phrases`` project whose account holds the same."""
+    """Plan, validate and their floors on a ``size`` x ``phrases`` project and account.
+
+    The account holds the same trackers as the files. Returns best wall seconds and
+    largest peak RSS (MB) of each: ``floor``, ``plan``, ``files_floor``, ``validate``
+    (and ``*_rss``).
+    """
     trackers = generate(size, phrases)
     with tempfile.TemporaryDirectory() as tmp, start_emulator(tracker_limit=max(500, size)) as srv:
         root = Path(tmp)
         write_project(root, trackers)
-        if size > 500:  # past Symbl's limit: the project says how many its account holds
-            (root / "trackersync.yaml").write_text(f"account_limit: {size}\n")
+        write_config(root, size)
         seed(srv, trackers)
         env = emulator_env(srv)
         floor_argv = [sys.executable, "-c", FLOOR_SCRIPT, str(root), srv.url, srv.app_id,
                       srv.app_secret]
-        floor, floor_rss = best(repeat, floor_argv, root, env)
-        plan, plan_rss = best(repeat, cli("plan"), root, env)
-        validate, validate_rss = best(repeat, cli("validate"), root, env)
-    return {"floor": floor, "floor_rss": floor_rss, "plan": plan, "plan_rss": plan_rss,
-            "validate": validate, "validate_rss": validate_rss}
-
-
-def startup(repeat: int) -> dict[str, float]:
-    """``python -c pass``, ``--version``, ``--help`` and a small ``validate``, best of N."""
-    env = dict(os.environ)
-    figures = {"python -c pass": best(repeat, [sys.executable, "-c", "pass"], ROOT, env)[0]}
-    figures["--version"] = best(repeat, cli("--version"), ROOT, env)[0]
-    figures["--help"] = best(repeat, cli("--help"), ROOT, env)[0]
-    figures["validate trackers/"] = best(repeat, cli("validate"), ROOT, env)[0]
+        files_argv = [sys.executable, "-c", FLOOR_SCRIPT, str(root), "-", "-", "-"]
+        figures = {}
+        for name, argv in (("floor", floor_argv), ("plan", cli("plan")),
+                           ("files_floor", files_argv), ("validate", cli("validate"))):
+            figures[name], figures[f"{name}_rss"] = best(repeat, argv, root, env)
     return figures
+
+
+def per_tracker(row: dict[str, float], one: dict[str, float], size: int,
+                command: str, floor: str) -> tuple[float, float]:
+    """``command``'s ms per tracker above ``floor``'s and KB per tracker of peak memory.
+
+    Both leave the fixed cost out: the same runs on a one-tracker project (``one``) are
+    subtracted, and the difference is divided by the ``size - 1`` trackers more.
+    """
+    own = row[command] - one[command]
+    least = row[floor] - one[floor]
+    memory = (row[f"{command}_rss"] - one[f"{command}_rss"]) * 1024
+    return (own - least) / (size - 1) * 1000, memory / (size - 1)
+
+
+def startup(rounds: int) -> dict[str, float]:
+    """``python -c pass``, ``--version``, ``--help`` and a small ``validate``: best wall s.
+
+    Measured in ``rounds`` interleaved rounds (one run of each per round), so a change
+    in the machine's load touches all four alike.
+    """
+    env = dict(os.environ)
+    argvs = {"python -c pass": [sys.executable, "-c", "pass"], "--version": cli("--version"),
+             "--help": cli("--help"), "validate trackers/": cli("validate")}
+    walls: dict[str, list[float]] = {name: [] for name in argvs}
+    for _ in range(rounds):
+        for name, argv in argvs.items():
+            walls[name].append(run(argv, ROOT, env)[0])
+    return {name: min(times) for name, times in walls.items()}
+
+
+def version_modules() -> int:
+    """How many modules ``trackersync --version`` imports (``python -X importtime``'s lines)."""
+    done = subprocess.run([*cli("--version")[:1], "-X", "importtime", *cli("--version")[1:]],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    return sum(line.startswith("import time:") for line in done.stderr.splitlines()) - 1
 
 
 def import_times(repeat: int) -> tuple[float, float]:
@@ -179,45 +243,72 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="500,5000,20000")
+    parser.add_argument("--startup-rounds", type=int, default=15)
     parser.add_argument("--skip-scaling", action="store_true")
     opts = parser.parse_args()
+    launcher()  # before this process grows (see LAUNCHER_SCRIPT)
 
     print("== plan vs floor (500 x 50, loopback emulator)")
     base = plan_vs_floor(opts.repeat, 500, 50)
     print(f"floor {base['floor']:.3f} s | plan {base['plan']:.3f} s | "
-          f"ratio {base['plan'] / base['floor']:.2f}x | validate {base['validate']:.3f} s")
+          f"ratio {base['plan'] / base['floor']:.2f}x (goal <= 1.6x) | "
+          f"validate {base['validate']:.3f} s")
 
-    print(f"== start-up (best of {opts.repeat})")
-    figures = startup(opts.repeat)
+    print(f"== start-up (best of {opts.startup_rounds}, interleaved)")
+    figures = startup(opts.startup_rounds)
     bare = figures["python -c pass"]
     for name, wall in figures.items():
-        extra = "" if name == "python -c pass" else f"  (+{wall - bare:.3f} s above python)"
+        extra = "" if name == "python -c pass" else f"  (+{wall - bare:.3f} s above python"
+        if name in STARTUP_GOALS:
+            extra += f"; goal <= {STARTUP_GOALS[name]:.2f} s)"
+        elif extra:
+            extra += ")"
         print(f"{name:<22} {wall:.3f} s{extra}")
+    modules = version_modules()
+    print(f"--version imports {modules} modules")
 
+    scaling: dict[str, float] = {}
     if not opts.skip_scaling:
-        print("== scaling (validate and plan; per tracker above the floor's per-tracker cost)")
+        print("== scaling (x 50 phrases; per tracker above the floor's per-tracker cost, and "
+              "peak memory per tracker; a one-tracker project's run subtracted as fixed cost)")
+        one = plan_vs_floor(opts.repeat, 1, 50)
+        print(f"     1 tracker:  plan {one['plan']:.2f} s (floor {one['floor']:.2f} s) "
+              f"{one['plan_rss']:.0f} MB | validate {one['validate']:.2f} s "
+              f"(floor {one['files_floor']:.2f} s) {one['validate_rss']:.0f} MB")
         rows = {}
         for size in (int(s) for s in opts.sizes.split(",")):
-            rows[size] = plan_vs_floor(1 if size > 5000 else opts.repeat, size, 50)
-            row = rows[size]
-            print(f"{size:>6} trackers: floor {row['floor']:.2f} s | plan {row['plan']:.2f} s "
-                  f"({(row['plan'] - row['floor']) / size * 1000:.3f} ms/tracker above floor) | "
-                  f"validate {row['validate']:.2f} s | peak RSS plan {row['plan_rss']:.0f} MB "
-                  f"({row['plan_rss'] * 1024 / size:.1f} KB/tracker)")
+            rows[size] = row = (base if size == 500 else
+                                plan_vs_floor(1 if size > 5000 else opts.repeat, size, 50))
+            plan_ms, plan_kb = per_tracker(row, one, size, "plan", "floor")
+            val_ms, val_kb = per_tracker(row, one, size, "validate", "files_floor")
+            scaling[f"plan_ms_per_tracker_{size}"] = round(plan_ms, 3)
+            scaling[f"plan_kb_per_tracker_{size}"] = round(plan_kb, 1)
+            scaling[f"validate_ms_per_tracker_{size}"] = round(val_ms, 3)
+            scaling[f"validate_kb_per_tracker_{size}"] = round(val_kb, 1)
+            print(f"{size:>6} trackers: plan {row['plan']:.2f} s (floor {row['floor']:.2f} s) "
+                  f"{plan_ms:.3f} ms/tracker above floor, {plan_kb:.1f} KB/tracker "
+                  f"({row['plan_rss']:.0f} MB) | validate {row['validate']:.2f} s "
+                  f"(floor {row['files_floor']:.2f} s) {val_ms:.3f} ms/tracker above floor, "
+                  f"{val_kb:.1f} KB/tracker ({row['validate_rss']:.0f} MB)")
         sizes = sorted(rows)
         if len(sizes) > 1:
-            low, high = sizes[0], sizes[-1]
-            slope = ((rows[high]["plan"] - rows[low]["plan"])
-                     - (rows[high]["floor"] - rows[low]["floor"])) / (high - low) * 1000
-            mem = (rows[high]["plan_rss"] - rows[low]["plan_rss"]) * 1024 / (high - low)
-            print(f"marginal: plan {slope:.3f} ms/tracker above the floor's; "
-                  f"memory {mem:.1f} KB/tracker")
+            low, high = rows[sizes[0]], rows[sizes[-1]]
+            span = sizes[-1] - sizes[0]
+            for command, floor in (("plan", "floor"), ("validate", "files_floor")):
+                slope = ((high[command] - low[command]) - (high[floor] - low[floor])) / span
+                memory = (high[f"{command}_rss"] - low[f"{command}_rss"]) * 1024 / span
+                print(f"marginal {sizes[0]} -> {sizes[-1]}: {command} {slope * 1000:.3f} "
+                      f"ms/tracker above the floor's, {memory:.1f} KB/tracker")
+        print("goal: <= 0.3 ms/tracker above the floor's, <= 15 KB/tracker")
 
     print("== import (500 x 50 into an empty project)")
     first, again = import_times(opts.repeat)
     print(f"first {first:.3f} s | again {again:.3f} s")
     print(json.dumps({"plan_floor_ratio": round(base["plan"] / base["floor"], 2),
-                      "version_s": round(figures["--version"], 3),
+                      "version_s": round(figures["--version"] - bare, 3),
+                      "help_s": round(figures["--help"] - bare, 3),
+                      "validate_small_s": round(figures["validate trackers/"] - bare, 3),
+                      "version_modules": modules, **scaling,
                       "import_first_s": round(first, 3), "import_again_s": round(again, 3)}))
 
 

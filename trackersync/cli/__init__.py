@@ -1,15 +1,18 @@
 """The ``trackersync`` command line: parses arguments and calls the core, nothing more.
 
-Each sub-command lives in its own module of this package and registers itself on
-:data:`main`. Global options are kept on a :class:`~trackersync.cli.common.AppContext`
-object (``ctx.obj``), never in module globals.
+Each sub-command lives in its own module of this package and is imported only when it
+runs (:class:`TrackersyncGroup` is click's lazy-loading group): :data:`COMMANDS` names
+each command's module and keeps its one-line help, so ``--version`` and ``--help`` import
+no command module and nothing a command needs. Global options are kept on a
+:class:`~trackersync.cli.common.AppContext` object (``ctx.obj``), never in module globals.
 """
 
 from __future__ import annotations
 
-import logging
+import importlib
 import sys
-from typing import Any
+from gettext import gettext
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,11 +25,49 @@ from trackersync.cli.common import (
     interrupt_of,
 )
 
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
 CONFIG_HELP = ("Path to trackersync.yaml (default: the nearest one at or above the current "
                "folder, not past a .git folder).")
 EMULATOR_HELP = "Run against an embedded Symbl emulator (state in .trackersync/emulator.db)."
 VERBOSE_HELP = "Log each HTTP call (-vv for debug)."
 NO_COLOR_HELP = "Plain output (NO_COLOR is honoured too)."
+
+#: Every command: name -> (``module:attribute`` of its ``click.Command``, its short help).
+#: The short help is what ``trackersync --help`` lists; a test checks that each equals the
+#: command's own (the first sentence of its docstring), so the two never drift apart.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "apply": ("trackersync.cli.apply_cmd:apply_command",
+              "Apply the plan to the Symbl account, verify it, and write the state record."),
+    "completion": ("trackersync.cli.completion_cmd:completion_command",
+                   "Print the completion script for SHELL."),
+    "detect": ("trackersync.cli.detect_cmd:detect_command",
+               "Submit a text file, a messages JSON, or an audio/video URL or file; print "
+               "detections."),
+    "emulator": ("trackersync.cli.emulator_cmd:emulator_command",
+                 "Run the local Symbl emulator (see `trackersync emulator --help`)."),
+    "fmt": ("trackersync.cli.fmt_cmd:fmt_command",
+            "Rewrite tracker files in their canonical form, comments kept."),
+    "ids": ("trackersync.cli.ids_cmd:ids_command",
+            "Print the IDs of the trackers the files define, read live from the account."),
+    "import": ("trackersync.cli.import_cmd:import_command",
+               "Write a YAML file per remote tracker, so the account becomes code."),
+    "merge-ids": ("trackersync.cli.merge_cmd:merge_ids_command",
+                  "Merge the state records OTHERS into this environment's (missing ones are "
+                  "skipped)."),
+    "plan": ("trackersync.cli.plan_cmd:plan_command",
+             "Show what apply would change in the Symbl account."),
+    "render": ("trackersync.cli.render_cmd:render_command",
+               "Print the output of each tracker template (*.yaml.j2), with line numbers."),
+    "schema": ("trackersync.cli.schema_cmd:schema",
+               "Print the JSON Schema of a tracker file, for the YAML language server."),
+    "test": ("trackersync.cli.test_cmd:test_command",
+             "Run behaviour tests: sentences that must or must not fire each tracker."),
+    "validate": ("trackersync.cli.validate_cmd:validate",
+                 "Check tracker files (default: the config's trackers_dir); nothing is sent to "
+                 "any API."),
+}
 
 
 def _late_option(name: str) -> Any:
@@ -57,12 +98,70 @@ def global_options() -> list[click.Option]:
 
 
 class TrackersyncGroup(click.Group):
-    """The command group; usage errors exit 1, never click's default 2.
+    """The command group: commands loaded on first use; usage errors exit 1, never 2.
 
-    Exit code 2 means "changes pending" (``plan --detailed-exitcode``), so a mistyped
-    option must not share it. Every command also accepts the global options after its
-    name (:func:`global_options`), as in ``trackersync plan --no-color``.
+    The commands of :data:`COMMANDS` are imported by :meth:`get_command` when one is
+    run (or asked for its own help); ``--help`` lists them from the table without
+    importing any (click's lazy-loading group pattern). Exit code 2 means "changes
+    pending" (``plan --detailed-exitcode``), so a mistyped option must not share it.
+    Every command also accepts the global options after its name
+    (:func:`global_options`), as in ``trackersync plan --no-color``.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, sorted, without importing any command module."""
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, importing its module the first time; ``None`` if unknown.
+
+        Raises:
+            ImportError: the command's module cannot be imported (a broken install).
+        """
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            module_name, attribute = COMMANDS[cmd_name][0].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            self.add_command(command, cmd_name)
+        return command
+
+    def _listed(self, ctx: click.Context) -> list[tuple[str, click.Command]]:
+        """The visible commands: a loaded one itself, another as a stand-in.
+
+        The stand-in carries only the table's short help, so nothing is imported.
+        """
+        listed = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name) or click.Command(name, help=COMMANDS[name][1])
+            if not command.hidden:
+                listed.append((name, command))
+        return listed
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The "Commands" section of ``--help``, as click writes it, from :data:`COMMANDS`.
+
+        A command not loaded yet is listed with the table's short help, shortened by
+        click's own rule for the terminal's width; a loaded one with its own.
+        """
+        commands = self._listed(ctx)
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _command in commands)
+            rows = [(name, command.get_short_help_str(limit)) for name, command in commands]
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Shell completion of a command name (with its short help) or a global option.
+
+        As click completes a group's commands, from :data:`COMMANDS`: pressing Tab
+        imports no command module.
+        """
+        from click.shell_completion import CompletionItem
+
+        results = [CompletionItem(name, help=command.get_short_help_str())
+                   for name, command in self._listed(ctx) if name.startswith(incomplete)]
+        results.extend(click.Command.shell_complete(self, ctx, incomplete))
+        return results
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Register ``cmd`` with the global options appended to its own."""
@@ -93,6 +192,8 @@ class TrackersyncGroup(click.Group):
         except KeyboardInterrupt as exc:  # raised past click's own handler
             exit_interrupted(exc)
         except Exception as exc:  # a bug: one line for the user, the traceback with -vv
+            import logging
+
             logging.getLogger("trackersync").debug("internal error", exc_info=True)
             from trackersync.secrets import display
 
@@ -129,24 +230,4 @@ def main(
     )
 
 
-def _register() -> None:
-    from trackersync.cli import (  # noqa: F401  (each module adds its command to main)
-        apply_cmd,
-        completion_cmd,
-        detect_cmd,
-        emulator_cmd,
-        fmt_cmd,
-        ids_cmd,
-        import_cmd,
-        merge_cmd,
-        plan_cmd,
-        render_cmd,
-        schema_cmd,
-        test_cmd,
-        validate_cmd,
-    )
-
-
-_register()
-
-__all__ = ["main"]
+__all__ = ["COMMANDS", "TrackersyncGroup", "main"]

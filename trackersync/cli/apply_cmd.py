@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import AppContext, account_options, handle_errors
 
 
-@main.command("apply")
+@click.command("apply")
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--prune/--no-prune", default=None,

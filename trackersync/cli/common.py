@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import signal
 import sys
@@ -102,6 +101,8 @@ class AppContext:
         Flags only ever switch on (``-v`` counts add up); ``--config`` replaces the path.
         Colour and the log level are worked out again.
         """
+        import logging  # here, not at the top: --version and --help never log
+
         if config_path:
             self.config_path = Path(config_path)
         self.use_emulator = self.use_emulator or use_emulator

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import handle_errors
 
 #: The environment variable click's completion scripts set when they call the program.
 COMPLETE_VAR = "_TRACKERSYNC_COMPLETE"
 
 
-@main.command("completion")
+@click.command("completion")
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 @handle_errors
 def completion_command(shell: str) -> None:
@@ -27,6 +26,8 @@ def completion_command(shell: str) -> None:
     fish:  trackersync completion fish > ~/.config/fish/completions/trackersync.fish
     """
     from click.shell_completion import get_completion_class
+
+    from trackersync.cli import main
 
     completion_class = get_completion_class(shell)
     if completion_class is None:  # never: the choice lists only shells click supports

@@ -9,7 +9,6 @@ import sys
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
 
 
@@ -32,7 +31,7 @@ class _Progress:
             click.echo("\r" + " " * 30 + "\r", err=True, nl=False)
 
 
-@main.command("detect")
+@click.command("detect")
 @click.argument("source", metavar="FILE|URL")
 @click.option("--trackers", "trackers", multiple=True, default=("all",), show_default=True,
               metavar="all|NAME", help="Trackers to detect (repeatable): 'all' the files "

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import click
 
-from trackersync.cli import main
 
-
-@main.command(
+@click.command(
     "emulator",
     add_help_option=False,
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},

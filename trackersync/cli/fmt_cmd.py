@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
 
 
@@ -38,7 +37,7 @@ def _plural(count: int) -> str:
     return f"{count} file{'' if count == 1 else 's'}"
 
 
-@main.command("fmt")
+@click.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", is_flag=True,
               help="Change nothing; list the files that would change and exit 1 if any "

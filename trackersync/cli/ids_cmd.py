@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
 from trackersync.ids import FORMATS
 
 
-@main.command("ids")
+@click.command("ids")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="async",
               show_default=True, help="Output format.")
 @click.option("--name", "names", multiple=True, help="Only this tracker (repeatable).")

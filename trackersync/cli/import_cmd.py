@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
 
 
-@main.command("import")
+@click.command("import")
 @click.option(
     "--dir",
     "directory",

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
 
 
-@main.command("merge-ids")
+@click.command("merge-ids")
 @click.argument("others", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--env", default=None, help="Environment from trackersync.yaml environments.")
 @click.pass_obj

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import EXIT_CHANGES, EXIT_OK, AppContext, account_options, handle_errors
 
 
-@main.command("plan")
+@click.command("plan")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Save the plan (JSON) for apply.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),

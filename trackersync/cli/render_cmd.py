@@ -13,11 +13,10 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
 
 
-@main.command("render")
+@click.command("render")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--env", "env", default=None, metavar="NAME",
               help="Environment whose template vars apply (see environments: in the config).")

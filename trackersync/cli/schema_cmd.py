@@ -12,11 +12,10 @@ import os
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import AppContext, handle_errors
 
 
-@main.command("schema")
+@click.command("schema")
 @click.option("--for", "target", type=click.Choice(["tracker", "config", "conversation"]),
               default="tracker", show_default=True,
               help="Which file's schema: a tracker file, trackersync.yaml, or a conversation "

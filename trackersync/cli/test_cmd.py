@@ -12,14 +12,13 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
 
 #: The renderers of trackersync.behaviour.report (imported only when the command runs).
 FORMATS = ("text", "json", "junit", "github", "markdown")
 
 
-@main.command("test")
+@click.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import click
 
-from trackersync.cli import main
 from trackersync.cli.common import EXIT_ERROR, AppContext, handle_errors
 from trackersync.errors import ConfigError
 from trackersync.render.problems import FORMATS
 
 
-@main.command("validate")
+@click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text",
               show_default=True, help="Output format.")

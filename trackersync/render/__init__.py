@@ -7,8 +7,12 @@ in text form never loads jinja2.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from trackersync.errors import PlanError
-from trackersync.plan import Plan
+
+if TYPE_CHECKING:  # only annotated here: validate uses this package without any plan
+    from trackersync.plan import Plan
 
 FORMATS = ("text", "json", "markdown")
 
