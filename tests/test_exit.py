@@ -107,3 +107,15 @@ def test_output_that_cannot_be_flushed_takes_the_ordinary_exit(
         exit_now(status)
     assert raised.value is status
     assert ran == ["exit handlers"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs Linux's /dev/full")
+def test_output_to_a_full_disk_says_so_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "trackers").mkdir()
+    (tmp_path / "trackers" / "t.yaml").write_text(
+        "name: A\nvocabulary: [p one, p two, p three, p four, p five]\n")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "trackersync", "validate"], cwd=tmp_path,
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == "Error: cannot write the output: No space left on device\n"

@@ -9,6 +9,7 @@ no command module and nothing a command needs. Global options are kept on a
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from gettext import gettext
@@ -217,6 +218,9 @@ class TrackersyncGroup(click.Group):
             import logging
 
             logging.getLogger("trackersync").debug("internal error", exc_info=True)
+            if isinstance(exc, OSError) and exc.errno in DISK_FULL:  # not a bug
+                click.echo(f"Error: cannot write the output: {exc.strerror or exc}", err=True)
+                sys.exit(EXIT_ERROR)
             from trackersync.secrets import display
 
             detail = display(str(exc))[:300]  # masked: an unexpected message may hold anything
@@ -226,6 +230,11 @@ class TrackersyncGroup(click.Group):
         if isinstance(result, int) and result:  # click.exceptions.Exit(code) returns it
             sys.exit(result)
         return result
+
+
+#: Errors of a write the disk could not take: the output (stdout, stderr) on a full disk
+#: or quota. Every file trackersync writes itself is reported with its name elsewhere.
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 @click.group(
