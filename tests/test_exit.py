@@ -119,3 +119,12 @@ def test_output_to_a_full_disk_says_so_and_exits_1(tmp_path: Path) -> None:
                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
     assert done.returncode == 1, done.stderr
     assert done.stderr == "Error: cannot write the output: No space left on device\n"
+
+
+def test_a_closed_standard_output_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "trackers").mkdir()
+    done = subprocess.run(["sh", "-c", 'exec "$0" -m trackersync validate >&-', sys.executable],
+                          cwd=tmp_path, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ("Error: standard output is closed; redirect it to a file or "
+                           "/dev/null instead\n")

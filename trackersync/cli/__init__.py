@@ -201,6 +201,10 @@ class TrackersyncGroup(click.Group):
         exit 1, never a traceback (``-vv`` logs it).
         """
         kwargs["standalone_mode"] = False
+        if sys.stdout is None:  # started with standard output closed (`>&-`)
+            click.echo("Error: standard output is closed; redirect it to a file or "
+                       "/dev/null instead", err=True)
+            sys.exit(EXIT_ERROR)
         try:
             result = super().main(*args, **kwargs)
         except click.ClickException as exc:
