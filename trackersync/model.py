@@ -20,13 +20,15 @@ from typing import Any, Literal, TypeVar
 _Self = TypeVar("_Self")
 
 
-class _Copyable:
-    """``model_copy(update=...)`` for the frozen dataclasses below.
+class Copyable:
+    """``model_copy(update=...)`` for the dataclasses of trackersync's shapes.
 
-    These shapes are plain dataclasses (``__slots__``, no validation on construction):
-    tens of thousands of them are built per run, and none of them needs pydantic.
-    pydantic still validates saved plans (:mod:`trackersync.plan`) and gives the JSON
-    Schemas (:mod:`trackersync.definitions.schema`).
+    The shapes here, in :mod:`trackersync.plan` and in :mod:`trackersync.config` are
+    plain dataclasses (no validation on construction): tens of thousands of them are
+    built per run, and none of them needs pydantic. The method keeps pydantic's name, so
+    ``x.model_copy(update={...})`` reads the same wherever a shape is copied. pydantic
+    still checks saved plans (:mod:`trackersync.plan`) and gives the JSON Schemas
+    (:mod:`trackersync.definitions.schema`, :mod:`trackersync.definitions.config_schema`).
     """
 
     __slots__ = ()
@@ -62,7 +64,7 @@ def is_reserved_name(name: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SourceRef(_Copyable):
+class SourceRef(Copyable):
     """Where a value came from in a tracker or config file.
 
     Attributes:
@@ -80,7 +82,7 @@ class SourceRef(_Copyable):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Tracker(_Copyable):
+class Tracker(Copyable):
     """A Symbl tracker's content: its exact, case-sensitive name and its phrases.
 
     ``vocabulary`` keeps the order as written or as stored; comparisons use
@@ -123,7 +125,7 @@ class RemoteTracker(Tracker):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class BehaviourSentence(_Copyable):
+class BehaviourSentence(Copyable):
     """One behaviour-test sentence written in a tracker file's ``tests:`` block.
 
     Never sent to the Management API; ``trackersync test`` submits it to the Async API.
@@ -269,7 +271,7 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Problem(_Copyable):
+class Problem(Copyable):
     """One finding about the definitions: an error (blocks plan/apply) or a warning.
 
     Rendered as ``file:line:col: error: message`` (see :meth:`__str__`).
