@@ -227,6 +227,18 @@ def has_other_space(text: str) -> bool:
     return _OTHER_SPACE.search(text) is not None
 
 
+def has_untidy_space(joined: str) -> bool:
+    """True when stripping and collapsing white space would change some phrase.
+
+    Args:
+        joined: a vocabulary's phrases joined by NUL (``"\\x00".join(phrases)``), so
+            the whole vocabulary is looked at with a few C-speed substring searches
+            instead of a regex per phrase.
+    """
+    return ("  " in joined or " \x00" in joined or "\x00 " in joined
+            or joined.startswith(" ") or joined.endswith(" ") or has_other_space(joined))
+
+
 def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
     """Return :func:`normalise_phrase` of each phrase, in order (one loop for them all).
 
@@ -234,10 +246,7 @@ def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
     case) is returned as it is, after one look at all the phrases joined by NUL.
     """
     joined = "\x00".join(phrases)
-    if joined.isascii() and not (
-        "  " in joined or " \x00" in joined or "\x00 " in joined or joined.startswith(" ")
-        or joined.endswith(" ") or has_other_space(joined)
-    ):
+    if joined.isascii() and not has_untidy_space(joined):
         return tuple(phrases)
     import unicodedata
 
