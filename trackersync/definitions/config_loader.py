@@ -219,21 +219,13 @@ def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
 
 
 def from_spec(spec: Any) -> Config:
-    """The :class:`~trackersync.config.Config` of a validated ``config_schema.Config``."""
-    return Config(
-        trackers_dir=spec.trackers_dir, rules=spec.rules, api_url=spec.api_url,
-        prune=spec.prune, ignore=list(spec.ignore),
-        safety=SafetyConfig(max_deletes=spec.safety.max_deletes,
-                            max_delete_fraction=spec.safety.max_delete_fraction,
-                            drift=spec.safety.drift),
-        state_file=spec.state_file, vars=dict(spec.vars),
-        environments={name: EnvironmentConfig(api_url=env.api_url,
-                                              credentials_prefix=env.credentials_prefix,
-                                              rules=env.rules, vars=dict(env.vars))
-                      for name, env in spec.environments.items()},
-        account_limit=spec.account_limit, severity=dict(spec.severity),
-        tests_dir=spec.tests_dir,
-    )
+    """The :class:`~trackersync.config.Config` of a validated ``config_schema.Config``.
+
+    Field by field through ``model_dump`` (same names on both sides, a test checks), so
+    a field added to both is carried without a change here; the nested ``safety`` and
+    ``environments`` mappings become their dataclasses in ``Config.__post_init__``.
+    """
+    return Config(**spec.model_dump())
 
 
 _RULES = ("strict", "lenient")
