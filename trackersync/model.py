@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from trackersync.text import nfc
+
 _Self = TypeVar("_Self")
 
 
@@ -203,8 +205,6 @@ def normalise_phrase(phrase: str) -> str:
     compares remote phrases in this shape, so an account storing ``"budget "`` matches a
     file's ``budget`` (README "Text identity").
     """
-    from trackersync.text import nfc
-
     text = nfc(phrase)
     joined = " ".join(text.split())
     return text if joined == text else joined  # unchanged: the same string, not a copy
@@ -240,7 +240,7 @@ def has_untidy_space(joined: str) -> bool:
 
 
 def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
-    """Return :func:`normalise_phrase` of each phrase, in order (one loop for them all).
+    """Return :func:`normalise_phrase` of each phrase, in order.
 
     A vocabulary of ASCII phrases without white space to strip or collapse (the common
     case) is returned as it is, after one look at all the phrases joined by NUL.
@@ -248,15 +248,7 @@ def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
     joined = "\x00".join(phrases)
     if joined.isascii() and not has_untidy_space(joined):
         return tuple(phrases)
-    import unicodedata
-
-    normalize = unicodedata.normalize
-    result = []
-    for phrase in phrases:
-        text = phrase if phrase.isascii() else normalize("NFC", phrase)
-        joined = " ".join(text.split())
-        result.append(text if joined == text else joined)
-    return tuple(result)
+    return tuple([normalise_phrase(phrase) for phrase in phrases])
 
 
 def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:
