@@ -25,6 +25,9 @@ import requests
 from symbl_emulator import EmulatorServer, start_emulator
 from tests.leakscan import LeakScan
 
+#: pytester: runs a foreign project's test session in-process (the pytest plugin tests).
+pytest_plugins = ["pytester"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
@@ -40,6 +43,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip by ``--live``; run the tests marked ``slow`` first.
+
+    Slow tests (whole workflow runs, installs) go to the front, in file order, so that
+    with ``-n auto`` they start at once on the workers and the many short tests fill the
+    end; last in file order, one of them would keep a worker busy while the others idle.
+    Every worker sorts the same collection the same way, as xdist requires.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     live = config.getoption("--live")
     for item in items:
         if "live" in item.keywords and not live:

@@ -80,6 +80,7 @@ def repo_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # six runs of the installed console script
 def test_quick_start_main_job_plans_applies_and_emits_ids(repo_copy: Path) -> None:
     calls = _trackersync_calls(quick_start_commands()[0])
     assert [c[c.index("--emulator") + 1] for c in calls][:2] == ["plan", "apply"]

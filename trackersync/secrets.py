@@ -116,6 +116,8 @@ def display(text: str) -> str:
     invisible characters and unusual spaces are shown as ``<U+200B>``
     (:func:`trackersync.text.visible`), so two look-alike names never print the same.
     """
+    if text.isascii() and text.isprintable() and not could_be_secret(text):
+        return text  # the common case: nothing to escape, mask or show (C-speed tests)
     from trackersync.text import visible
 
     return visible(mask_secrets(_CONTROL.sub(_escape_control, text)))

@@ -50,11 +50,12 @@ def try_repo(hooks: Path, user: Path) -> subprocess.CompletedProcess[str]:
     # try-repo installs the hooks' environment afresh on every call (its own store), so
     # the test calls it once; compiling .pyc files is skipped to keep that install short,
     # and on Python 3.11 (whose virtualenvs come with setuptools) so is the build's own
-    # isolated environment.
-    env = {**os.environ, "NO_COLOR": "1", "PIP_NO_COMPILE": "1",
+    # isolated environment. pip reads PIP_NO_<FLAG> as the value of what the flag turns
+    # off (compile, build isolation): "0" means --no-compile, "1" would turn it back on.
+    env = {**os.environ, "NO_COLOR": "1", "PIP_NO_COMPILE": "0",
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     if sys.version_info < (3, 12):
-        env["PIP_NO_BUILD_ISOLATION"] = "1"
+        env["PIP_NO_BUILD_ISOLATION"] = "0"
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks),
                            "--all-files", "--color", "never"],
                           cwd=user, env=env, capture_output=True, text=True, timeout=300)

@@ -20,6 +20,12 @@ from trackersync.definitions.config_loader import from_spec, quick_config
 from trackersync.definitions.schema import TrackerSpec, TrackerTestsSpec
 from trackersync.definitions.shape import TRACKER_KEYS, quick_tracker
 
+#: Examples per property. The generated values are small (a few keys, short texts from
+#: small alphabets), so a few hundred meet every branch of the quick checks many times
+#: over; the suite runs them on every commit (thousands cost ~10 s of CPU per run).
+EQUIVALENCE_EXAMPLES = 400
+PHRASE_EXAMPLES = 300
+
 _text = st.one_of(
     st.sampled_from(["", " ", "budget", "a b", "0123", "12345678901234567890123456789012",
                      "123456789012345678901234567890123", "0123456789abcdef", "0123456789ABCDEF",
@@ -69,7 +75,8 @@ def _fields(spec: Any) -> dict[str, Any]:
     return data
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EQUIVALENCE_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(data=_tracker)
 def test_quick_tracker_accepts_only_what_the_model_accepts_with_the_same_values(
     data: dict[str, Any],
@@ -119,7 +126,8 @@ _config = _maybe({
 })
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EQUIVALENCE_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(data=_config)
 def test_quick_config_accepts_only_what_the_model_accepts_with_the_same_values(
     data: dict[str, Any],
@@ -175,7 +183,7 @@ _phrase = st.one_of(
 )
 
 
-@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=PHRASE_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=st.lists(_phrase, min_size=1, max_size=8), rules=st.sampled_from(["strict",
                                                                             "lenient"]))
 def test_a_vocabulary_judged_quiet_has_no_problem_phrase_by_phrase(
@@ -194,7 +202,7 @@ def test_a_vocabulary_judged_quiet_has_no_problem_phrase_by_phrase(
         assert rep.problems == []
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=PHRASE_EXAMPLES, deadline=None)
 @given(raw=st.lists(_phrase | st.text(
     alphabet=st.sampled_from(list("ab \t\n\x1c\x00\u00a0e\u0301")), max_size=8), max_size=6))
 def test_a_whole_vocabulary_is_normalised_as_each_phrase_is(raw: list[str]) -> None:

@@ -98,11 +98,15 @@ def test_faults_that_could_never_work_are_refused(
     assert requests.get(f"{emulator.url}/_emulator/faults", timeout=5).json() == {"faults": []}
 
 
-def test_expires_in_never_reports_zero_for_a_live_token() -> None:
+def test_expires_in_never_reports_zero_for_a_live_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symbl_emulator import auth
+
     with start_emulator(token_ttl=2) as emulator:
         body = {"type": "application", "appId": emulator.app_id, "appSecret": emulator.app_secret}
         first = requests.post(f"{emulator.url}/oauth2/token:generate", json=body, timeout=5)
-        time.sleep(1.2)
+        # 1.2 s later by the emulator's clock (no sleeping): 0.8 s of the token are left.
+        later = time.time() + 1.2
+        monkeypatch.setattr(auth, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
         again = requests.post(f"{emulator.url}/oauth2/token:generate", json=body, timeout=5)
         assert again.json()["accessToken"] == first.json()["accessToken"]
         assert again.json()["expiresIn"] == 1

@@ -41,6 +41,8 @@ to ``stubs/pip.log`` (and the folder it installed, resolved, to ``pip-installed.
 
 from __future__ import annotations
 
+import copy
+import functools
 import glob
 import json
 import os
@@ -104,6 +106,17 @@ case "$last" in
     (cd "$last" && pwd -P) >> "$STUB_LOG_DIR/pip-installed.log" ;;
 esac
 """
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_yaml(text: str) -> Any:
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def load_yaml(path: Path) -> Any:
+    """``path`` read as YAML 1.2 (as GitHub reads workflows: ``on`` is a key, not a
+    boolean). Each text is parsed once per process; callers get their own copy."""
+    return copy.deepcopy(_parse_yaml(path.read_text(encoding="utf-8")))
 
 
 class ExpressionError(ValueError):
@@ -302,7 +315,7 @@ class Runner:
         a matrix job once per ``strategy.matrix.include`` entry. Returns job id -> results
         (one per matrix entry). For ``needs``, a matrix job's result is ``failure`` when
         any entry failed, and its outputs are the last entry's, as on GitHub."""
-        doc = YAML(typ="safe", pure=True).load(workflow.read_text(encoding="utf-8"))
+        doc = load_yaml(workflow)
         done: dict[str, list[JobResult]] = {}
         merged: dict[str, JobResult] = {}
         for job_id, job in doc["jobs"].items():
@@ -328,7 +341,7 @@ class Runner:
                 matrix: dict[str, Any] | None = None) -> JobResult:
         """Run one job of ``workflow``; ``needs`` are earlier results of this run,
         ``matrix`` the job's matrix entry."""
-        doc = YAML(typ="safe", pure=True).load(workflow.read_text(encoding="utf-8"))
+        doc = load_yaml(workflow)
         job = doc["jobs"][job_id]
         needs = needs or {}
         self._matrix = dict(matrix or {})
@@ -426,7 +439,7 @@ class Runner:
 
     def run_composite(self, path: Path, name: str, env: dict[str, str],
                       with_: dict[str, str], needs: dict[str, JobResult]) -> tuple[StepResult, str]:
-        doc = YAML(typ="safe", pure=True).load((path / "action.yml").read_text(encoding="utf-8"))
+        doc = load_yaml(path / "action.yml")
         ctx = self.contexts(env, {}, needs, {})
         inputs = {k: interpolate(spec.get("default", ""), ctx)
                   for k, spec in (doc.get("inputs") or {}).items()}

@@ -23,9 +23,10 @@ from symbl_emulator import EmulatorServer, start_emulator
 from .consumer import FakeGitHub, make_consumer, tracker
 from .helpers import ROOT, assert_no_secret, git, git_remote
 
-pytestmark = pytest.mark.skipif(
+# Whole workflow runs (bash, git, trackersync processes): slow, so they run first.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     shutil.which("bash") is None or shutil.which("git") is None or shutil.which("jq") is None,
-    reason="needs bash, git and jq")
+    reason="needs bash, git and jq")]
 
 BASE = {"budget.yaml": tracker("Budget", "our budget", "funding", "cash flow",
                                "we have money", "spend limit")}

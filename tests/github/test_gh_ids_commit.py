@@ -34,8 +34,9 @@ from .helpers import (
     step,
 )
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("bash") is None or shutil.which("git") is None, reason="needs bash and git")
+# Whole workflow runs (bash, git, trackersync processes): slow, so they run first.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    shutil.which("bash") is None or shutil.which("git") is None, reason="needs bash and git")]
 PUSH: dict[str, object] = {"ref": "refs/heads/main"}
 IDS_COMMIT = (BOT, "trackersync: record tracker IDs after apply", ["trackers.ids.json"])
 

@@ -24,7 +24,9 @@ from trackersync.secrets import MASK
 from .ghsim import JobResult, Runner
 from .helpers import PLAN_WF, PR_EVENT, ROOT, assert_no_secret, make_runner, step
 
-pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+# Whole workflow runs (bash, git, trackersync processes): slow, so they run first.
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")]
 HEAD_SHA = PR_EVENT["pull_request"]["head"]["sha"]  # type: ignore[index]
 FAILED = f"### ❌ trackersync plan failed for `{HEAD_SHA}`: see the job log / annotations"
 

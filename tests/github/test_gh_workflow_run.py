@@ -34,7 +34,9 @@ from .helpers import (
     step,
 )
 
-pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+# Whole workflow runs (bash, git, trackersync processes): slow, so they run first.
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")]
 
 
 def test_plan_workflow_plans_comments_once_and_updates_in_place(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -232,23 +233,26 @@ class SymblClient:
         """
         items = list(trackers)
         names = [t.name for t in items]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, count in Counter(names).items() if count > 1)
         if dupes:
             raise ConflictError(f"the same name is created twice in one call: {dupes}",
                                 method="POST", path=LIST_PATH)
-        chunks = chunking.plan_chunks(items, self._chunk_bytes)
-        logger.info("creating %d tracker(s) in %d chunk(s)", len(items), len(chunks))
+        bodies = chunking.plan_bodies(items, self._chunk_bytes)
+        # Each tracker is serialized once; a re-sent or halved part reuses its bytes.
+        payloads = {tracker.name: item for chunk in bodies for tracker, item in chunk}
+        logger.info("creating %d tracker(s) in %d chunk(s)", len(items), len(bodies))
         done: dict[str, RemoteTracker] = {}
-        for chunk in chunks:
-            self._create_chunk(chunk, done)
+        for chunk in bodies:
+            self._create_chunk([tracker for tracker, _ in chunk], done, payloads)
         return [done[n] for n in names]
 
-    def _create_chunk(self, chunk: list[Tracker], done: dict[str, RemoteTracker]) -> None:
+    def _create_chunk(self, chunk: list[Tracker], done: dict[str, RemoteTracker],
+                      payloads: Mapping[str, bytes]) -> None:
         queue, rounds = [chunk], 0
         while queue:
             part = queue.pop(0)
             try:
-                for tracker in self._post_bulk(part):
+                for tracker in self._post_bulk(part, payloads):
                     done[tracker.name] = tracker
             except PayloadTooLargeError:
                 if len(part) == 1:
@@ -283,8 +287,10 @@ class SymblClient:
             self._sleep(backoff_seconds(rounds, self._backoff_factor, self._max_retry_wait))
         return [found.missing]
 
-    def _post_bulk(self, part: list[Tracker]) -> list[RemoteTracker]:
-        reply = self._ok(self._call("POST", LIST_PATH, body=chunking.bulk_body(part)))
+    def _post_bulk(self, part: list[Tracker],
+                   payloads: Mapping[str, bytes]) -> list[RemoteTracker]:
+        body = chunking.join_items([payloads[t.name] for t in part])
+        reply = self._ok(self._call("POST", LIST_PATH, body=body))
         created = listing.parse_trackers(reply, reply.json())
         by_name = {t.name: t for t in created}
         missing = [t.name for t in part if t.name not in by_name]

@@ -34,7 +34,12 @@ def tracker_payload(tracker: Tracker) -> dict[str, Any]:
 
 def bulk_body(trackers: Sequence[Tracker]) -> bytes:
     """The ``POST /v1/manage/trackers`` body: a JSON array of tracker payloads."""
-    return serialize([tracker_payload(t) for t in trackers])
+    return join_items([serialize(tracker_payload(t)) for t in trackers])
+
+
+def join_items(items: Sequence[bytes]) -> bytes:
+    """A JSON array of already serialized items: ``[a,b,...]`` (``bulk_body``'s bytes)."""
+    return b"[" + b",".join(items) + b"]"
 
 
 def plan_chunks(
@@ -50,23 +55,35 @@ def plan_chunks(
         PayloadTooLargeError: one tracker alone does not fit (raised before anything is
             sent; the docs' advice is to split it into several trackers).
     """
-    chunks: list[list[Tracker]] = []
-    current: list[Tracker] = []
+    return [[tracker for tracker, _ in chunk] for chunk in plan_bodies(trackers, limit)]
+
+
+def plan_bodies(
+    trackers: Sequence[Tracker], limit: int = DEFAULT_CHUNK_BYTES
+) -> list[list[tuple[Tracker, bytes]]]:
+    """As :func:`plan_chunks`, each tracker with its serialized payload, so a body is
+    ``join_items([item for _, item in chunk])`` without serializing anything twice.
+
+    Raises:
+        PayloadTooLargeError: as :func:`plan_chunks`.
+    """
+    chunks: list[list[tuple[Tracker, bytes]]] = []
+    current: list[tuple[Tracker, bytes]] = []
     size = 2
     for tracker in trackers:
-        item = len(serialize(tracker_payload(tracker)))
-        if 2 + item > limit:
+        item = serialize(tracker_payload(tracker))
+        if 2 + len(item) > limit:
             raise PayloadTooLargeError(
-                f"tracker {tracker.name!r} alone is {2 + item:,} bytes as JSON, over the "
+                f"tracker {tracker.name!r} alone is {2 + len(item):,} bytes as JSON, over the "
                 f"{limit:,}-byte chunk limit (the API refuses bodies over {BODY_LIMIT_BYTES:,} "
                 "bytes); split its vocabulary into several trackers",
                 method="POST", path="/v1/manage/trackers",
             )
-        extra = item + (1 if current else 0)
+        extra = len(item) + (1 if current else 0)
         if current and size + extra > limit:
             chunks.append(current)
-            current, size, extra = [], 2, item
-        current.append(tracker)
+            current, size, extra = [], 2, len(item)
+        current.append((tracker, item))
         size += extra
     if current:
         chunks.append(current)
