@@ -76,3 +76,15 @@ def test_a_bad_file_is_still_judged_by_the_model(tmp_path: Path) -> None:
     assert "pydantic" in proc.stderr  # the model decides what the quick check is unsure of
     assert "trackers/bad.yaml:3:10: error: tracker \"Bad\": protect must be true or false" in (
         proc.stdout + proc.stderr)
+
+
+def test_the_actions_escaping_script_imports_no_template_engine() -> None:
+    # plans.py and failure.py run several times per workflow and only escape text
+    script = ROOT / ".github" / "actions" / "trackersync" / "plans.py"
+    proc = subprocess.run([sys.executable, "-X", "importtime", str(script), "bullets"],
+                          input="@team <b>x</b>\n", capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "&#" in proc.stdout and "<b>" not in proc.stdout
+    names = {line.rsplit("|", 1)[1].strip().split(".")[0]
+             for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "trackersync" in names and "jinja2" not in names
