@@ -1,4 +1,4 @@
-"""``validate`` and ``plan`` of a valid project import no library they do not use.
+"""``validate``, ``plan`` and ``import`` of a valid project import no library they do not use.
 
 pydantic (the shape models, for bad files and the JSON Schemas), jinja2 (templates and
 the Markdown plan) and deepdiff (the drift report) cost more to import than the rest of
@@ -65,6 +65,27 @@ def test_plan_after_an_apply_imports_no_heavy_library(tmp_path: Path,
     assert applied.returncode == 0, applied.stderr[-2000:]
     names = imported(["plan", "--detailed-exitcode"], root, env)  # a state record, no drift
     assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+
+
+def test_import_first_and_again_imports_no_heavy_library(tmp_path: Path,
+                                                         emulator: EmulatorServer) -> None:
+    # the project's schemas come from the copies in the package, not from the models
+    emulator.seed([{"name": "Budget", "vocabulary": ["budget", "pricing", "too expensive"]},
+                   {"name": "Questions", "vocabulary": ["any questions?", "what about it"]}])
+    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
+           "SYMBL_APP_SECRET": emulator.app_secret}
+    (tmp_path / "trackers").mkdir()
+    first = imported(["import"], tmp_path, env)  # no trackersync.yaml: rules chosen
+    assert first.isdisjoint(HEAVY), sorted(first & set(HEAVY))
+    assert "ruamel" not in first  # nothing to read: the writer's documents are checked
+    assert "anyascii" not in first  # ASCII names: no transliteration
+    assert sorted(p.name for p in (tmp_path / "trackers").iterdir()) == ["budget.yaml",
+                                                                        "questions.yaml"]
+    for kind in ("tracker", "config"):
+        written = (tmp_path / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
+        assert written == (ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
+    again = imported(["import"], tmp_path, env)  # both defined: read for their names
+    assert again.isdisjoint(HEAVY), sorted(again & set(HEAVY))
 
 
 def test_a_bad_file_is_still_judged_by_the_model(tmp_path: Path) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from anyascii import anyascii
-
 
 def fold_to_ascii(text: str) -> str:
     """Return ``text`` with its letters and digits in ASCII and all else as spaces.
@@ -29,8 +27,12 @@ def fold_to_ascii(text: str) -> str:
 
 
 def _fold(char: str) -> str:
+    if char.isascii():  # already ASCII: a letter or digit stays, all else is a space
+        return char if char.isalnum() else " "
     kind = unicodedata.category(char)[0]
     if kind in "LN":
+        from anyascii import anyascii  # imported only when a name needs it
+
         return "".join(c if c.isalnum() else " " for c in anyascii(char))
     return "" if kind == "M" else " "
 

@@ -17,6 +17,11 @@ from click.testing import CliRunner
 import trackersync
 from symbl_emulator import start_emulator
 from trackersync.cli import main
+from trackersync.definitions.modeline import (
+    SHIPPED_DIR,
+    generated_schema_text,
+    shipped_schema_text,
+)
 from trackersync.definitions.schema import config_file_schema, tracker_file_schema
 from trackersync.progress import ProgressReporter
 
@@ -169,6 +174,15 @@ def test_committed_schemas_are_the_generated_ones() -> None:
         committed = (ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8")
         printed = CliRunner().invoke(main, ["schema", "--for", kind]).stdout
         assert committed == printed, f"run `trackersync schema --write` ({kind})"
+
+
+def test_schemas_shipped_in_the_package_are_the_generated_ones() -> None:
+    # import writes a project's missing schemas from these copies, without pydantic
+    for kind in ("tracker", "config"):
+        shipped = shipped_schema_text(f"{kind}.schema.json")
+        assert shipped == generated_schema_text(kind), (
+            f"run `trackersync schema --write` and copy schema/{kind}.schema.json to "
+            f"{SHIPPED_DIR}")
 
 
 def _message_texts(path: Path) -> list[tuple[int, str]]:

@@ -11,6 +11,7 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
 import trackersync.definitions as definitions
+from trackersync.definitions import yamlnodes
 from trackersync.definitions.yamlnodes import YamlProblem, compose, decode, plain_kind, resolve_core
 
 STR = "tag:yaml.org,2002:str"
@@ -50,6 +51,25 @@ def test_plain_kind_covers_what_ruamel_resolves(text: str) -> None:
 def test_plain_kind_never_misses_a_ruamel_non_string(text: str) -> None:
     if ruamel_nonstr(text):
         assert plain_kind(text) is not None
+
+
+def kind_by_patterns(text: str) -> str | None:
+    """What each of the module's patterns says of ``text``, tried in order."""
+    for kind, pattern in (("boolean", yamlnodes._BOOL), ("null", yamlnodes._NULL),
+                          ("number", yamlnodes._NUMBER), ("date", yamlnodes._DATE)):
+        if pattern.fullmatch(text):
+            return kind
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@example("null")
+@example("yes sir")
+@given(st.one_of(st.sampled_from(SAMPLES),
+                 st.text(alphabet="yYnNtTfFoOeEsSrRuUlL ~1.", max_size=8)))
+def test_plain_kind_of_words_is_what_the_patterns_say(text: str) -> None:
+    # words starting with a letter are looked up, not matched: the same answer
+    assert plain_kind(text) == kind_by_patterns(text)
 
 
 @pytest.mark.parametrize(("text", "kind"), [

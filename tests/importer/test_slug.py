@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from trackersync.errors import ConfigError
 from trackersync.importer.slug import Resolver, assign_file_names, safe_target, slugify
 from trackersync.model import RemoteTracker
+from trackersync.textfold import fold_to_ascii
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -147,3 +148,17 @@ def test_an_ascii_name_slugs_as_its_transliteration_would(name: str) -> None:
     from trackersync.textfold import fold_to_ascii
 
     assert _NON_ALNUM.sub("-", name.lower()) == _NON_ALNUM.sub("-", fold_to_ascii(name).lower())
+
+
+def test_ascii_is_folded_as_the_transliteration_would_fold_it() -> None:
+    # ASCII is folded without the transliteration library (not imported for ASCII names)
+    import unicodedata
+
+    from anyascii import anyascii
+
+    for char in map(chr, range(128)):
+        kind = unicodedata.category(char)[0]
+        expected = ("".join(c if c.isalnum() else " " for c in anyascii(char))
+                    if kind in "LN" else " ")
+        assert fold_to_ascii(char) == expected, repr(char)
+    assert fold_to_ascii("Café Ελληνικά") == "Cafe Ellinika"

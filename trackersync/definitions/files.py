@@ -96,6 +96,18 @@ def parse_text(text: str, label: str, rep: Reporter) -> list[Entry]:
         code = "encoding" if exc.code in ("encoding", "io") else "yaml-syntax"
         rep.add(code, exc.message, SourceRef(file=label, line=exc.line, column=exc.column))
         return []
+    return read_document(doc, label, rep)
+
+
+def read_document(doc: Document, label: str, rep: Reporter) -> list[Entry]:
+    """Read the trackers of one composed tracker file (:func:`parse_text` after composing).
+
+    Args:
+        doc: the composed document (from the text, or built by the writer for text it
+            is about to write: :func:`~trackersync.definitions.writer.written_document`).
+        label: what to call it in problems (a path relative to the project root).
+        rep: where problems go.
+    """
     for problem in doc.problems:
         code = "duplicate-key" if problem.code == "duplicate-key" else "yaml-syntax"
         rep.add(code, problem.message, SourceRef(file=label, line=problem.line,

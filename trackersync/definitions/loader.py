@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
-from trackersync.definitions.files import label_for, parse_text, parse_trackers
+from trackersync.definitions.files import label_for, parse_text, parse_trackers, read_document
 from trackersync.definitions.rules import PROFILES, Reporter
 from trackersync.errors import ConfigError, DefinitionError
 from trackersync.model import DesiredTracker, Problem, SourceRef
 
 if TYPE_CHECKING:  # templates are rare: their modules load when one is found
     from trackersync.definitions.template_lines import LineMap
+    from trackersync.definitions.yamlnodes import Document
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +148,34 @@ def load_definitions(
             gc.enable()
 
 
+def read_definitions(
+    root: Path,
+    config: Config,
+    env: str | None = None,
+    paths: Sequence[Path] | None = None,
+) -> DefinitionSet:
+    """Read every tracker file as :func:`load_definitions` does, without the value rules.
+
+    The same files, and the same trackers (a file whose YAML or shape is broken defines
+    none, a tracker with a value-rule error is still one), for a caller that needs only
+    which trackers are defined and where (``trackersync import``). ``problems`` holds
+    the reading faults only (syntax, shape, templates); the rules of :mod:`.checks`
+    (phrases, names, the set of files) are not run, so it says nothing of them.
+
+    Raises:
+        ConfigError: ``env`` names no configured environment.
+    """
+    collecting = gc.isenabled()
+    gc.disable()  # as load_definitions: many small objects, no cycle among them
+    try:
+        return _load(root, config, env, paths, check=False)
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _load(root: Path, config: Config, env: str | None,
-          paths: Sequence[Path] | None) -> DefinitionSet:
+          paths: Sequence[Path] | None, *, check: bool = True) -> DefinitionSet:
     variables = template_vars(config, env)
     rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
     root = Path(os.path.abspath(root))
@@ -161,10 +188,11 @@ def _load(root: Path, config: Config, env: str | None,
     for path in files:
         entries.extend(parse_trackers(path, label_for(path, root), variables, renderer, rep,
                                       maps))
-    profile = PROFILES[config.rules_for(env)]
-    for entry in entries:
-        check_tracker(entry, profile, rep)
-    check_set(entries, config.account_limit, rep)
+    if check:
+        profile = PROFILES[config.rules_for(env)]
+        for entry in entries:
+            check_tracker(entry, profile, rep)
+        check_set(entries, config.account_limit, rep)
     problems = rep.problems
     if maps:  # positions in a template's output -> the template's own lines
         problems = [_relocated(p, maps) for p in problems]
@@ -294,7 +322,7 @@ def _relocated(problem: Problem, maps: dict[str, LineMap]) -> Problem:
     return line_map.relocate(problem) if line_map else problem
 
 
-def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionSet:
+def check_documents(documents: Mapping[str, str | Document], config: Config) -> DefinitionSet:
     """Check tracker-file texts that are not (yet) files, exactly as files are checked.
 
     The same reading and the same rules as :func:`load_definitions`, minus discovery and
@@ -302,7 +330,9 @@ def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionS
     what it reports is, by construction, what ``trackersync validate`` will say.
 
     Args:
-        documents: label (a path relative to the project root, for problems) -> text.
+        documents: label (a path relative to the project root, for problems) -> text,
+            or the document composing that text gives (the writer builds it for a
+            plain tracker: :func:`~trackersync.definitions.writer.written_document`).
         config: the loaded configuration (``rules``, ``severity``, ``account_limit``).
 
     Returns:
@@ -311,7 +341,8 @@ def check_documents(documents: Mapping[str, str], config: Config) -> DefinitionS
     rep = Reporter(overrides=dict(getattr(config, "severity", {}) or {}))
     entries: list[Entry] = []
     for label, text in documents.items():
-        entries.extend(parse_text(text, label, rep))
+        entries.extend(parse_text(text, label, rep) if isinstance(text, str)
+                       else read_document(text, label, rep))
     profile = PROFILES[config.rules]
     for entry in entries:
         check_tracker(entry, profile, rep)

@@ -54,13 +54,20 @@ def with_modeline(text: str, file: Path, root: Path) -> str:
     return modeline_for(file, root) + strip_modeline(text)
 
 
+#: The schemas as shipped inside the package: the text ``trackersync schema --write``
+#: produces, copied there (a test holds them equal), so ``import`` can write a project's
+#: missing schema without importing pydantic and building the models.
+SHIPPED_DIR = Path(__file__).resolve().parent / "schemas"
+
+
 def write_schemas(root: Path, *, only_missing: bool) -> list[Path]:
     """Write the tracker-file and config schemas under ``root/schema/``.
 
     Args:
         root: the project root.
-        only_missing: write a schema only where no file exists yet (import), else
-            replace both with the current ones (``trackersync schema --write``).
+        only_missing: write a schema only where no file exists yet (import: the text
+            shipped in the package, :data:`SHIPPED_DIR`), else replace both with the
+            ones generated from the models (``trackersync schema --write``).
 
     Returns:
         The files written (absolute paths).
@@ -68,19 +75,13 @@ def write_schemas(root: Path, *, only_missing: bool) -> list[Path]:
     Raises:
         OSError: the folder or a file cannot be written (callers translate it).
     """
-    from trackersync.definitions.schema import (
-        config_file_schema,
-        dumps_schema,
-        tracker_file_schema,
-    )
-
     written = []
-    for relative, build in ((SCHEMA_FILE, tracker_file_schema),
-                            (CONFIG_SCHEMA_FILE, config_file_schema)):
+    for relative, kind in ((SCHEMA_FILE, "tracker"), (CONFIG_SCHEMA_FILE, "config")):
         path = Path(os.path.abspath(root)) / relative
-        text = dumps_schema(build())
         if only_missing and path.exists():
             continue
+        shipped = shipped_schema_text(relative.name) if only_missing else None
+        text = shipped if shipped is not None else generated_schema_text(kind)
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,10 +90,35 @@ def write_schemas(root: Path, *, only_missing: bool) -> list[Path]:
     return written
 
 
+def shipped_schema_text(name: str) -> str | None:
+    """The text of schema file ``name`` shipped in the package, or ``None`` if absent."""
+    try:
+        return (SHIPPED_DIR / name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def generated_schema_text(kind: str) -> str:
+    """The schema ``kind`` (``"tracker"`` or ``"config"``) as JSON text, built from the
+    pydantic models (imports pydantic: about 0.1 s).
+    """
+    from trackersync.definitions.schema import (
+        config_file_schema,
+        dumps_schema,
+        tracker_file_schema,
+    )
+
+    build = tracker_file_schema if kind == "tracker" else config_file_schema
+    return dumps_schema(build())
+
+
 __all__ = [
     "CONFIG_SCHEMA_FILE",
     "SCHEMA_FILE",
+    "SHIPPED_DIR",
+    "generated_schema_text",
     "modeline_for",
+    "shipped_schema_text",
     "strip_modeline",
     "with_modeline",
     "write_schemas",

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from trackersync.definitions.yamlnodes import plain_kind
+from trackersync.definitions.yamlnodes import Document, Positions, plain_kind
 from trackersync.model import DesiredTracker, Tracker
 from trackersync.text import INVISIBLE, ODD_SPACE
 
@@ -122,6 +122,35 @@ def dump_tracker_yaml(
     if not body.isascii() or _HIDDEN_ASCII:
         body = _escape_hidden(body)
     return _header(comments) + body
+
+
+def written_document(tracker: Tracker) -> Document | None:
+    """The document that reading ``dump_tracker_yaml(tracker)`` composes, without the text.
+
+    For a tracker the direct writer writes (see :func:`dump_tracker_yaml`) with only a
+    name and phrases, the layout is fixed: ``name: <value>`` on line 1, ``vocabulary:``
+    on line 2 and one ``  - <phrase>`` line per phrase; no value is written plain where
+    a reader would take it for anything but text, so the data read back is the tracker's
+    own name and phrases. ``import`` checks what it is about to write with this, instead
+    of composing its own output again (a test compares both readings).
+
+    Returns:
+        The :class:`~trackersync.definitions.yamlnodes.Document` (data, positions of the
+        name and of each phrase), or ``None`` when the text must be read to know (the
+        tracker has other fields, or ruamel.yaml would write it).
+    """
+    fields = _fields(tracker, None)
+    if [key for key, _ in fields] != ["name", "vocabulary"] or _direct(fields) is None:
+        return None
+    phrases = list(tracker.vocabulary)
+    marks: list[int] = []  # 0-based line, column of each item: line 3 on, column 5
+    for line in range(2, 2 + len(phrases)):
+        marks += (line, 4)
+    doc = Document(data={"name": tracker.name, "vocabulary": phrases})
+    doc.values.update({(): (1, 1), ("name",): (1, 7), ("vocabulary",): (3, 3)})
+    doc.keys.update({("name",): (1, 1), ("vocabulary",): (2, 1)})
+    doc.items[("vocabulary",)] = Positions.from_marks(marks)
+    return doc
 
 
 def dump_tracker_yaml_ruamel(

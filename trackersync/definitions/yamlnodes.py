@@ -57,6 +57,12 @@ _DATE = re.compile(
     r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
 )
 _FIRST_CHARS = frozenset("yYnNtTfFoO~0123456789+-._")
+#: Among those, the letters: a plain scalar starting with one is a boolean or a null
+#: only when it is one of these whole words (no number or date starts with a letter).
+_WORD_FIRST = frozenset("yYnNtTfFoO")
+_BOOL_WORDS = frozenset(_BOOL.pattern.split("|"))
+_NULL_WORDS = frozenset(("null", "Null", "NULL"))
+_NON_STRING_WORDS = _BOOL_WORDS | _NULL_WORDS
 # YAML 1.2 core schema, used for the value of plain scalars (spec 1.2.2 §10.3.2).
 _CORE_BOOL = {"true": True, "True": True, "TRUE": True,
               "false": False, "False": False, "FALSE": False}
@@ -92,6 +98,9 @@ def plain_kind(text: str) -> str | None:
     """
     if text and text[0] not in _FIRST_CHARS:
         return None
+    if text and text[0] in _WORD_FIRST:  # a word: no pattern needed
+        return ("boolean" if text in _BOOL_WORDS else
+                "null" if text in _NULL_WORDS else None)
     if _BOOL.fullmatch(text):
         return "boolean"
     if _NULL.fullmatch(text):
@@ -443,10 +452,12 @@ class _Walker:
         """A sequence's values; its untagged text items (a vocabulary) without recursion.
 
         An item is taken as it is when it is a scalar without a tag that is quoted, or
-        plain and starting with a character no boolean, null, number or date starts
-        with (:func:`plain_kind`): exactly the items :meth:`walk` returns unchanged.
+        plain and either starting with a character no boolean, null, number or date
+        starts with, or starting with a letter without being a boolean or null word
+        (:func:`plain_kind`): exactly the items :meth:`walk` returns unchanged.
         """
         implicit = _IMPLICIT[0]
+        first, word_first, words = _FIRST_CHARS, _WORD_FIRST, _NON_STRING_WORDS
         result = []
         marks: list[int] = []  # 0-based line, column of each item
         for i, item in enumerate(items):
@@ -454,7 +465,8 @@ class _Walker:
             mark = item.start_mark
             marks += (mark.line, mark.column)
             if (type(text) is str and item.ctag is implicit and depth < _MAX_DEPTH
-                    and (item.style or (text and text[0] not in _FIRST_CHARS))):
+                    and (item.style or (text and (text[0] not in first or (
+                        text[0] in word_first and text not in words))))):
                 result.append(text)
             else:
                 result.append(self.walk(item, (*path, i), depth + 1))

@@ -6,7 +6,10 @@ own: each tracker is rendered with :func:`~trackersync.definitions.dump_tracker_
 and checked by :func:`trackersync.definitions.loader.check_documents` (the reading and
 rules of every tracker file, on text in memory), and the problems it reports become the
 file's warnings. So "what the rules refuse" is, by construction, what ``trackersync
-validate`` will say.
+validate`` will say. Where the writer's layout is fixed (a name and phrases, one per
+line), the writer hands over the document that reading its text composes
+(:func:`~trackersync.definitions.writer.written_document`; a test holds both readings
+equal) instead of the text, so import does not parse its own output.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trackersync.config import Config
 from trackersync.definitions.accepted import ACCEPTABLE_CODES, content_fingerprint
@@ -28,6 +32,9 @@ from trackersync.importer.importer import (
 )
 from trackersync.importer.slug import Resolver
 from trackersync.model import DesiredTracker, Problem, RemoteTracker, Tracker
+
+if TYPE_CHECKING:
+    from trackersync.definitions.yamlnodes import Document
 
 logger = logging.getLogger(__name__)
 
@@ -213,9 +220,9 @@ def as_written(tracker: RemoteTracker) -> RemoteTracker:
 class RuleChecker:
     """The project's rules, applied to remote trackers through the real loader.
 
-    Called once per import: every tracker is rendered as stored and all are checked in
-    one :func:`~trackersync.definitions.loader.check_documents` call per profile, in
-    memory.
+    Called once per import: every tracker is rendered as stored (or its written
+    document built) and all are checked in one
+    :func:`~trackersync.definitions.loader.check_documents` call per profile, in memory.
     Problems between files (a name defined twice, a phrase shared) are left out:
     import reports repeated names itself. A tracker with a problem the loader can
     accept for an unchanged tracker (:data:`~trackersync.definitions.accepted.ACCEPTABLE_CODES`)
@@ -239,14 +246,17 @@ class RuleChecker:
         :data:`RECORDED_WARNINGS`, as ``"<message> [<code>]"``, in file order.
         """
         from trackersync.definitions.loader import check_documents
+        from trackersync.definitions.writer import written_document
 
         if not trackers:
             return {}
         ids: dict[str, str] = {}
-        documents: dict[str, str] = {}
+        documents: dict[str, str | Document] = {}
         for index, tracker in enumerate(trackers):
             label = f"trackers/{index:05d}.yaml"
-            documents[label] = dump(tracker, ())
+            # what reading the text gives, built directly where the writer's layout is
+            # fixed (a name and phrases); else the text itself, read as a file would be
+            documents[label] = written_document(tracker) or dump(tracker, ())
             ids[label] = tracker.id
         profiles = ("strict", "lenient") if self.choose_rules else (self.config.rules,)
         found: dict[str, dict[str, list[Problem]]] = {}
@@ -345,9 +355,12 @@ def _defined_trackers(
     that define none (unreadable).
 
     Files with errors are not fatal here: import must work in a repository whose
-    files break the rules (that is what it writes when the account does).
+    files break the rules (that is what it writes when the account does). Only the
+    names matter, so the files are read without the value rules
+    (:func:`~trackersync.definitions.loader.read_definitions`): which trackers a file
+    defines is decided by reading alone.
     """
-    from trackersync.definitions import load_definitions
+    from trackersync.definitions.loader import read_definitions
     resolve = Resolver()
     folders = [root / config.trackers_dir]
     if resolve(directory) != resolve(folders[0]):
@@ -357,7 +370,7 @@ def _defined_trackers(
     for folder in folders:
         if not folder.is_dir() or not any(folder.iterdir()):
             continue
-        loaded = load_definitions(root, config, env, [folder])
+        loaded = read_definitions(root, config, env, [folder])
         sources = set()
         for tracker in loaded.trackers:
             path = _source_path(root, tracker, resolve)
