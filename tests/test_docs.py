@@ -56,3 +56,30 @@ def test_every_pointer_into_the_api_contract_names_one_of_its_sections() -> None
             named.update(" ".join(t.split()) for t in re.findall(r'"([^"]+)"', match[1]))
     assert named, "no pointer found: the pattern no longer matches the code"
     assert sorted(named - headings) == []
+
+
+#: A pointer at a document a reader of this repository does not have: a fault-case code
+#: (a C and two digits, also as a test name's prefix), an issue number, a design or style
+#: note, or the outside API notes. The reason itself belongs in the text instead.
+OUTSIDE = re.compile(r"\bcase C\d|\bC\d\d\b|\btest_c\d|symbl-api|STYLE \d|DESIGN\.md"
+                     r"|\bissue #?\d|turn2|/work/", re.IGNORECASE)
+_SCANNED = ("trackersync", "symbl_emulator", "tests", "benchmarks", "docs", "examples",
+            "schema", "trackers", "tracker-tests", ".ci", ".github")
+
+
+def test_no_file_points_at_a_document_outside_the_repository() -> None:
+    files = [ROOT / name for name in ("README.md", "CHANGELOG.md", "pyproject.toml")]
+    for folder in _SCANNED:
+        files += [p for p in (ROOT / folder).rglob("*") if p.is_file()
+                  and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".db")
+                  and p != Path(__file__)]  # this file spells the pattern out
+    found = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, FileNotFoundError):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if OUTSIDE.search(line) and "INTERNAL = re.compile" not in line:
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:80]}")
+    assert found == []

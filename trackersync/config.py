@@ -21,10 +21,11 @@ file (with positions and "did you mean" hints) lives in
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from trackersync.model import Copyable
 
 DEFAULT_API_URL = "https://api.symbl.ai"
 ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented maximum of trackers per account
@@ -32,16 +33,8 @@ ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented maximum of trackers per accoun
 Rules = Literal["strict", "lenient"]
 
 
-class _Copyable:
-    __slots__ = ()
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Any:
-        """Return a copy with the fields in ``update`` replaced (the others shared)."""
-        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
-
-
 @dataclass(kw_only=True)
-class SafetyConfig(_Copyable):
+class SafetyConfig(Copyable):
     """Thresholds that make an apply refuse mass deletes (octoDNS-style safety valve).
 
     Attributes:
@@ -59,7 +52,7 @@ class SafetyConfig(_Copyable):
 
 
 @dataclass(kw_only=True)
-class EnvironmentConfig(_Copyable):
+class EnvironmentConfig(Copyable):
     """One Symbl account: its API URL, where its credentials are read, its template vars.
 
     Attributes:
@@ -77,7 +70,7 @@ class EnvironmentConfig(_Copyable):
 
 
 @dataclass(kw_only=True)
-class Config(_Copyable):
+class Config(Copyable):
     """The whole ``trackersync.yaml``; every key has a default (README "Configuration").
 
     Attributes:

@@ -41,7 +41,7 @@ from trackersync.model import (
     DesiredTracker,
     Problem,
     RemoteTracker,
-    has_other_space,
+    has_untidy_space,
     is_reserved_name,
     normalise_phrases,
 )
@@ -87,19 +87,6 @@ def comparable(phrases: Sequence[str]) -> frozenset[str]:
     for this alone; ``_check_listing`` warns about it.
     """
     return normalise_phrases(phrases)
-
-
-def _has_odd_space(vocabulary: Sequence[str]) -> bool:
-    """True when normalisation (strip, collapse runs) would change some phrase.
-
-    String searches on the NUL-joined vocabulary: ~40x faster than a regex per phrase.
-    """
-    joined = "\x00".join(vocabulary)
-    return (
-        "  " in joined or " \x00" in joined or "\x00 " in joined
-        or joined.startswith(" ") or joined.endswith(" ")
-        or has_other_space(joined)
-    )
 
 
 def _same_phrases(found: RemoteTracker, desired: DesiredTracker) -> bool:
@@ -241,7 +228,7 @@ class _Matcher:
                 self._warn("remote-duplicate-phrase", tracker.name,
                            f"remote: tracker {tracker.name!r} (id {tracker.id}) has "
                            "duplicate phrases")
-            if _has_odd_space(tracker.vocabulary):
+            if has_untidy_space("\x00".join(tracker.vocabulary)):
                 self._warn("remote-whitespace", tracker.name,
                            f"remote: tracker {tracker.name!r} (id {tracker.id}) has phrases "
                            "with extra whitespace; compared as normalised, left as stored")

@@ -17,16 +17,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from trackersync.text import nfc
+
 _Self = TypeVar("_Self")
 
 
-class _Copyable:
-    """``model_copy(update=...)`` for the frozen dataclasses below.
+class Copyable:
+    """``model_copy(update=...)`` for the dataclasses of trackersync's shapes.
 
-    These shapes are plain dataclasses (``__slots__``, no validation on construction):
-    tens of thousands of them are built per run, and none of them needs pydantic.
-    pydantic still validates saved plans (:mod:`trackersync.plan`) and gives the JSON
-    Schemas (:mod:`trackersync.definitions.schema`).
+    The shapes here, in :mod:`trackersync.plan` and in :mod:`trackersync.config` are
+    plain dataclasses (no validation on construction): tens of thousands of them are
+    built per run, and none of them needs pydantic. The method keeps pydantic's name, so
+    ``x.model_copy(update={...})`` reads the same wherever a shape is copied. pydantic
+    still checks saved plans (:mod:`trackersync.plan`) and gives the JSON Schemas
+    (:mod:`trackersync.definitions.schema`, :mod:`trackersync.definitions.config_schema`).
     """
 
     __slots__ = ()
@@ -62,7 +66,7 @@ def is_reserved_name(name: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SourceRef(_Copyable):
+class SourceRef(Copyable):
     """Where a value came from in a tracker or config file.
 
     Attributes:
@@ -80,7 +84,7 @@ class SourceRef(_Copyable):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Tracker(_Copyable):
+class Tracker(Copyable):
     """A Symbl tracker's content: its exact, case-sensitive name and its phrases.
 
     ``vocabulary`` keeps the order as written or as stored; comparisons use
@@ -123,7 +127,7 @@ class RemoteTracker(Tracker):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class BehaviourSentence(_Copyable):
+class BehaviourSentence(Copyable):
     """One behaviour-test sentence written in a tracker file's ``tests:`` block.
 
     Never sent to the Management API; ``trackersync test`` submits it to the Async API.
@@ -201,8 +205,6 @@ def normalise_phrase(phrase: str) -> str:
     compares remote phrases in this shape, so an account storing ``"budget "`` matches a
     file's ``budget`` (README "Text identity").
     """
-    from trackersync.text import nfc
-
     text = nfc(phrase)
     joined = " ".join(text.split())
     return text if joined == text else joined  # unchanged: the same string, not a copy
@@ -225,27 +227,28 @@ def has_other_space(text: str) -> bool:
     return _OTHER_SPACE.search(text) is not None
 
 
+def has_untidy_space(joined: str) -> bool:
+    """True when stripping and collapsing white space would change some phrase.
+
+    Args:
+        joined: a vocabulary's phrases joined by NUL (``"\\x00".join(phrases)``), so
+            the whole vocabulary is looked at with a few C-speed substring searches
+            instead of a regex per phrase.
+    """
+    return ("  " in joined or " \x00" in joined or "\x00 " in joined
+            or joined.startswith(" ") or joined.endswith(" ") or has_other_space(joined))
+
+
 def normalise_vocabulary(phrases: Sequence[str]) -> tuple[str, ...]:
-    """Return :func:`normalise_phrase` of each phrase, in order (one loop for them all).
+    """Return :func:`normalise_phrase` of each phrase, in order.
 
     A vocabulary of ASCII phrases without white space to strip or collapse (the common
     case) is returned as it is, after one look at all the phrases joined by NUL.
     """
     joined = "\x00".join(phrases)
-    if joined.isascii() and not (
-        "  " in joined or " \x00" in joined or "\x00 " in joined or joined.startswith(" ")
-        or joined.endswith(" ") or has_other_space(joined)
-    ):
+    if joined.isascii() and not has_untidy_space(joined):
         return tuple(phrases)
-    import unicodedata
-
-    normalize = unicodedata.normalize
-    result = []
-    for phrase in phrases:
-        text = phrase if phrase.isascii() else normalize("NFC", phrase)
-        joined = " ".join(text.split())
-        result.append(text if joined == text else joined)
-    return tuple(result)
+    return tuple([normalise_phrase(phrase) for phrase in phrases])
 
 
 def normalise_phrases(phrases: Iterable[str]) -> frozenset[str]:
@@ -269,7 +272,7 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Problem(_Copyable):
+class Problem(Copyable):
     """One finding about the definitions: an error (blocks plan/apply) or a warning.
 
     Rendered as ``file:line:col: error: message`` (see :meth:`__str__`).

@@ -116,7 +116,8 @@ def make_plan(
         )
     path = opts.state_path or state_path(root, config.state_file, opts.env)
     record = read_state(path, opts.account)
-    share = getattr(api, "share_phrases", None)  # the client may hold equal phrases once
+    # optional (see TrackerApi): the client then holds the files' equal phrases once
+    share = getattr(api, "share_phrases", None)
     if share is not None:
         share(definitions.trackers)
     listing = api.list_trackers()

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from trackersync.errors import PlanError, StalePlanError
-from trackersync.model import Problem, RemoteTracker, Tracker, _Copyable, tracker_digest
+from trackersync.model import Copyable, Problem, RemoteTracker, Tracker, tracker_digest
 from trackersync.secrets import display
 
 PLAN_FORMAT_VERSION: Literal[2] = 2
@@ -64,7 +64,7 @@ CAUSES: tuple[Cause, ...] = ("pending", "drift", "conflict")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FieldDrift(_Copyable):
+class FieldDrift(Copyable):
     """One field of a tracker that changed in the account since the last apply.
 
     Built by :func:`trackersync.drift.drift_report` (deepdiff of the state record's
@@ -88,7 +88,7 @@ def digest_of(items: Iterable[tuple[str, str]]) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Fingerprint(_Copyable):
+class Fingerprint(Copyable):
     """What the plan was made from, so a saved plan can be checked before apply.
 
     For: detecting that the tracker files or the account changed since ``plan --out``.
@@ -107,7 +107,7 @@ class Fingerprint(_Copyable):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Change(_Copyable):
+class Change(Copyable):
     """One write the applier will make: a create, update, rename or delete of one tracker.
 
     For: rendering (text/JSON/Markdown) and for the applier to act on.
@@ -158,7 +158,7 @@ class Change(_Copyable):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Summary(_Copyable):
+class Summary(Copyable):
     """How many changes of each kind and of each cause; summary lines render from this."""
 
     create: int = 0
@@ -180,7 +180,7 @@ class Summary(_Copyable):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Plan(_Copyable):
+class Plan(Copyable):
     """Everything ``apply`` will do to one account, and what it was computed from.
 
     Built by :func:`trackersync.pipeline.build_plan`; read by the renderers and the

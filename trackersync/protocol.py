@@ -30,6 +30,11 @@ class TrackerApi(Protocol):
       and vocabulary; idempotent. Raises ApiError (404, 409, ...).
     * ``delete_tracker(id)``: ``DELETE /v1/manage/tracker/{id}``; raises
       :class:`~trackersync.errors.NotFoundError` for an unknown id.
+
+    Optional, not part of the protocol: ``share_phrases(trackers)``. When an account
+    has it (:meth:`trackersync.client.SymblClient.share_phrases`), the planner calls it
+    with the tracker files' trackers before listing, so an equal remote tracker holds
+    the same phrase strings instead of a copy (memory only; values are the same).
     """
 
     def list_trackers(self) -> list[RemoteTracker]:

@@ -163,7 +163,7 @@ def test_600kb_plus_600kb_go_out_as_two_chunks_in_order(
     assert [t["name"] for t in emulator.trackers()] == ["first", "second"]
 
 
-def test_c21_300_trackers_of_50_phrases_fit_in_two_chunks(
+def test_300_trackers_of_50_phrases_fit_in_two_chunks(
     client: SymblClient, emulator: EmulatorServer
 ) -> None:
     wanted = [

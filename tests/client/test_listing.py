@@ -102,7 +102,7 @@ def test_html_with_200_is_a_shape_error_naming_the_content_type(
     assert "text/html" in str(caught.value) and "Maintenance" not in str(caught.value)
 
 
-def test_c06_a_cursor_pages_are_followed_and_deduplicated(
+def test_a_cursor_pages_are_followed_and_deduplicated(
     client: SymblClient, emulator: EmulatorServer
 ) -> None:
     faults(emulator, list_fault(page(1, 25, nextToken="t2")), list_fault(page(20, 30)))
@@ -112,7 +112,7 @@ def test_c06_a_cursor_pages_are_followed_and_deduplicated(
     assert requests_seen == [(LIST, ""), (LIST, "nextToken=t2")]
 
 
-def test_c06_b_a_repeated_page_is_pagination_that_did_not_advance(
+def test_b_a_repeated_page_is_pagination_that_did_not_advance(
     client: SymblClient, emulator: EmulatorServer
 ) -> None:
     faults(emulator, list_fault(page(1, 25, nextToken="t2")),
@@ -121,7 +121,7 @@ def test_c06_b_a_repeated_page_is_pagination_that_did_not_advance(
         client.list_trackers()
 
 
-def test_c06_c_a_total_larger_than_the_listing_is_incomplete(
+def test_c_a_total_larger_than_the_listing_is_incomplete(
     client: SymblClient, emulator: EmulatorServer
 ) -> None:
     faults(emulator, list_fault(page(1, 25), {"X-Total-Count": "30"}))

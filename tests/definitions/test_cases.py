@@ -13,7 +13,7 @@ def case(name: str) -> list[tuple]:
     return rows(load(SCENARIOS, SCENARIOS / name))
 
 
-def test_c01_norway_booleans_refused_quoted_accepted() -> None:
+def test_norway_booleans_refused_quoted_accepted() -> None:
     ds = load(SCENARIOS, SCENARIOS / "norway-booleans.yaml")
     quote_it = [(line, col, msg) for _s, line, col, code, msg in rows(ds) if code == "quote-it"]
     assert [(line, col) for line, col, _m in quote_it] == [
@@ -30,7 +30,7 @@ def test_c01_norway_booleans_refused_quoted_accepted() -> None:
                    for p in tracker.vocabulary)
 
 
-def test_c05_whitespace_normalised_and_collisions() -> None:
+def test_whitespace_normalised_and_collisions() -> None:
     ds = load(SCENARIOS, SCENARIOS / "whitespace-normalization.yaml")
     assert ds.trackers[0].vocabulary == ("order number", "tracking code", "shipment status",
                                          "invoice id", "where is my parcel", "Order number")
@@ -46,7 +46,7 @@ def test_c05_whitespace_normalised_and_collisions() -> None:
     assert [p.code for p in strict.errors] == ["phrase-case-variant"]
 
 
-def test_c15_unknown_key_not_echoed_and_token_masked() -> None:
+def test_unknown_key_not_echoed_and_token_masked() -> None:
     found = case("secrets-redaction.yaml")
     assert [(s, line, col, code) for s, line, col, code, _m in found] == [
         ("error", 17, 5, "unknown-key"), ("warning", 23, 9, "phrase-secret")]
@@ -55,7 +55,7 @@ def test_c15_unknown_key_not_echoed_and_token_masked() -> None:
     assert "eyJhbGciOiJIUzI1NiJ9" not in text
 
 
-def test_c22_sample_app_report() -> None:
+def test_sample_app_report() -> None:
     found = case("sample-app-trackers.yaml")
     assert [(s, line, code) for s, line, _c, code, _m in found] == [
         ("warning", 16, "phrase-few"),           # Card Updated: 3 phrases
@@ -68,7 +68,7 @@ def test_c22_sample_app_report() -> None:
     ]
 
 
-def test_c09a_renamed_directory_is_an_error(tmp_path: Path) -> None:
+def test_renamed_directory_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "tracker-defs").mkdir()
     ds = load(tmp_path)
     assert ds.trackers == [] and ds.has_errors

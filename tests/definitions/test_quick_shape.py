@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from trackersync.definitions import config_schema
+from trackersync.definitions import config_loader, config_schema, shape
 from trackersync.definitions.config_loader import from_spec, quick_config
-from trackersync.definitions.schema import TrackerSpec
+from trackersync.definitions.schema import TrackerSpec, TrackerTestsSpec
 from trackersync.definitions.shape import TRACKER_KEYS, quick_tracker
 
 #: Examples per property. The generated values are small (a few keys, short texts from
@@ -140,6 +140,22 @@ def test_quick_config_accepts_only_what_the_model_accepts_with_the_same_values(
         return
     if quick is not None:
         assert dataclasses.asdict(quick) == dataclasses.asdict(from_spec(spec))
+
+
+def test_the_quick_tracker_check_knows_exactly_the_models_keys() -> None:
+    assert sorted(shape.TRACKER_KEYS) == sorted(TrackerSpec.model_fields)
+    assert sorted(shape.TESTS_KEYS) == sorted(TrackerTestsSpec.model_fields)
+    assert [f.name for f in dataclasses.fields(shape.TrackerFields)] == list(
+        TrackerSpec.model_fields)
+    assert [f.name for f in dataclasses.fields(shape.TestsFields)] == list(
+        TrackerTestsSpec.model_fields)
+
+
+def test_the_quick_config_check_knows_exactly_the_models_keys() -> None:
+    top = set(config_schema.Config.model_fields) | {"ids_file"}  # the older name, read too
+    assert top == config_loader._TOP_KEYS
+    assert set(config_schema.SafetyConfig.model_fields) == config_loader._SAFETY_KEYS
+    assert set(config_schema.EnvironmentConfig.model_fields) == config_loader._ENV_KEYS
 
 
 def test_the_config_dataclasses_have_the_models_fields_and_defaults() -> None:

@@ -34,10 +34,14 @@ class App(Protocol):
     """The global options this module reads (the CLI's ``AppContext``)."""
 
     @property
-    def use_emulator(self) -> bool: ...  # noqa: D102
+    def use_emulator(self) -> bool:
+        """True with ``--emulator``: run against the embedded Symbl emulator."""
+        ...
 
     @property
-    def project_root(self) -> Path: ...  # noqa: D102
+    def project_root(self) -> Path:
+        """The project folder (``--config``'s folder, or the nearest with ``trackersync.yaml``)."""
+        ...
 
 
 @dataclass

@@ -202,9 +202,7 @@ def _check_each_phrase(entry: Entry, profile: Profile, rep: Reporter) -> None:
         hidden: list[tuple[str, int]] = []
         if raw.isascii():  # no unusual space, invisible or non-Latin letter; NFC already
             if raw is not phrase and raw != phrase:
-                _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
-                                "leading, trailing or repeated whitespace; it is used as "
-                                f"{shown(phrase)}")
+                _whitespace_problem(entry, rep, index, raw, phrase)
         else:
             hidden = _unusual_characters(entry, rep, index, raw, phrase)
         # letters, digits and single spaces only: no character any profile refuses
@@ -248,9 +246,7 @@ def _unusual_characters(entry: Entry, rep: Reporter, index: int, raw: str,
                         f"{describe_chars(spaces)}; normalised: sent with a plain space "
                         f"as {shown(phrase)}")
     elif nfc(raw) != phrase:
-        _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has "
-                        "leading, trailing or repeated whitespace; it is used as "
-                        f"{shown(phrase)}")
+        _whitespace_problem(entry, rep, index, raw, phrase)
     hidden = invisible_chars(phrase)
     if hidden:
         _phrase_problem(entry, rep, "phrase-invisible", index, f"contains "
@@ -262,6 +258,13 @@ def _unusual_characters(entry: Entry, rep: Reporter, index: int, raw: str,
                         f"word: {describe_chars(mixed)}; such a look-alike word matches "
                         "nothing said in either script; type it in one script")
     return hidden
+
+
+def _whitespace_problem(entry: Entry, rep: Reporter, index: int, raw: str,
+                        phrase: str) -> None:
+    """Report that phrase ``index`` is used as ``phrase``, stripped and collapsed."""
+    _phrase_problem(entry, rep, "phrase-whitespace", index, f"{shown(raw)} has leading, "
+                    f"trailing or repeated whitespace; it is used as {shown(phrase)}")
 
 
 def _phrase_problem(entry: Entry, rep: Reporter, code: str, index: int, text: str) -> None:

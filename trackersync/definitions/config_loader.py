@@ -19,9 +19,9 @@ import os
 import re
 import typing
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from trackersync.config import DEFAULT_API_URL, Config, EnvironmentConfig, SafetyConfig
+from trackersync.config import Config, EnvironmentConfig, SafetyConfig
 from trackersync.definitions.files import label_for
 from trackersync.definitions.rules import check_overrides
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
@@ -238,21 +238,13 @@ def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
 
 
 def from_spec(spec: Any) -> Config:
-    """The :class:`~trackersync.config.Config` of a validated ``config_schema.Config``."""
-    return Config(
-        trackers_dir=spec.trackers_dir, rules=spec.rules, api_url=spec.api_url,
-        prune=spec.prune, ignore=list(spec.ignore),
-        safety=SafetyConfig(max_deletes=spec.safety.max_deletes,
-                            max_delete_fraction=spec.safety.max_delete_fraction,
-                            drift=spec.safety.drift),
-        state_file=spec.state_file, vars=dict(spec.vars),
-        environments={name: EnvironmentConfig(api_url=env.api_url,
-                                              credentials_prefix=env.credentials_prefix,
-                                              rules=env.rules, vars=dict(env.vars))
-                      for name, env in spec.environments.items()},
-        account_limit=spec.account_limit, severity=dict(spec.severity),
-        tests_dir=spec.tests_dir,
-    )
+    """The :class:`~trackersync.config.Config` of a validated ``config_schema.Config``.
+
+    Field by field through ``model_dump`` (same names on both sides, a test checks), so
+    a field added to both is carried without a change here; the nested ``safety`` and
+    ``environments`` mappings become their dataclasses in ``Config.__post_init__``.
+    """
+    return Config(**spec.model_dump())
 
 
 _RULES = ("strict", "lenient")
@@ -261,6 +253,11 @@ _TOP_KEYS = frozenset(("trackers_dir", "rules", "api_url", "prune", "ignore", "s
                        "state_file", "ids_file", "vars", "environments", "account_limit",
                        "severity", "tests_dir"))
 _SAFETY_KEYS = frozenset(("max_deletes", "max_delete_fraction", "drift"))
+#: Keys whose value must be exactly a ``str``.
+_TEXT_KEYS = ("trackers_dir", "api_url", "state_file", "ids_file", "tests_dir")
+#: Keys whose checked value is taken as it is; one left out takes the dataclass default.
+_PLAIN_KEYS = ("trackers_dir", "api_url", "state_file", "tests_dir", "rules", "prune",
+               "account_limit")
 _ENV_KEYS = frozenset(("api_url", "credentials_prefix", "rules", "vars"))
 
 
@@ -271,7 +268,8 @@ def quick_config(data: Any) -> Config | None:
     with the same values: every key known, every value of exactly the type the model
     takes, numbers within their bounds. Anything else (including valid forms this check
     does not know, such as an integer ``max_delete_fraction``) returns ``None``, and
-    the caller validates with pydantic. A property test holds the two together.
+    the caller validates with pydantic. A property test holds the two together. A key
+    the file leaves out takes the dataclass's default (:mod:`trackersync.config`).
 
     Args:
         data: the composed YAML mapping of ``trackersync.yaml``.
@@ -281,16 +279,17 @@ def quick_config(data: Any) -> Config | None:
     if "state_file" in data and "ids_file" in data:
         return None
     get = data.get
-    text_keys = ("trackers_dir", "api_url", "state_file", "ids_file", "tests_dir")
-    if any(k in data and type(data[k]) is not str for k in text_keys):
+    if any(type(data[key]) is not str for key in _TEXT_KEYS if key in data):
         return None
-    if get("rules", "strict") not in _RULES or type(get("prune", False)) is not bool:
+    if "rules" in data and data["rules"] not in _RULES:
+        return None
+    if "prune" in data and type(data["prune"]) is not bool:
+        return None
+    if "account_limit" in data and (type(data["account_limit"]) is not int
+                                    or data["account_limit"] < 1):
         return None
     ignore = get("ignore", [])
     if type(ignore) is not list or any(type(item) is not str for item in ignore):
-        return None
-    limit = get("account_limit", 500)
-    if type(limit) is not int or limit < 1:
         return None
     severity = get("severity", {})
     if not _str_dict(severity) or any(v not in _LEVELS or type(v) is not str
@@ -307,16 +306,11 @@ def quick_config(data: Any) -> Config | None:
         if quick is None:
             return None
         envs[name] = quick
-    rules = get("rules", "strict")
-    state_file = cast(str, get("state_file", get("ids_file", "trackers.ids.json")))
-    return Config(
-        trackers_dir=get("trackers_dir", "trackers"), rules=rules,
-        api_url=get("api_url", DEFAULT_API_URL), prune=get("prune", False),
-        ignore=list(ignore), safety=safety,
-        state_file=state_file,
-        vars=dict(variables), environments=envs, account_limit=limit,
-        severity=dict(severity), tests_dir=get("tests_dir", "tracker-tests"),
-    )
+    given = {key: data[key] for key in _PLAIN_KEYS if key in data}
+    if "ids_file" in data:  # the older name of state_file
+        given["state_file"] = data["ids_file"]
+    return Config(**given, ignore=list(ignore), safety=safety, vars=dict(variables),
+                  environments=envs, severity=dict(severity))
 
 
 def _str_dict(value: Any) -> bool:
@@ -324,33 +318,34 @@ def _str_dict(value: Any) -> bool:
 
 
 def _quick_safety(data: Any) -> SafetyConfig | None:
+    """The ``safety`` block when plainly valid (as :func:`quick_config`); else ``None``."""
     if type(data) is not dict or not _SAFETY_KEYS.issuperset(data):
         return None
-    deletes = data.get("max_deletes", 10)
-    fraction = data.get("max_delete_fraction", 0.3)
-    drift = data.get("drift", "revert")
-    if type(deletes) is not int or deletes < 0:
+    get = data.get
+    if "max_deletes" in data and (type(data["max_deletes"]) is not int
+                                  or data["max_deletes"] < 0):
         return None
+    fraction = get("max_delete_fraction", 0.0)
     if type(fraction) is not float or not 0.0 <= fraction <= 1.0:
         return None
-    if type(drift) is not str or drift not in ("revert", "refuse"):
+    if "drift" in data and (type(data["drift"]) is not str
+                            or data["drift"] not in ("revert", "refuse")):
         return None
-    return SafetyConfig(max_deletes=deletes, max_delete_fraction=fraction,
-                        drift=cast(Any, drift))
+    return SafetyConfig(**data)
 
 
 def _quick_environment(data: Any) -> EnvironmentConfig | None:
+    """One environment when plainly valid (as :func:`quick_config`); else ``None``."""
     if type(data) is not dict or not _ENV_KEYS.issuperset(data):
         return None
-    url = data.get("api_url")
-    prefix = data.get("credentials_prefix", "SYMBL_")
-    rules = data.get("rules")
-    variables = data.get("vars", {})
-    if (url is not None and type(url) is not str) or type(prefix) is not str:
+    get = data.get
+    url, rules = get("api_url"), get("rules")
+    if (url is not None and type(url) is not str) or (
+            "credentials_prefix" in data and type(data["credentials_prefix"]) is not str):
         return None
     if rules is not None and (type(rules) is not str or rules not in _RULES):
         return None
+    variables = get("vars", {})
     if not _str_dict(variables):
         return None
-    return EnvironmentConfig(api_url=url, credentials_prefix=prefix, rules=cast(Any, rules),
-                             vars=dict(variables))
+    return EnvironmentConfig(**{**data, "vars": dict(variables)})

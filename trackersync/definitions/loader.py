@@ -18,11 +18,12 @@ run reports all of them. Only a wrong environment name raises (ConfigError).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,16 +137,8 @@ def load_definitions(
     Raises:
         ConfigError: ``env`` names no configured environment.
     """
-    # Loading builds tens of thousands of small objects and frees none of them in a
-    # cycle: the cyclic garbage collector would rescan them over and over (a third of
-    # the loading time on a full account) for nothing. It runs again afterwards.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _without_cyclic_gc():
         return _load(root, config, env, paths)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def read_definitions(
@@ -165,10 +158,22 @@ def read_definitions(
     Raises:
         ConfigError: ``env`` names no configured environment.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # as load_definitions: many small objects, no cycle among them
-    try:
+    with _without_cyclic_gc():
         return _load(root, config, env, paths, check=False)
+
+
+@contextlib.contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading; it runs again afterwards.
+
+    Loading builds tens of thousands of small objects and frees none of them in a
+    cycle: the collector would rescan them over and over (a third of the loading time
+    on a full account) for nothing.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()

@@ -8,7 +8,9 @@ pass silently. The loader validates in strict mode: nothing is coerced (a ``prot
 
 The value rules (characters, counts, duplicates...) are in :mod:`.rules`; these models
 only fix the shape. The loader validates with them whatever :mod:`.shape`'s quick
-check of the common, valid shape is not sure about.
+check of the common, valid shape is not sure about; that module's key tables
+(``TRACKER_KEYS``, ``TESTS_KEYS``) and field dataclasses name exactly these models'
+fields (a test checks).
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ import json
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS
 
 #: Draft-07: the dialect the YAML language server (and most editors) implement fully.
 #: pydantic writes 2020-12 shapes (``$defs``, keywords beside ``$ref``); :func:`as_draft07`
@@ -202,10 +202,9 @@ def _draft07_node(node: Any) -> Any:
     return out
 
 
-__all__ = ["TESTS_KEYS", "TRACKER_KEYS", "ConversationMessageSpec", "ConversationSpec",
-           "TrackerListSpec", "TrackerSpec", "TrackerTestsSpec", "as_draft07",
-           "config_file_schema", "conversation_file_schema", "dumps_schema",
-           "tracker_file_schema"]
+__all__ = ["ConversationMessageSpec", "ConversationSpec", "TrackerListSpec", "TrackerSpec",
+           "TrackerTestsSpec", "as_draft07", "config_file_schema", "conversation_file_schema",
+           "dumps_schema", "tracker_file_schema"]
 
 
 def dumps_schema(schema: dict[str, Any]) -> str:

@@ -1,9 +1,11 @@
-"""Writing tracker files: clean, stable YAML that :func:`load_definitions` reads back equal.
+"""Writing tracker files: clean, stable YAML that the loader reads back equal.
 
-A phrase or name that any YAML 1.1 or 1.2 reader would take for a boolean, null, number
-or date is single-quoted, so the file never depends on which YAML version the next tool
-speaks; everything else that needs it (``: ``, `` #``, a leading ``-``, leading spaces,
-control characters...) is quoted too, exactly where ruamel.yaml's emitter would.
+:func:`~trackersync.definitions.loader.load_definitions` reads a written file back as
+the same tracker. A phrase or name that any YAML 1.1 or 1.2 reader would take for a
+boolean, null, number or date is single-quoted, so the file never depends on which YAML
+version the next tool speaks; everything else that needs it (``: ``, `` #``, a leading
+``-``, leading spaces, control characters...) is quoted too, exactly where ruamel.yaml's
+emitter would.
 
 Two writers produce the same bytes:
 
