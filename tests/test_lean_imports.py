@@ -97,3 +97,28 @@ def test_a_bad_file_is_still_judged_by_the_model(tmp_path: Path) -> None:
     assert "pydantic" in proc.stderr  # the model decides what the quick check is unsure of
     assert "trackers/bad.yaml:3:10: error: tracker \"Bad\": protect must be true or false" in (
         proc.stdout + proc.stderr)
+
+
+
+def script_imports(name: str, args: list[str], cwd: Path, stdin: str = "") -> tuple[str, set[str]]:
+    """Run the GitHub action's script NAME; its stdout and the top-level modules it imported."""
+    script = ROOT / ".github" / "actions" / "trackersync" / name
+    proc = subprocess.run([sys.executable, "-X", "importtime", str(script), *args], cwd=cwd,
+                          input=stdin, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = {line.rsplit("|", 1)[1].strip().split(".")[0]
+             for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "trackersync" in names
+    return proc.stdout, names
+
+
+def test_the_actions_small_scripts_import_no_template_engine_nor_cli(tmp_path: Path) -> None:
+    # they run several times per workflow: escaping text and reading the config only
+    out, names = script_imports("plans.py", ["bullets"], tmp_path, "@team <b>x</b>\n")
+    assert "&#" in out and "<b>" not in out
+    assert names.isdisjoint({"jinja2", "click"}), sorted(names & {"jinja2", "click"})
+    root = project(tmp_path / "project")
+    (root / "sub").mkdir()
+    out, names = script_imports("project.py", ["prefix"], root / "sub")
+    assert out == "SYMBL_\n"
+    assert names.isdisjoint({"jinja2", "click"}), sorted(names & {"jinja2", "click"})

@@ -39,27 +39,6 @@ def install_signal_handlers() -> None:
         signal.signal(signal.SIGTERM, _raise_terminated)
 
 
-def find_project_root(start: Path) -> Path:
-    """Search ``start`` and its parents for the config file (see ``project_root``).
-
-    Args:
-        start: the folder to start from (the current directory).
-
-    Returns:
-        The first folder holding ``trackersync.yaml``/``.yml``, not looking past a
-        folder with ``.git`` nor the filesystem root; ``start`` when none does.
-    """
-    from trackersync.definitions.config_loader import CONFIG_NAMES
-
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if any((folder / name).is_file() for name in CONFIG_NAMES):
-            return folder
-        if (folder / ".git").exists():
-            break
-    return start
-
-
 @dataclass
 class AppContext:
     """Global options of one CLI invocation.
@@ -134,6 +113,8 @@ class AppContext:
         """
         if self.config_path is not None:
             return self.config_path.resolve().parent
+        from trackersync.definitions.config_loader import find_project_root
+
         return find_project_root(Path.cwd())
 
 

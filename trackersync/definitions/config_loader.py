@@ -30,6 +30,25 @@ from trackersync.errors import ConfigError
 CONFIG_NAMES = ("trackersync.yaml", "trackersync.yml")
 
 
+def find_project_root(start: Path) -> Path:
+    """Search ``start`` and its parents for the config file, like git does for ``.git``.
+
+    Args:
+        start: the folder to start from (the current directory).
+
+    Returns:
+        The first folder holding ``trackersync.yaml``/``.yml``, not looking past a
+        folder with ``.git`` nor the filesystem root; ``start`` when none does.
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if any((folder / name).is_file() for name in CONFIG_NAMES):
+            return folder
+        if (folder / ".git").exists():
+            break
+    return start
+
+
 def load_config(path: Path | None, root: Path) -> Config:
     """Load the project configuration.
 

@@ -26,9 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-import jinja2
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from trackersync import __version__
 from trackersync.errors import PlanError
@@ -37,6 +35,9 @@ from trackersync.plan import ACTIONS, Change, Plan
 from trackersync.render.text import cause_note, drift_lines
 from trackersync.secrets import MASK, mask_secrets
 from trackersync.text import INVISIBLE, ODD_SPACE
+
+if TYPE_CHECKING:
+    import jinja2
 
 T = TypeVar("T")
 
@@ -255,7 +256,13 @@ _ENV: jinja2.Environment | None = None
 
 
 def _template() -> jinja2.Template:
-    """Load ``plan.md.j2`` once (strict undefined; escaping is done by the ``md`` filter)."""
+    """Load ``plan.md.j2`` once (strict undefined; escaping is done by the ``md`` filter).
+
+    jinja2 is imported here, not at module level: the GitHub action's small scripts
+    import this module for :func:`escape_text` alone and start faster without it.
+    """
+    import jinja2
+
     global _ENV
     if _ENV is None:
         _ENV = jinja2.Environment(
@@ -328,6 +335,8 @@ def render_markdown(
     Raises:
         PlanError: the template failed to render (a bug in the template).
     """
+    import jinja2
+
     template = _template()
     context = _context(plan, full_plan_hint or DEFAULT_FULL_PLAN_HINT)
     sections = [_section(c, plan.drift_policy) for c in plan.changes]

@@ -14,8 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from trackersync.cli.common import find_project_root
-from trackersync.definitions import load_config
+from trackersync.definitions.config_loader import find_project_root, load_config
 from trackersync.errors import TrackersyncError
 from trackersync.state import state_path
 
