@@ -1,4 +1,5 @@
-"""Fixture for adoption tests: an empty repository and an emulator account beside it."""
+"""Fixtures for adoption tests: an empty project, or an empty repository and an emulator
+account beside it."""
 
 from __future__ import annotations
 
@@ -19,3 +20,12 @@ def account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Account
     monkeypatch.chdir(root)
     with start_emulator() as server:
         yield Account(root, server)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project (a git-like folder with an empty ``trackers/``), the current directory."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "trackers").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

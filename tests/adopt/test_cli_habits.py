@@ -31,14 +31,6 @@ INTERNAL = re.compile(r"case C\d|\bC\d\d\b|§|symbl-api|STYLE \d|DESIGN\.md|issu
                       re.IGNORECASE)
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "trackers").mkdir()
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def tracker(name: str, *phrases: str) -> str:
     return json.dumps({"name": name, "vocabulary": list(phrases)}) + "\n"
 
