@@ -194,14 +194,20 @@ def test_the_cli_refuses_a_conflict_until_told_to_overwrite_it(
     assert invoke(["plan", "--detailed-exitcode"]).exit_code == 0
 
 
-def test_a_plan_under_drift_refuse_says_apply_refuses_drift_not_that_it_reverts_it(
-    tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def drifted_under_refuse(tmp_path: Path, emulator: EmulatorServer,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project under ``safety.drift: refuse`` whose applied tracker was edited in the account."""
     project(tmp_path, emulator, monkeypatch, "trackers_dir: trackers\nsafety:\n  drift: refuse\n")
     write_tracker(tmp_path, "Drifted", FIVE)
     monkeypatch.chdir(tmp_path)
     assert invoke(["apply", "--auto-approve"]).exit_code == 0
     edit_in_account(emulator, "Drifted", vocabulary=[*FIVE, "made in the ui"])
+
+
+def test_a_plan_under_drift_refuse_says_apply_refuses_drift_not_that_it_reverts_it(
+    tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drifted_under_refuse(tmp_path, emulator, monkeypatch)
     text = invoke(["plan"]).stdout
     assert "! drift: changed in the account since the last apply; apply refuses it" in text
     assert "reverts" not in text
@@ -214,11 +220,7 @@ def test_a_plan_under_drift_refuse_says_apply_refuses_drift_not_that_it_reverts_
 def test_a_saved_plan_made_under_drift_refuse_is_not_applied_as_a_revert(
     tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project(tmp_path, emulator, monkeypatch, "trackers_dir: trackers\nsafety:\n  drift: refuse\n")
-    write_tracker(tmp_path, "Drifted", FIVE)
-    monkeypatch.chdir(tmp_path)
-    assert invoke(["apply", "--auto-approve"]).exit_code == 0
-    edit_in_account(emulator, "Drifted", vocabulary=[*FIVE, "made in the ui"])
+    drifted_under_refuse(tmp_path, emulator, monkeypatch)
     assert invoke(["plan", "--out", "plan.json"]).exit_code == 0
     (tmp_path / "trackersync.yaml").write_text("trackers_dir: trackers\n")
     refused = invoke(["apply", "plan.json"])
