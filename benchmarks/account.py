@@ -1,11 +1,13 @@
 """The benchmark account: the largest Symbl allows (500 trackers x 50 phrases), deterministic.
 
-Shared by ``plan_apply.py`` and ``load_definitions.py`` (run them from any folder:
-``python benchmarks/<name>.py``; Python puts this folder on ``sys.path``).
+Shared by the benchmarks of this folder (run them from any folder:
+``python benchmarks/<name>.py``; Python puts this folder on ``sys.path``), with the
+command-line options they all take.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 from pathlib import Path
@@ -19,6 +21,22 @@ WORDS = (
     "report", "dashboard", "login", "password", "security", "compliance", "policy", "coverage",
     "claim",
 )
+
+
+def size_parser(doc: str, count: str = "--trackers", repeat: int | None = 3,
+                ) -> argparse.ArgumentParser:
+    """An argument parser described by ``doc``'s first line, with the account's size.
+
+    Options: ``count`` (``--trackers`` or ``--files``, default 500), ``--phrases``
+    (default 50) and, unless ``repeat`` is None, ``--repeat`` (best of N; default
+    ``repeat``). Callers add their own options before parsing.
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(count, type=int, default=500)
+    parser.add_argument("--phrases", type=int, default=50)
+    if repeat is not None:
+        parser.add_argument("--repeat", type=int, default=repeat)
+    return parser
 
 
 def generate(n_trackers: int, n_phrases: int, seed: int = 2022) -> list[dict[str, object]]:

@@ -17,7 +17,6 @@ Usage: ``python benchmarks/behaviour.py [--trackers 500] [--phrases 50] [--files
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -27,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from account import bulk_post_floor, generate, write_project
+from account import bulk_post_floor, generate, size_parser, write_project
 
 FILLER = ("yesterday", "honestly", "we", "talked", "about", "with", "the", "customer",
           "and", "then", "moved", "on", "to", "lunch", "weather", "traffic", "coffee")
@@ -76,9 +75,7 @@ def run_cli(args: list[str], cwd: Path) -> tuple[float, float, float, int, str, 
 
 def main() -> None:
     """Run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trackers", type=int, default=500)
-    parser.add_argument("--phrases", type=int, default=50)
+    parser = size_parser(__doc__, repeat=None)
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--sentences", type=int, default=100, help="per test file")
     opts = parser.parse_args()

@@ -11,8 +11,9 @@ It is a benchmark, not a test: nothing here asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import time
+
+from account import size_parser
 
 from trackersync.config import Config
 from trackersync.model import DesiredTracker, RemoteTracker
@@ -22,10 +23,7 @@ from trackersync.state import record_after_apply
 
 def main() -> None:
     """Parse arguments, build the three accounts, time the plans, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trackers", type=int, default=500)
-    parser.add_argument("--phrases", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = size_parser(__doc__)
     args = parser.parse_args()
     applied = [RemoteTracker(id=str(5_000_000_000_000_000 + i), name=f"Topic {i:04d}",
                              vocabulary=tuple(f"phrase {i} {j}" for j in range(args.phrases)))

@@ -11,12 +11,11 @@ It is a benchmark, not a test: nothing here asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
 
-from account import generate, write_project
+from account import generate, size_parser, write_project
 
 from trackersync.definitions.formatter import format_files
 from trackersync.definitions.loader import tracker_files
@@ -30,9 +29,7 @@ def timed(root: Path, check: bool) -> tuple[float, float, int]:
 
 def main() -> None:
     """Parse arguments, write the project, time fmt and fmt --check, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=500)
-    parser.add_argument("--phrases", type=int, default=50)
+    parser = size_parser(__doc__, "--files", repeat=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

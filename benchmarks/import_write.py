@@ -17,13 +17,12 @@ here asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from account import generate
+from account import generate, size_parser
 
 from trackersync.definitions.writer import dump_tracker_yaml, dump_tracker_yaml_ruamel
 from trackersync.model import Tracker
@@ -43,10 +42,7 @@ def best(repeat: int, work: Callable[[], object]) -> tuple[float, float]:
 
 def main() -> None:
     """Parse arguments, time rendering and writing both ways, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trackers", type=int, default=500)
-    parser.add_argument("--phrases", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = size_parser(__doc__)
     args = parser.parse_args()
     trackers = [Tracker(name=str(t["name"]), vocabulary=tuple(t["vocabulary"]))  # type: ignore[arg-type]
                 for t in generate(args.trackers, args.phrases)]

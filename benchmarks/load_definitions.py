@@ -12,12 +12,11 @@ It is a benchmark, not a test: nothing here asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from pathlib import Path
 
-from account import generate, write_project
+from account import generate, size_parser, write_project
 
 from trackersync.config import Config
 from trackersync.definitions import load_definitions
@@ -25,10 +24,7 @@ from trackersync.definitions import load_definitions
 
 def main() -> None:
     """Parse arguments, write the project, time the loads, print the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=500)
-    parser.add_argument("--phrases", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = size_parser(__doc__, "--files", repeat=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

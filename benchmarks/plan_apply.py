@@ -27,7 +27,6 @@ not a test: nothing here asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from account import bulk_post_floor, generate, write_project
+from account import bulk_post_floor, generate, size_parser, write_project
 
 from symbl_emulator import start_emulator
 
@@ -97,11 +96,8 @@ def run_cli(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, flo
 
 def main() -> None:
     """Run the benchmark and print one line per step, then a summary line."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = size_parser(__doc__)
     parser.add_argument("--latency-ms", type=int, default=0)
-    parser.add_argument("--trackers", type=int, default=500)
-    parser.add_argument("--phrases", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
     opts = parser.parse_args()
 
     trackers = generate(opts.trackers, opts.phrases)
