@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from symbl_emulator import EmulatorServer
@@ -109,3 +110,18 @@ def remote_log(remote: Path) -> list[tuple[str, str, list[str]]]:
         files = git(remote, "show", "--format=", "--name-only", sha).split()
         out.append((author, subject, files))
     return out
+
+
+def actionlint_binary() -> str | None:
+    """The actionlint of this interpreter's environment (the test extra), else of PATH."""
+    local = Path(sys.executable).parent / "actionlint"
+    return str(local) if local.exists() else shutil.which("actionlint")
+
+
+def actionlint_problems(files: list[str]) -> str | None:
+    """Run actionlint on ``files``: None when they pass, else what it printed."""
+    binary = actionlint_binary()
+    assert binary is not None, "actionlint is not installed"
+    result = subprocess.run([binary, *files], capture_output=True, text=True, timeout=60,
+                            check=False)
+    return None if result.returncode == 0 else result.stdout + result.stderr

@@ -4,14 +4,13 @@ concurrency, pinning, and no ``${{ }}`` inside any ``run:`` script."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
+
+from .helpers import actionlint_binary, actionlint_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -141,19 +140,10 @@ def test_workflows_use_the_composite_action() -> None:
         assert "./.github/actions/trackersync" in uses
 
 
-def _actionlint() -> str | None:
-    local = Path(sys.executable).parent / "actionlint"
-    return str(local) if local.exists() else shutil.which("actionlint")
-
-
-@pytest.mark.skipif(_actionlint() is None, reason="actionlint is not installed")
+@pytest.mark.skipif(actionlint_binary() is None, reason="actionlint is not installed")
 def test_actionlint_passes() -> None:
-    binary = _actionlint()
-    assert binary is not None
-    files = [str(p) for p in sorted(WORKFLOWS.glob("*.yml"))]
-    result = subprocess.run([binary, *files], capture_output=True, text=True, timeout=60,
-                            check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
+    problems = actionlint_problems([str(p) for p in sorted(WORKFLOWS.glob("*.yml"))])
+    assert problems is None, problems
 
 
 def test_ids_artifact_is_uploaded_even_after_a_failed_apply() -> None:
