@@ -181,3 +181,42 @@ def test_check_diff_names_each_file_by_its_path(project: Path) -> None:
     for folder in ("sales", "support"):
         assert f"--- trackers/{folder}/budget.yaml (as written)\n" in result.stdout
         assert f"+++ trackers/{folder}/budget.yaml (formatted)\n" in result.stdout
+
+
+def test_a_linked_file_inside_the_project_is_formatted_as_plan_reads_it(project: Path) -> None:
+    (project / "shared").mkdir()
+    real = project / "shared" / "pricing.yaml"
+    real.write_text(MESSY, encoding="utf-8")
+    (project / "trackers" / "sub").mkdir()
+    link = project / "trackers" / "sub" / "pricing.yaml"
+    link.symlink_to(Path("..") / ".." / "shared" / "pricing.yaml")
+    for args in (("fmt", "--check"), ("fmt", "--check", "trackers/sub")):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert "would reformat trackers/sub/pricing.yaml" in result.stdout
+    result = run("fmt")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and "  - our budget\n" in real.read_text(encoding="utf-8")
+    assert run("fmt", "--check").exit_code == 0
+
+
+def test_a_named_link_leaving_the_project_is_refused_and_never_written(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere") / "pricing.yaml"
+    outside.write_text(MESSY, encoding="utf-8")
+    (project / "trackers" / "out.yaml").symlink_to(outside)
+    (project / "trackers" / "broken.yaml").symlink_to(project / "nowhere.yaml")
+    result = run("fmt", "trackers/out.yaml")
+    assert result.exit_code == 1
+    assert "symbolic link leaving the project folder" in result.stderr
+    assert outside.read_text(encoding="utf-8") == MESSY
+    result = run("fmt", "trackers/broken.yaml")
+    assert result.exit_code == 1 and "broken or looping symbolic link" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_named_fifo_is_refused_unopened(project: Path) -> None:
+    os.mkfifo(project / "trackers" / "pipe.yaml")
+    result = run("fmt", "trackers/pipe.yaml")
+    assert result.exit_code == 1 and "FIFO" in result.stderr

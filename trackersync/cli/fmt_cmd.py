@@ -23,7 +23,8 @@ def _files(app: AppContext, given: tuple[str, ...]) -> tuple[list[Path], Path]:
 
     root = app.project_root
     trackers_dir = None if given else root / load_config(app.config_path, root).trackers_dir
-    return files_to_format(trackers_dir, [Path(os.path.abspath(g)) for g in given]), root
+    files = files_to_format(trackers_dir, [Path(os.path.abspath(g)) for g in given], root)
+    return files, root
 
 
 def _shown(path: Path) -> str:

@@ -22,6 +22,7 @@ Templates (``.yaml.j2``) are not YAML until rendered and are never formatted.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,29 +173,42 @@ class FormatReport:
     diffs: dict[Path, str] = field(default_factory=dict)
 
 
-def files_to_format(trackers_dir: Path | None, given: Sequence[Path]) -> list[Path]:
+def files_to_format(
+    trackers_dir: Path | None, given: Sequence[Path], root: Path | None = None
+) -> list[Path]:
     """The tracker files ``fmt`` works on: those under ``given`` files and folders, or,
     with none given, every file of ``trackers_dir`` (found as ``validate`` finds them).
 
+    Symbolic links are treated as ``validate`` treats them: followed when they stay
+    inside the project ``root`` (default: the folder searched), refused otherwise, so
+    ``fmt`` formats every file ``plan`` reads and never writes outside the project.
+
     Raises:
-        ConfigError: a given path does not exist, or there is no ``trackers_dir``.
+        ConfigError: a given path does not exist, is a symbolic link leaving the
+            project or a special file, or there is no ``trackers_dir``.
     """
-    from trackersync.definitions.loader import tracker_files
+    from trackersync.definitions.loader import _allowed, _regular, tracker_files
+    from trackersync.definitions.rules import Reporter
     from trackersync.errors import ConfigError
 
     if not given:
         if trackers_dir is None or not trackers_dir.is_dir():
             raise ConfigError(f"no tracker folder at {trackers_dir}; set trackers_dir in "
                               "trackersync.yaml or name the files")
-        return tracker_files(trackers_dir)
+        return tracker_files(trackers_dir, root)
     files: list[Path] = []
     for path in given:
+        rep = Reporter()
+        if not os.path.lexists(path):
+            raise ConfigError(f"{path}: no such file or directory")
+        if not _allowed(path, root or path.parent, str(path), rep):
+            raise ConfigError(rep.problems[0].message)
         if path.is_dir():
-            files.extend(tracker_files(path))
-        elif path.is_file():
+            files.extend(tracker_files(path, root))
+        elif _regular(path, str(path), rep):
             files.append(path)
         else:
-            raise ConfigError(f"{path}: no such file or directory")
+            raise ConfigError(rep.problems[0].message)
     return list(dict.fromkeys(files))
 
 
