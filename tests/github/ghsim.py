@@ -30,7 +30,7 @@ A step with ``continue-on-error: true`` that fails has outcome ``failure`` but
 conclusion ``success`` and does not fail the job. A job's ``if:`` without a status
 function implies ``success()``, which is false when a job it ``needs`` failed.
 
-``git`` is real: a test that runs the apply job's ids file commit makes the workspace a
+``git`` is real (without automatic gc and maintenance, :data:`QUIET_GIT`): a test that runs the apply job's ids file commit makes the workspace a
 clone of a local bare repository (``helpers.git_remote``/``clone``), which stands in
 for GitHub; outside a git checkout that step only warns.
 
@@ -64,6 +64,13 @@ _TOKEN = re.compile(
     r"|(?P<fn>[A-Za-z_]\w*)\(|(?P<name>[A-Za-z_][\w.-]*))"
 )
 _FUNCTIONS = {"always", "success", "failure", "cancelled"}
+#: Git settings given through the environment to every git the tests and the workflows
+#: run: no automatic ``gc``/``maintenance`` after commits, fetches and pushes (repositories
+#: of a few commits never need one; each would be one more process per git call).
+QUIET_GIT = {"GIT_CONFIG_COUNT": "3",
+             "GIT_CONFIG_KEY_0": "gc.auto", "GIT_CONFIG_VALUE_0": "0",
+             "GIT_CONFIG_KEY_1": "maintenance.auto", "GIT_CONFIG_VALUE_1": "false",
+             "GIT_CONFIG_KEY_2": "receive.autogc", "GIT_CONFIG_VALUE_2": "false"}
 
 
 class _Ctx(dict):  # type: ignore[type-arg]
@@ -271,7 +278,9 @@ class Runner:
         for d in (self.temp, self.artifacts, self.stubs):
             d.mkdir(parents=True, exist_ok=True)
         (self.stubs / "pip").write_text(_PIP_STUB)
-        (self.stubs / "gh").write_text(f"#!{sys.executable}\n" + (HERE / "fake_gh.py").read_text())
+        # -S: the fake gh needs only the standard library, not the site packages
+        (self.stubs / "gh").write_text(f"#!{sys.executable} -S\n"
+                                       + (HERE / "fake_gh.py").read_text())
         for stub in ("pip", "gh"):
             (self.stubs / stub).chmod(0o755)
         self.event_path = self.home / "event.json"
@@ -288,7 +297,7 @@ class Runner:
             "RUNNER_TEMP": str(self.temp), "RUNNER_OS": "Linux", "STUB_LOG_DIR": str(self.stubs),
             "FAKE_GH_STATE": str((self.github_dir or self.home) / "gh-state.json"),
             "FAKE_GH_ARTIFACTS": str((self.github_dir or self.home) / "artifacts"),
-            "GITHUB_RUN_ID": str(self.run_id),
+            "GITHUB_RUN_ID": str(self.run_id), **QUIET_GIT,
         }
         env.update(self.extra_env)
         return env

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from symbl_emulator import EmulatorServer
 
-from .ghsim import JobResult, Runner, StepResult
+from .ghsim import QUIET_GIT, JobResult, Runner, StepResult
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_WF = ROOT / ".github" / "workflows" / "trackers-plan.yml"
@@ -75,11 +75,12 @@ def step(job: JobResult, name: str) -> StepResult:
 
 # -- git: a bare "GitHub" remote and fresh checkouts ------------------------------------
 def git(cwd: Path, *args: str) -> str:
-    """Run git in ``cwd`` with no user/system config; return stdout (raises on failure)."""
+    """Run git in ``cwd`` with no user/system config (and no automatic gc, see
+    :data:`~.ghsim.QUIET_GIT`); return stdout (raises on failure)."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd),
            "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "LANG": "C",
            "GIT_AUTHOR_NAME": "Dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
-           "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.com"}
+           "GIT_COMMITTER_NAME": "Dev", "GIT_COMMITTER_EMAIL": "dev@example.com", **QUIET_GIT}
     return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
                           check=True, timeout=30).stdout
 

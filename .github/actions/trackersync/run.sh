@@ -51,13 +51,16 @@ while IFS= read -r name; do
         && -z "${!name}" ]]; then unset "$name"; fi
 done < <(compgen -e)
 
-python3 - > "$out_dir/args" <<'PY' || { echo "::error title=trackersync::cannot parse the args input (unbalanced quotes?)"; exit 1; }
+extra=()
+# The args input split with Python's shlex (no Python started when it is empty).
+if [[ -n "${TS_ARGS:-}" ]]; then
+  python3 - > "$out_dir/args" <<'PY' || { echo "::error title=trackersync::cannot parse the args input (unbalanced quotes?)"; exit 1; }
 import os, shlex, sys
 for arg in shlex.split(os.environ.get("TS_ARGS", "")):
     sys.stdout.write(arg + "\0")
 PY
-extra=()
-mapfile -d '' -t extra < "$out_dir/args"
+  mapfile -d '' -t extra < "$out_dir/args"
+fi
 env_args=()
 if [[ -n "${TS_ENV:-}" ]]; then env_args=(--env "$TS_ENV"); fi
 
