@@ -22,15 +22,45 @@ fmt``), :mod:`.modeline` (the editor schema's place and each file's modeline).
 
 from __future__ import annotations
 
-from trackersync.definitions.config_loader import load_config
-from trackersync.definitions.loader import (
-    DefinitionSet,
-    load_definitions,
-    load_for_every_environment,
-    render_templates,
-)
-from trackersync.definitions.rules import PROFILES, RULES, Rule
-from trackersync.definitions.writer import dump_tracker_yaml
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trackersync.definitions.config_loader import load_config
+    from trackersync.definitions.loader import (
+        DefinitionSet,
+        load_definitions,
+        load_for_every_environment,
+        render_templates,
+    )
+    from trackersync.definitions.rules import PROFILES, RULES, Rule
+    from trackersync.definitions.writer import dump_tracker_yaml
+
+#: Where each public name lives. Each module is imported on first use of one of its names
+#: (PEP 562), so ``from trackersync.definitions.config_loader import load_config`` (the
+#: GitHub action's scripts) does not also load the tracker-file loader and the writer.
+_HOMES = {
+    "load_config": "config_loader",
+    "DefinitionSet": "loader", "load_definitions": "loader",
+    "load_for_every_environment": "loader", "render_templates": "loader",
+    "PROFILES": "rules", "RULES": "rules", "Rule": "rules",
+    "dump_tracker_yaml": "writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public ``name``, imported from its module the first time it is asked for.
+
+    Raises:
+        AttributeError: ``name`` is not part of this package's interface.
+    """
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PROFILES",

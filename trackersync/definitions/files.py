@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from trackersync.definitions.checks import Entry, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerFields, quick_tracker
-from trackersync.definitions.templates import TEMPLATE_SUFFIX, TemplateProblem
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef, normalise_vocabulary
 from trackersync.text import nfc
+
+#: The file name ending of a tracker template (rendered with jinja2, then read as YAML).
+TEMPLATE_SUFFIX = ".j2"
 
 if TYPE_CHECKING:  # templates are rare: their module loads when one is rendered
     from trackersync.definitions.template_lines import LineMap
@@ -62,7 +64,15 @@ def parse_trackers(
     try:
         text = read_text(path)
         if path.name.lower().endswith(TEMPLATE_SUFFIX):
-            source, text = text, _render(path, text, variables, renderer)
+            # the template engine is imported only when a project has templates
+            from trackersync.definitions.templates import TemplateProblem
+
+            try:
+                source, text = text, _render(path, text, variables, renderer)
+            except TemplateProblem as exc:
+                rep.add("template", f"{exc.message} (in template {label})",
+                        SourceRef(file=label, line=exc.line, column=1))
+                return []
             if maps is not None:
                 from trackersync.definitions.template_lines import LineMap
 
@@ -71,10 +81,6 @@ def parse_trackers(
         code = {"encoding": "encoding", "io": "encoding", "limit": "limit"}.get(exc.code,
                                                                            "yaml-syntax")
         rep.add(code, exc.message, SourceRef(file=label, line=exc.line, column=exc.column))
-        return []
-    except TemplateProblem as exc:
-        rep.add("template", f"{exc.message} (in template {label})",
-                SourceRef(file=label, line=exc.line, column=1))
         return []
     return parse_text(text, label, rep)
 

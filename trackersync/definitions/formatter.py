@@ -226,7 +226,7 @@ def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatRep
     Returns:
         The :class:`FormatReport`.
     """
-    from trackersync.definitions.templates import TEMPLATE_SUFFIX
+    from trackersync.definitions.files import TEMPLATE_SUFFIX
     from trackersync.definitions.yamlnodes import read_text
 
     report = FormatReport()

@@ -29,7 +29,6 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_SUFFIX = ".j2"
 #: Wall-clock seconds one template may take to render.
 RENDER_SECONDS = 1.0
 #: Memory one render may add (address space of the child process).
