@@ -30,9 +30,10 @@ A step with ``continue-on-error: true`` that fails has outcome ``failure`` but
 conclusion ``success`` and does not fail the job. A job's ``if:`` without a status
 function implies ``success()``, which is false when a job it ``needs`` failed.
 
-``git`` is real (without automatic gc and maintenance, :data:`QUIET_GIT`): a test that runs the apply job's ids file commit makes the workspace a
-clone of a local bare repository (``helpers.git_remote``/``clone``), which stands in
-for GitHub; outside a git checkout that step only warns.
+``git`` is real (without automatic gc and maintenance, :data:`QUIET_GIT`): a test
+that runs the apply job's ids file commit makes the workspace a clone of a local bare
+repository (``helpers.git_remote``/``clone``), which stands in for GitHub; outside a git
+checkout that step only warns.
 
 Programs that need the network are stubs on ``PATH``: ``pip`` logs its arguments
 to ``stubs/pip.log`` (and the folder it installed, resolved, to ``pip-installed.log``);

@@ -23,7 +23,6 @@ characters): trackers are dropped from the end with a note naming how many are s
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -71,9 +70,16 @@ def _visible(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def _is_hidden(ch: str) -> bool:
-    return (unicodedata.category(ch) == "Cc" or ch in _BIDI
-            or INVISIBLE.match(ch) is not None or ODD_SPACE.match(ch) is not None)
+#: One character :func:`_show_hidden` shows as an escape: a control character (Unicode
+#: category Cc: U+0000-U+001F and U+007F-U+009F), a bidi control, an invisible character
+#: or an unusual space.
+_HIDDEN = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{''.join(sorted(_BIDI))}]"
+                     f"|{INVISIBLE.pattern}|{ODD_SPACE.pattern}")
+
+
+def _show_hidden(text: str) -> str:
+    """``text`` with each hidden character (:data:`_HIDDEN`) shown by :func:`_visible`."""
+    return _HIDDEN.sub(lambda m: _visible(m.group()), text)
 
 
 def escape_text(text: str, *, mask: bool = True) -> str:
@@ -95,7 +101,7 @@ def escape_text(text: str, *, mask: bool = True) -> str:
         Text that GitHub renders exactly as typed, with no markup of its own.
     """
     shown = mask_secrets(text) if mask else text
-    visible = "".join(_visible(ch) if _is_hidden(ch) else ch for ch in shown)
+    visible = _show_hidden(shown)
     start = _BLOCK_START.match(visible)
     block_starts = {start.end() - 1} if start else set()
     out: list[str] = []
@@ -145,7 +151,7 @@ def code_block(text: str, language: str = "") -> str:
 
 def _phrase(text: str) -> str:
     """A phrase for a diff line: masked, control characters shown, on one line."""
-    return "".join(_visible(ch) if _is_hidden(ch) else ch for ch in mask_secrets(text))
+    return _show_hidden(mask_secrets(text))
 
 
 def diff_lines(change: Change, limit: int = MAX_PHRASE_LINES) -> str:
