@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
+from .ghsim import load_yaml
 from .helpers import actionlint_binary, actionlint_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,8 +19,8 @@ FILES = sorted(WORKFLOWS.glob("*.yml")) + [ACTION]
 
 
 def load(path: Path) -> dict[str, Any]:
-    # Safe loader, YAML 1.2: the key "on" stays the string "on".
-    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    # Safe loader, YAML 1.2: the key "on" stays the string "on" (each text parsed once).
+    data = load_yaml(path)
     assert isinstance(data, dict)
     return data
 
