@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from trackersync.config import Config
-from trackersync.definitions.files import label_for
+from trackersync.definitions.labels import label_for
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.yamlnodes import YamlProblem, compose, read_text
 from trackersync.model import DesiredTracker, SourceRef

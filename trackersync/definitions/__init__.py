@@ -14,7 +14,8 @@ Modules: :mod:`.yamlnodes` (decode + C-parser composition + YAML 1.2 scalars),
 :mod:`.schema` (pydantic file models, JSON Schema), :mod:`.shape` (the quick check of
 a tracker's common, valid shape, before those models), :mod:`.rules` (the rule table
 and profiles), :mod:`.checks` (the value rules), :mod:`.accepted` (trackers accepted
-as imported), :mod:`.files` (one file to trackers), :mod:`.loader`,
+as imported), :mod:`.files` (one file to trackers), :mod:`.labels` (a file's name
+in problems), :mod:`.loader`,
 :mod:`.config_loader` and :mod:`.config_schema` (``trackersync.yaml`` and its pydantic
 models), :mod:`.writer` (tracker files written), :mod:`.formatter` (``trackersync
 fmt``), :mod:`.modeline` (the editor schema's place and each file's modeline).

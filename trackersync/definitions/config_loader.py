@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from trackersync.config import Config, EnvironmentConfig, SafetyConfig
-from trackersync.definitions.files import label_for
-from trackersync.definitions.rules import check_overrides
+from trackersync.definitions.labels import label_for
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.errors import ConfigError
 
@@ -94,6 +93,8 @@ def load_config(path: Path | None, root: Path) -> Config:
             if problem:
                 line, col = doc.position(("environments", name), key=True)
                 messages.append((line, col, problem))
+        from trackersync.definitions.rules import check_overrides  # with a config file only
+
         for code, message in check_overrides(config.severity):
             line, col = doc.position(("severity", code), key=True)
             messages.append((line, col, f"severity: {message}"))

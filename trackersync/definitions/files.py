@@ -7,7 +7,6 @@ The file-format rules of :mod:`.rules` (codes ``encoding``, ``yaml-syntax``,
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,21 +28,6 @@ _STRING_KEYS = ("name", "description", "id")
 _STRING_LISTS = ("vocabulary", "renamed_from")
 _TYPE_NAMES = {dict: "a mapping", list: "a list", bool: "a boolean", int: "a number",
                float: "a number", type(None): "empty (null)"}
-
-
-def label_for(path: Path, root: Path) -> str:
-    """Return ``path`` relative to ``root`` (POSIX separators) when inside it, else as is."""
-    if os.sep == "/":  # the common case as string operations; pathlib's answer otherwise
-        text, base = str(path), str(root)
-        prefix = base if base.endswith("/") else base + "/"
-        if text.startswith(prefix):
-            return text[len(prefix):] or "."
-        if text == base:
-            return "."
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def parse_trackers(

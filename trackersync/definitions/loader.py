@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
-from trackersync.definitions.files import label_for, parse_text, parse_trackers, read_document
+from trackersync.definitions.files import parse_text, parse_trackers, read_document
+from trackersync.definitions.labels import label_for
 from trackersync.definitions.rules import PROFILES, Reporter
 from trackersync.errors import ConfigError, DefinitionError
 from trackersync.model import DesiredTracker, Problem, SourceRef
