@@ -38,6 +38,8 @@ PUBLIC = {
                                 "change_lines", "drift_lines", "render_text",
                                 "summary_line", "warning_line"],
     "trackersync.render.json": ["render_json"],
+    "trackersync.render.escaping": ["HIDDEN", "MARKER", "ZWJ", "code_block", "escape_path",
+                                    "escape_text", "show_hidden"],
     "trackersync.render.markdown": ["DEFAULT_FULL_PLAN_HINT", "GITHUB_COMMENT_LIMIT", "MARKER",
                                     "MASK", "ZWJ", "code_block", "diff_lines", "escape_path",
                                     "escape_text", "escape_warning", "mask_secrets",

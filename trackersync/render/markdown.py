@@ -22,7 +22,6 @@ characters): trackers are dropped from the end with a note naming how many are s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,17 +30,22 @@ from trackersync import __version__
 from trackersync.errors import PlanError
 from trackersync.model import Problem
 from trackersync.plan import ACTIONS, Change, Plan
+from trackersync.render.escaping import (
+    MARKER,
+    ZWJ,
+    code_block,
+    escape_path,
+    escape_text,
+    show_hidden,
+)
 from trackersync.render.text import cause_note, drift_lines
 from trackersync.secrets import MASK, mask_secrets
-from trackersync.text import INVISIBLE, ODD_SPACE
 
 if TYPE_CHECKING:
     import jinja2
 
 T = TypeVar("T")
 
-#: Hidden first line of every Markdown plan; the PR comment is found by it.
-MARKER = "<!-- trackersync-plan -->"
 #: GitHub's limit for an issue or pull-request comment body, in characters.
 GITHUB_COMMENT_LIMIT = 65536
 #: Where the full plan is when the Markdown had to be cut (the plan workflow's artifact).
@@ -57,67 +61,6 @@ MAX_BANNER_NAMES = 20
 ICONS = {"create": "➕", "update": "✏️", "rename": "🔁", "delete": "🗑️"}
 CAUSE_ICONS = {"pending": "📝 pending", "drift": "↩️ drift", "conflict": "⛔ conflict"}
 
-_SPECIALS = set("\\`*_[]<>#|~&$")
-_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-ZWJ = "\u200d"
-#: A line start that Markdown reads as a list item, quote, heading or rule marker.
-_BLOCK_START = re.compile(r"\s*(?:[-+=>:]|\d{1,9}[.)])")
-
-
-def _visible(ch: str) -> str:
-    """Return a control or bidi character as visible ``\\xNN``/``\\uNNNN`` text."""
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-#: One character :func:`_show_hidden` shows as an escape: a control character (Unicode
-#: category Cc: U+0000-U+001F and U+007F-U+009F), a bidi control, an invisible character
-#: or an unusual space.
-_HIDDEN = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{''.join(sorted(_BIDI))}]"
-                     f"|{INVISIBLE.pattern}|{ODD_SPACE.pattern}")
-
-
-def _show_hidden(text: str) -> str:
-    """``text`` with each hidden character (:data:`_HIDDEN`) shown by :func:`_visible`."""
-    return _HIDDEN.sub(lambda m: _visible(m.group()), text)
-
-
-def escape_text(text: str, *, mask: bool = True) -> str:
-    """Make a user string safe as inline Markdown text or HTML text (not in code spans).
-
-    Masks tokens (:func:`mask_secrets`, unless ``mask=False``: file paths, which are
-    named after trackers, not tokens); shows control, bidi and other invisible
-    characters and unusual spaces as ``\\xNN``/``\\uNNNN``; turns
-    ``& < > | * _ ` [ ] # ~ $ \\`` into numeric character references, and a leading
-    ``-``, ``+``, ``>``, ``1.`` marker too (so a name cannot start a list or a quote
-    where it begins a line); puts a zero-width joiner after ``@`` and ``#`` (no
-    mention, no issue link).
-
-    Args:
-        text: any string (tracker name, file path, warning, environment name).
-        mask: replace token-looking words by :data:`MASK` (default).
-
-    Returns:
-        Text that GitHub renders exactly as typed, with no markup of its own.
-    """
-    shown = mask_secrets(text) if mask else text
-    visible = _show_hidden(shown)
-    start = _BLOCK_START.match(visible)
-    block_starts = {start.end() - 1} if start else set()
-    out: list[str] = []
-    for index, ch in enumerate(visible):
-        escape = ch in _SPECIALS or index in block_starts
-        out.append(f"&#{ord(ch)};" if escape else ch)
-        if ch in "@#":
-            out.append(ZWJ)
-    return "".join(out)
-
-
-def escape_path(text: str) -> str:
-    """:func:`escape_text` without masking, for a file path (``trackers/x.yaml:2:7``)."""
-    return escape_text(text, mask=False)
-
-
 def escape_warning(warning: Problem) -> str:
     """Escape one plan warning, masking its message but not its ``path:line:col``.
 
@@ -129,29 +72,9 @@ def escape_warning(warning: Problem) -> str:
     return f"{escape_path(str(warning.source))}: {escape_text(warning.message)}"
 
 
-def code_block(text: str, language: str = "") -> str:
-    """Wrap ``text`` in a fenced code block no line of it can close.
-
-    The fence is one backtick longer than the longest backtick run in ``text``
-    (at least three), per CommonMark's rule that a closing fence must be at least as
-    long as the opening one.
-
-    Args:
-        text: the block's content (newline-separated lines; not escaped further).
-        language: info string, e.g. ``"diff"``.
-
-    Returns:
-        The fenced block, ending with a newline.
-    """
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    body = text if text.endswith("\n") or not text else text + "\n"
-    return f"{fence}{language}\n{body}{fence}\n"
-
-
 def _phrase(text: str) -> str:
     """A phrase for a diff line: masked, control characters shown, on one line."""
-    return _show_hidden(mask_secrets(text))
+    return show_hidden(mask_secrets(text))
 
 
 def diff_lines(change: Change, limit: int = MAX_PHRASE_LINES) -> str:

@@ -8,7 +8,7 @@ The report starts with the plan comment's hidden marker, so the plan workflow's 
 job replaces a stale plan comment with it, then says
 ``trackersync plan failed for <sha>: see the job log / annotations`` and lists the
 error lines. Every line is made safe the way trackersync makes plan text safe
-(``trackersync.render.markdown.escape_text``: Markdown/HTML escaped, no @mentions) after
+(``trackersync.render.escaping.escape_text``: Markdown/HTML escaped, no @mentions) after
 ``trackersync.secrets.mask_secrets``; workflow commands (annotations, ``::add-mask::``)
 are dropped: the problems arrive as plain ``F:L:C: error: msg`` lines, never parsed back
 out of annotations.
@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-from trackersync.render.markdown import MARKER, escape_text
+from trackersync.render.escaping import MARKER, escape_text
 from trackersync.secrets import mask_secrets
 
 #: At most this many error lines; the rest are in the job log.

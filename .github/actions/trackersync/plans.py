@@ -23,17 +23,22 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trackersync.errors import StalePlanError, TrackersyncError
-from trackersync.plan import Plan, check_fresh
-from trackersync.render.markdown import escape_text
-from trackersync.secrets import mask_secrets
+
+if TYPE_CHECKING:
+    from trackersync.plan import Plan
+
+# Each sub-command imports what it uses: `id` and `note` read only the plan's JSON.
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
 
 
 def load(path: str) -> Plan:
     """Read and verify a saved plan (its digest must match its content)."""
+    from trackersync.plan import Plan
+
     return Plan.from_json(Path(path).read_text(encoding="utf-8"), origin=path)
 
 
@@ -60,6 +65,8 @@ def main(argv: list[str]) -> int:
     """Run one sub-command (see the module docstring)."""
     try:
         if argv[1] == "fresh":
+            from trackersync.plan import check_fresh
+
             saved, new = load(argv[2]), load(argv[3])
             try:
                 check_fresh(saved, new)
@@ -68,6 +75,9 @@ def main(argv: list[str]) -> int:
                 return 3
             return 0
         if argv[1] == "bullets":
+            from trackersync.render.escaping import escape_text
+            from trackersync.secrets import mask_secrets
+
             for line in sys.stdin.read().splitlines():
                 if line.strip():
                     print(f"- {escape_text(mask_secrets(line.strip()))}")

@@ -2,7 +2,7 @@
 
 Usage: ``python3 summary.py TITLE FILE >> "$GITHUB_STEP_SUMMARY"`` (run by run.sh).
 Token-looking strings are masked and the fence is longer than any backtick run in the
-text, so nothing in it can close the block (see ``trackersync.render.markdown``).
+text, so nothing in it can close the block (see ``trackersync.render.escaping``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from trackersync.render.markdown import code_block, escape_text, mask_secrets
+from trackersync.render.escaping import code_block, escape_text
+from trackersync.secrets import mask_secrets
 
 #: GitHub refuses job summaries over 1 MiB per step; keep well below it.
 MAX_SUMMARY_CHARS = 500_000
