@@ -100,16 +100,22 @@ def test_a_bad_file_is_still_judged_by_the_model(tmp_path: Path) -> None:
 
 
 
-def script_imports(name: str, args: list[str], cwd: Path, stdin: str = "") -> tuple[str, set[str]]:
-    """Run the GitHub action's script NAME; its stdout and the top-level modules it imported."""
+def script_modules(name: str, args: list[str], cwd: Path, stdin: str = "") -> tuple[str, set[str]]:
+    """Run the GitHub action's script NAME; its stdout and the modules it imported (dotted)."""
     script = ROOT / ".github" / "actions" / "trackersync" / name
     proc = subprocess.run([sys.executable, "-X", "importtime", str(script), *args], cwd=cwd,
                           input=stdin, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    names = {line.rsplit("|", 1)[1].strip().split(".")[0]
-             for line in proc.stderr.splitlines() if line.startswith("import time:")}
-    assert "trackersync" in names
-    return proc.stdout, names
+    modules = {line.rsplit("|", 1)[1].strip()
+               for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert any(m.startswith("trackersync") for m in modules)
+    return proc.stdout, modules
+
+
+def script_imports(name: str, args: list[str], cwd: Path, stdin: str = "") -> tuple[str, set[str]]:
+    """Run the GitHub action's script NAME; its stdout and the top-level modules it imported."""
+    out, modules = script_modules(name, args, cwd, stdin)
+    return out, {m.split(".")[0] for m in modules}
 
 
 def test_the_actions_small_scripts_import_no_template_engine_nor_cli(tmp_path: Path) -> None:
@@ -122,3 +128,52 @@ def test_the_actions_small_scripts_import_no_template_engine_nor_cli(tmp_path: P
     out, names = script_imports("project.py", ["prefix"], root / "sub")
     assert out == "SYMBL_\n"
     assert names.isdisjoint({"jinja2", "click"}), sorted(names & {"jinja2", "click"})
+
+
+#: What making a plan or reading tracker files needs: the action's scripts that only
+#: escape text, read a saved plan's id or answer questions about trackersync.yaml start
+#: several times per workflow run, and import none of it.
+PLAN_MACHINERY = {"trackersync.plan", "trackersync.render.markdown", "jinja2", "click",
+                  "trackersync.definitions.files", "trackersync.definitions.loader",
+                  "trackersync.definitions.writer", "trackersync.definitions.templates"}
+
+
+def test_the_actions_escaping_scripts_import_no_plan_machinery(tmp_path: Path) -> None:
+    log = tmp_path / "apply.txt"
+    log.write_text("Apply result: 1 created\n::add-mask::abc\n@team <b>x</b>\n")
+    out, modules = script_modules("summary.py", ["trackersync apply", str(log)], tmp_path)
+    assert out.startswith("### trackersync apply\n") and "add-mask" not in out
+    assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
+    out, modules = script_modules("failure.py", ["plan", "abc1234", str(log)], tmp_path)
+    assert out.startswith("<!-- trackersync-plan -->\n") and "&#60;b&#62;" in out
+    assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
+    out, modules = script_modules("plans.py", ["bullets"], tmp_path, "@team <b>x</b>\n")
+    assert out.startswith("- @\u200dteam &#60;b&#62;")
+    assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
+
+
+def test_a_saved_plans_id_and_note_are_read_without_the_plan_machinery(
+        tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"format_version": 1, "digest": "0123456789abcdef0123"}')
+    out, modules = script_modules("plans.py", ["id", str(plan)], tmp_path)
+    assert out == "0123456789ab\n"
+    assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
+    out, modules = script_modules("plans.py", ["note", str(plan), "stop", "abc1234"], tmp_path)
+    assert "plan `0123456789ab`, made for `abc1234`" in out
+    assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
+
+
+def test_the_config_questions_read_no_tracker_file_machinery(tmp_path: Path) -> None:
+    bare = tmp_path / "bare"  # no trackersync.yaml: every default, no YAML parser
+    (bare / ".git").mkdir(parents=True)
+    out, modules = script_modules("ids_path.py", [], bare)
+    assert out == f"{(bare / 'trackers.ids.json').resolve()}\n"
+    assert modules.isdisjoint(PLAN_MACHINERY | {"ruamel"}), sorted(modules & PLAN_MACHINERY)
+    assert not any(m.startswith("ruamel") for m in modules)
+    root = project(tmp_path / "project")
+    (root / "trackersync.yaml").write_text("environments:\n  prod:\n"
+                                           "    credentials_prefix: PROD_\n")
+    out, modules = script_modules("project.py", ["prefix", "prod"], root)
+    assert out == "PROD_\n"
+    assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
