@@ -187,8 +187,7 @@ _ENV: jinja2.Environment | None = None
 def _template() -> jinja2.Template:
     """Load ``plan.md.j2`` once (strict undefined; escaping is done by the ``md`` filter).
 
-    jinja2 is imported here, not at module level: the GitHub action's small scripts
-    import this module for :func:`escape_text` alone and start faster without it.
+    jinja2 is imported here, not at module level: only rendering a plan needs it.
     """
     import jinja2
 
