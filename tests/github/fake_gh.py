@@ -18,8 +18,6 @@ import argparse
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,6 +29,8 @@ def run_download(argv):
     parser.add_argument("-n", "--name", required=True)
     parser.add_argument("-D", "--dir", required=True)
     args = parser.parse_args(argv)
+    import shutil  # imported where used: most calls are `gh api`, started many times
+
     source = os.path.join(os.environ["FAKE_GH_ARTIFACTS"], args.run, args.name)
     if not os.path.isdir(source):
         print("no artifact matches any of the names or patterns provided", file=sys.stderr)
@@ -68,6 +68,8 @@ def main() -> int:
         return 1
     text = json.dumps(answer)
     if args.jq:
+        import subprocess
+
         text = subprocess.run(["jq", "-r", args.jq], input=text, capture_output=True,
                               text=True, check=True).stdout
         sys.stdout.write(text)
