@@ -67,6 +67,23 @@ def test_plan_after_an_apply_imports_no_heavy_library(tmp_path: Path,
     assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
 
 
+def test_a_saved_plan_is_checked_and_applied_without_pydantic(tmp_path: Path,
+                                                             emulator: EmulatorServer) -> None:
+    # a file plan --out wrote has exactly the declared types: pydantic is not needed
+    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
+           "SYMBL_APP_SECRET": emulator.app_secret}
+    root = project(tmp_path)
+    saved = subprocess.run([sys.executable, "-m", "trackersync", "plan", "--out", "plan.json"],
+                           cwd=root, env={**os.environ, **env}, capture_output=True, text=True,
+                           timeout=120)
+    assert saved.returncode == 0, saved.stderr[-2000:]
+    out, modules = script_modules("plans.py", ["fresh", "plan.json", "plan.json"], root)
+    assert not any(m.startswith("pydantic") for m in modules)
+    names = imported(["apply", "--auto-approve", "plan.json"], root, env)
+    assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+    assert len(emulator.trackers()) == len(list((root / "trackers").glob("*.yaml")))
+
+
 def test_import_first_and_again_imports_no_heavy_library(tmp_path: Path,
                                                          emulator: EmulatorServer) -> None:
     # the project's schemas come from the copies in the package, not from the models

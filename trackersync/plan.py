@@ -277,8 +277,14 @@ class Plan(Copyable):
                 "does not match); run plan again - apply does what the reviewed plan "
                 "showed, or nothing"
             )
-        # pydantic checks the shape of a saved plan against these dataclasses; imported
-        # here, since making a plan never needs it
+        # A file plan --out wrote has exactly the declared types everywhere: built without
+        # pydantic. Anything else, pydantic checks against these dataclasses (imported
+        # here, since making a plan never needs it), so every message is pydantic's.
+        from trackersync.exactdata import build_exact
+
+        quick = build_exact(cls, data)
+        if quick is not None:
+            return quick
         from pydantic import TypeAdapter, ValidationError
 
         try:
