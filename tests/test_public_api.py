@@ -28,6 +28,7 @@ PUBLIC = {
     "trackersync.textfile": ["CONFLICT_MARKER", "atomic_write", "atomic_write_many", "file_mode",
                              "read_state_text"],
     "trackersync.planfile": ["load_plan", "save_plan"],
+    "trackersync.exactdata": ["build_exact"],
     "trackersync.diff": ["DiffOptions", "DiffResult", "comparable",
                          "diff_trackers", "ignored", "phrase_diff", "unused_ignore_warning"],
     "trackersync.safety": ["Allowances", "MIN_EXISTING_FOR_FRACTION", "check_account_limit",
