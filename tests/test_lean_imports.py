@@ -188,9 +188,13 @@ def test_the_config_questions_read_no_tracker_file_machinery(tmp_path: Path) -> 
     assert out == f"{(bare / 'trackers.ids.json').resolve()}\n"
     assert modules.isdisjoint(PLAN_MACHINERY | {"ruamel"}), sorted(modules & PLAN_MACHINERY)
     assert not any(m.startswith("ruamel") for m in modules)
+    assert "trackersync.model" not in modules and "trackersync.state" not in modules
     root = project(tmp_path / "project")
     (root / "trackersync.yaml").write_text("environments:\n  prod:\n"
                                            "    credentials_prefix: PROD_\n")
     out, modules = script_modules("project.py", ["prefix", "prod"], root)
     assert out == "PROD_\n"
     assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
+    # neither the tracker shapes nor the rule table (no severity overrides to check)
+    shapes = {"trackersync.model", "trackersync.state", "trackersync.definitions.rules"}
+    assert modules.isdisjoint(shapes), sorted(modules & shapes)

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
-from trackersync.model import Copyable
+from trackersync.copyable import Copyable
+from trackersync.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.symbl.ai"
 ACCOUNT_TRACKER_LIMIT = 500  # Symbl's documented maximum of trackers per account
@@ -128,3 +130,27 @@ class Config(Copyable):
         if environment is not None and environment.rules is not None:
             return environment.rules
         return self.rules
+
+
+def state_path(root: Path, state_file: str, env: str | None) -> Path:
+    """Return where the state record lives for an environment (``None`` = default account).
+
+    Args:
+        root: the project root; a relative ``state_file`` is taken from there.
+        state_file: the config's ``state_file`` (``trackers.ids.json``).
+        env: ``--env NAME``: ``trackers.ids.NAME.json``, so two accounts never share one.
+
+    Raises:
+        ConfigError: ``env`` is not a safe file-name part (trackersync.yaml is checked
+            for this when loaded; this guards every other caller).
+    """
+    from trackersync.definitions.config_loader import environment_name_problem
+
+    if env and environment_name_problem(env):
+        raise ConfigError(str(environment_name_problem(env)))
+    path = Path(state_file)
+    if not path.is_absolute():
+        path = root / path
+    if env:
+        path = path.with_name(f"{path.stem}.{env}{path.suffix or '.json'}")
+    return path

@@ -10,34 +10,14 @@ Source: the API's tracker entity ``{id, name, vocabulary}`` (docs/api-contract.m
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
+from trackersync.copyable import Copyable
 from trackersync.text import nfc
-
-_Self = TypeVar("_Self")
-
-
-class Copyable:
-    """``model_copy(update=...)`` for the dataclasses of trackersync's shapes.
-
-    The shapes here, in :mod:`trackersync.plan` and in :mod:`trackersync.config` are
-    plain dataclasses (no validation on construction): tens of thousands of them are
-    built per run, and none of them needs pydantic. The method keeps pydantic's name, so
-    ``x.model_copy(update={...})`` reads the same wherever a shape is copied. pydantic
-    still checks saved plans (:mod:`trackersync.plan`) and gives the JSON Schemas
-    (:mod:`trackersync.definitions.schema`, :mod:`trackersync.definitions.config_schema`).
-    """
-
-    __slots__ = ()
-
-    def model_copy(self: _Self, *, update: Mapping[str, Any] | None = None) -> _Self:
-        """Return a copy with the fields in ``update`` replaced (the others shared)."""
-        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
 #: The API refuses request bodies over this many bytes with 413 (docs/api-contract.md,
 #: "Body size"); the validator and the client's chunking both use it.

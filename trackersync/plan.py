@@ -43,8 +43,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from trackersync.copyable import Copyable
 from trackersync.errors import PlanError, StalePlanError
-from trackersync.model import Copyable, Problem, RemoteTracker, Tracker, tracker_digest
+from trackersync.model import Problem, RemoteTracker, Tracker, tracker_digest
 from trackersync.secrets import display
 
 PLAN_FORMAT_VERSION: Literal[2] = 2

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trackersync.config import state_path
 from trackersync.errors import ConfigError
 from trackersync.model import (
     DesiredTracker,
@@ -140,30 +141,6 @@ class StateRecord:
     def snapshot_by_id(self) -> dict[str, Snapshot]:
         """Snapshots keyed by tracker id."""
         return {s.id: s for s in self.snapshots.values()}
-
-
-def state_path(root: Path, state_file: str, env: str | None) -> Path:
-    """Return where the state record lives for an environment (``None`` = default account).
-
-    Args:
-        root: the project root; a relative ``state_file`` is taken from there.
-        state_file: the config's ``state_file`` (``trackers.ids.json``).
-        env: ``--env NAME``: ``trackers.ids.NAME.json``, so two accounts never share one.
-
-    Raises:
-        ConfigError: ``env`` is not a safe file-name part (trackersync.yaml is checked
-            for this when loaded; this guards every other caller).
-    """
-    from trackersync.definitions.config_loader import environment_name_problem
-
-    if env and environment_name_problem(env):
-        raise ConfigError(str(environment_name_problem(env)))
-    path = Path(state_file)
-    if not path.is_absolute():
-        path = root / path
-    if env:
-        path = path.with_name(f"{path.stem}.{env}{path.suffix or '.json'}")
-    return path
 
 
 def protected_names(

@@ -93,11 +93,12 @@ def load_config(path: Path | None, root: Path) -> Config:
             if problem:
                 line, col = doc.position(("environments", name), key=True)
                 messages.append((line, col, problem))
-        from trackersync.definitions.rules import check_overrides  # with a config file only
+        if config.severity:  # the rule table is loaded only to check overrides
+            from trackersync.definitions.rules import check_overrides
 
-        for code, message in check_overrides(config.severity):
-            line, col = doc.position(("severity", code), key=True)
-            messages.append((line, col, f"severity: {message}"))
+            for code, message in check_overrides(config.severity):
+                line, col = doc.position(("severity", code), key=True)
+                messages.append((line, col, f"severity: {message}"))
     if messages:
         raise ConfigError(_joined(label, messages))
     assert config is not None

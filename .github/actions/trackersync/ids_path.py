@@ -4,7 +4,7 @@ Usage: ``python3 ids_path.py [ENV]`` from the folder trackersync runs in.
 
 Asks trackersync itself, so the answer follows ``ids_file:`` in trackersync.yaml and the
 per-environment name (``trackers.ids.ENV.json``): the project root is found like the CLI
-finds it, the config is loaded, and ``trackersync.state.state_path`` makes the path.
+finds it, the config is loaded, and ``trackersync.config.state_path`` makes the path.
 Prints an absolute path. Exits 1 (with trackersync's message on stderr) when the
 config cannot be loaded; apply reports the same error itself.
 """
@@ -14,9 +14,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from trackersync.config import state_path
 from trackersync.definitions.config_loader import find_project_root, load_config
 from trackersync.errors import TrackersyncError
-from trackersync.state import state_path
 
 
 def main(argv: list[str]) -> int:

@@ -19,9 +19,9 @@ import json
 import sys
 from pathlib import Path
 
+from trackersync.config import state_path
 from trackersync.definitions.config_loader import find_project_root, load_config
 from trackersync.errors import TrackersyncError
-from trackersync.state import state_path
 
 
 def main(argv: list[str]) -> int:
