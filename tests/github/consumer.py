@@ -84,8 +84,7 @@ class FakeGitHub:
         """A fresh checkout of ``ref`` (as actions/checkout makes); (path, commit)."""
         self.runs += 1
         dest = self.tmp / f"checkout-{self.runs}"
-        git(self.tmp, "clone", "--quiet", str(self.origin), str(dest))
-        git(dest, "checkout", "--quiet", ref)
+        git(self.tmp, "clone", "--quiet", "--branch", ref, str(self.origin), str(dest))
         return dest, git(dest, "rev-parse", "HEAD").strip()
 
     def open_pr(self, branch: str, change: Any) -> tuple[int, str]:
