@@ -195,6 +195,10 @@ def test_the_config_questions_read_no_tracker_file_machinery(tmp_path: Path) -> 
     out, modules = script_modules("project.py", ["prefix", "prod"], root)
     assert out == "PROD_\n"
     assert modules.isdisjoint(PLAN_MACHINERY), sorted(modules & PLAN_MACHINERY)
+    # run.sh's one question per step: the prefix, then what ids_path.py answers
+    step, _ = script_modules("project.py", ["step", "prod"], root)
+    ids_file, _ = script_modules("ids_path.py", ["prod"], root)
+    assert step == f"PROD_\n{ids_file}" and ids_file.endswith("/trackers.ids.prod.json\n")
     # neither the tracker shapes nor the rule table (no severity overrides to check)
     shapes = {"trackersync.model", "trackersync.state", "trackersync.definitions.rules"}
     assert modules.isdisjoint(shapes), sorted(modules & shapes)

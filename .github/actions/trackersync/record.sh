@@ -13,7 +13,8 @@
 # moves again before the push lands, the fetch + merge + push is done again (3 tries).
 #
 # Reads:  TS_ENV, TS_BRANCH (the branch to push to), GIT_TOKEN (the workflow's
-#         GITHUB_TOKEN; may be empty for a remote that needs none), OUT_DIR, and the
+#         GITHUB_TOKEN; may be empty for a remote that needs none), OUT_DIR, TS_IDS_FILE
+#         (the ids_file's path when run.sh knows it; else ids_path.py is asked), and the
 #         Symbl credentials run.sh exported; run in the checked-out repository.
 # Does:   commits ONLY the ids file, and only when the merged record differs from the
 #         tip's. A push refused for another reason (a protected branch) prints a
@@ -54,7 +55,7 @@ if ! top="$(git rev-parse --show-toplevel 2>/dev/null)"; then
   exit 0
 fi
 top="$(realpath -- "$top")"
-full="$(realpath -m -- "$(python3 "$here/ids_path.py" "${TS_ENV:-}")")"
+full="$(realpath -m -- "${TS_IDS_FILE:-$(python3 "$here/ids_path.py" "${TS_ENV:-}")}")"
 if [[ "$full" != "$top"/* ]]; then
   echo "::warning title=ids file not committed::$full is outside the repository; $artifact_hint."
   exit 0

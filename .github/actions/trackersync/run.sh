@@ -37,9 +37,13 @@ case "$command" in
 esac
 
 # Credentials given as inputs go where trackersync reads them for this environment:
-# <credentials_prefix>APP_ID and so on (SYMBL_ for the default account).
+# <credentials_prefix>APP_ID and so on (SYMBL_ for the default account). The same answer
+# names the environment's ids_file (apply and record need it; ids_path.py otherwise).
+ids_file_path=""
 if [[ -n "${TS_APP_ID:-}${TS_APP_SECRET:-}${TS_ACCESS_TOKEN:-}" ]]; then
-  prefix="$(python3 "$here/project.py" prefix "${TS_ENV:-}")" || exit 1
+  answers="$(python3 "$here/project.py" step "${TS_ENV:-}")" || exit 1
+  prefix="${answers%%$'\n'*}"
+  ids_file_path="${answers#*$'\n'}"
   export "${prefix}APP_ID=${TS_APP_ID:-}" "${prefix}APP_SECRET=${TS_APP_SECRET:-}" \
     "${prefix}ACCESS_TOKEN=${TS_ACCESS_TOKEN:-}"
 fi
@@ -142,7 +146,8 @@ case "$command" in
     python3 "$here/summary.py" "trackersync apply (exit code $rc)" "$out_dir/apply.txt" \
       >> "$GITHUB_STEP_SUMMARY"
     # The ids_file apply writes (also after a failed apply: it records what exists).
-    if ids_file="$(python3 "$here/ids_path.py" "${TS_ENV:-}")" && [[ -f "$ids_file" ]]; then
+    if ids_file="${ids_file_path:-$(python3 "$here/ids_path.py" "${TS_ENV:-}")}" \
+        && [[ -f "$ids_file" ]]; then
       echo "ids-file=$ids_file" >> "$GITHUB_OUTPUT"
     fi
     ;;
@@ -160,7 +165,7 @@ case "$command" in
     fi
     ;;
   record)
-    OUT_DIR="$out_dir" bash "$here/record.sh"
+    OUT_DIR="$out_dir" TS_IDS_FILE="$ids_file_path" bash "$here/record.sh"
     rc=$?
     ;;
   *)
