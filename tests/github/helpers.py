@@ -89,6 +89,8 @@ def git_remote(tmp_path: Path, source: Path) -> Path:
     """A bare repository (branch main) whose one commit holds ``source``'s files."""
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    # git clears GIT_CONFIG_* for the receiving side of a local push: set it here
+    git(remote, "config", "receive.autogc", "false")
     git(source, "init", "--quiet", "-b", "main")
     git(source, "add", ".")
     git(source, "commit", "--quiet", "-m", "initial")
