@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import string
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,12 +28,22 @@ from trackersync.text import nfc
 CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: repr(case["tracker"]["name"])[:40])
-def test_both_writers_write_the_golden_bytes(case: dict[str, object]) -> None:
-    tracker = build(case)
-    kwargs = {"comments": case["comments"], "accepted": case["accepted"]}
-    assert writer.dump_tracker_yaml(tracker, **kwargs) == case["text"]  # type: ignore[arg-type]
-    assert writer.dump_tracker_yaml_ruamel(tracker, **kwargs) == case["text"]  # type: ignore[arg-type]
+def _name(case: dict[str, Any]) -> str:
+    return repr(case["tracker"]["name"])[:40]
+
+
+# The golden cases are checked in one test each (not one test per case): a case costs
+# less than pytest's own work per test. Every case is still checked, and a failure
+# names each case that failed.
+def test_both_writers_write_the_golden_bytes() -> None:
+    wrong = []
+    for case in CASES:
+        tracker = build(case)
+        kwargs = {"comments": case["comments"], "accepted": case["accepted"]}
+        for dump in (writer.dump_tracker_yaml, writer.dump_tracker_yaml_ruamel):
+            if dump(tracker, **kwargs) != case["text"]:
+                wrong.append(f"{dump.__name__}: {_name(case)}")
+    assert wrong == [], f"{len(wrong)} of {len(CASES)} golden cases written differently"
 
 
 def test_the_golden_corpus_is_written_directly() -> None:
@@ -123,18 +134,19 @@ def both_readings(tracker: Tracker, rules: str) -> tuple[object, object]:
     return results[0], results[1]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c["accepted"]],
-                         ids=lambda case: repr(case["tracker"]["name"])[:40])
 @pytest.mark.parametrize("rules", ["strict", "lenient"])
-def test_the_writers_document_reads_as_its_text_golden(case: dict[str, object],
-                                                        rules: str) -> None:
-    built = build(case)
-    tracker = Tracker(name=built.name, vocabulary=built.vocabulary)
-    if writer.written_document(tracker) is None:  # left to ruamel.yaml: the text is read
-        assert writer._direct(writer._fields(tracker, None)) is None
-        return
-    from_text, from_document = both_readings(tracker, rules)
-    assert from_document == from_text
+def test_the_writers_document_reads_as_its_text_golden(rules: str) -> None:
+    differ = []
+    for case in (c for c in CASES if not c["accepted"]):
+        built = build(case)
+        tracker = Tracker(name=built.name, vocabulary=built.vocabulary)
+        if writer.written_document(tracker) is None:  # left to ruamel.yaml: the text is read
+            assert writer._direct(writer._fields(tracker, None)) is None, _name(case)
+            continue
+        from_text, from_document = both_readings(tracker, rules)
+        if from_document != from_text:
+            differ.append((_name(case), from_text, from_document))
+    assert differ == [], f"{len(differ)} golden cases read differently from their document"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
