@@ -54,14 +54,44 @@ Example::
                             "appSecret": srv.app_secret})
 """
 
-from symbl_emulator.httpserver import HttpLimits
-from symbl_emulator.server import EmulatorServer, start_emulator
-from symbl_emulator.settings import (
-    DEFAULT_APP_ID,
-    DEFAULT_APP_SECRET,
-    EmulatorSettings,
-    SettingsError,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from symbl_emulator.httpserver import HttpLimits
+    from symbl_emulator.server import EmulatorServer, start_emulator
+    from symbl_emulator.settings import (
+        DEFAULT_APP_ID,
+        DEFAULT_APP_SECRET,
+        EmulatorSettings,
+        SettingsError,
+    )
+
+#: Where each public name lives. They are imported on first use, so that importing the
+#: package (pytest does, to load the plugin in every session of a project that has it
+#: installed) costs nothing until an emulator is wanted.
+_EXPORTS = {
+    "DEFAULT_APP_ID": "symbl_emulator.settings",
+    "DEFAULT_APP_SECRET": "symbl_emulator.settings",
+    "EmulatorServer": "symbl_emulator.server",
+    "EmulatorSettings": "symbl_emulator.settings",
+    "HttpLimits": "symbl_emulator.httpserver",
+    "SettingsError": "symbl_emulator.settings",
+    "start_emulator": "symbl_emulator.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (module ``__getattr__``)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_APP_ID",

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from symbl_emulator.server import EmulatorServer, start_emulator
-from symbl_emulator.settings import EmulatorSettings
+if TYPE_CHECKING:
+    from symbl_emulator.server import EmulatorServer
+
+# The emulator is imported by the fixtures that start one, not when pytest loads this
+# plugin: a test session that uses none of them does not pay for the server's import.
 
 
 @pytest.fixture
@@ -42,12 +45,16 @@ def symbl_emulator_options() -> dict[str, Any]:
 @pytest.fixture
 def symbl_emulator(symbl_emulator_options: dict[str, Any]) -> Iterator[EmulatorServer]:
     """A fresh, running emulator for one test."""
+    from symbl_emulator.server import start_emulator
+
     with start_emulator(**symbl_emulator_options) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def _symbl_emulator_shared() -> Iterator[EmulatorServer]:
+    from symbl_emulator.server import start_emulator
+
     with start_emulator() as server:
         yield server
 
@@ -69,6 +76,8 @@ def symbl_emulator_session(
         pytest.UsageError: the options ask for a start-only argument (host, port,
             db_path, limits), which a shared, running emulator cannot change.
     """
+    from symbl_emulator.settings import EmulatorSettings
+
     start_only = sorted(_START_ONLY & set(symbl_emulator_options))
     if start_only:
         raise pytest.UsageError(

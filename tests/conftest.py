@@ -18,13 +18,15 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
 
-from symbl_emulator import EmulatorServer, start_emulator
 from tests.leakscan import LeakScan
+
+if TYPE_CHECKING:
+    from symbl_emulator import EmulatorServer
 
 #: pytester: runs a foreign project's test session in-process (the pytest plugin tests).
 pytest_plugins = ["pytester"]
@@ -52,11 +54,35 @@ def pytest_configure(config: pytest.Config) -> None:
     here, before xdist starts its workers, lets them all read the bytecode instead.
     """
     config.addinivalue_line("markers", "emulator_only: needs the emulator's control endpoints")
+    _rewrite_asserts_in_tests_only(config)
     if not hasattr(config, "workerinput"):
         root = config.rootpath
         for name in _CHILD_SOURCES:
             if (root / name).is_dir():
                 compileall.compile_dir(root / name, quiet=1)
+
+
+#: Packages whose ``assert`` statements pytest may still rewrite: pytester's helpers, so
+#: that its result checks explain a failure.
+_REWRITE_KEPT = ("_pytest.",)
+
+
+def _rewrite_asserts_in_tests_only(config: pytest.Config) -> None:
+    """Keep pytest's assertion rewriting to the test files (and pytester's helpers).
+
+    pytest also rewrites every module of every installed distribution that ships a
+    pytest plugin: all of hypothesis, anyio, xdist, and this project's own packages
+    (they ship the emulator's plugin). Each is parsed and recompiled at import, in every
+    worker and on every run (rewritten bytecode is not cached when bytecode writing is
+    off, as on this project's CI): about 190 modules and 2.7 s of CPU per worker. Those
+    modules' own ``assert`` statements gain nothing from it, and the product's code is
+    then tested as it runs for users: unrewritten.
+    """
+    hook = config.pluginmanager.rewrite_hook
+    marked = getattr(hook, "_must_rewrite", None)
+    if isinstance(marked, set):
+        marked.intersection_update({name for name in marked if name.startswith(_REWRITE_KEPT)})
+        getattr(hook, "_marked_for_rewrite_cache", {}).clear()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -79,6 +105,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
     """A fresh emulator (in-memory db, default settings) listening on 127.0.0.1:<free port>."""
+    from symbl_emulator import start_emulator
+
     with start_emulator() as server:
         yield server
 
@@ -126,6 +154,8 @@ def api_target(request: pytest.FixtureRequest) -> Iterator[ApiTarget]:
     if request.config.getoption("--live"):
         yield _live_target()
         return
+    from symbl_emulator import start_emulator
+
     with start_emulator() as server:
         yield ApiTarget(url=server.url, token=server.token(), emulator=server)
 
