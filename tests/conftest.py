@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import compileall
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -83,6 +84,16 @@ def _rewrite_asserts_in_tests_only(config: pytest.Config) -> None:
     if isinstance(marked, set):
         marked.intersection_update({name for name in marked if name.startswith(_REWRITE_KEPT)})
         getattr(hook, "_marked_for_rewrite_cache", {}).clear()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what collection built (modules, items, fixtures) out of the cyclic GC's sight.
+
+    Those objects live until the session ends, yet every full collection would walk them
+    again: about a quarter of the suite's garbage-collection time. ``gc.freeze`` keeps
+    them out of it; objects the tests create are collected as usual.
+    """
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -63,6 +63,9 @@ def test_every_pointer_into_the_api_contract_names_one_of_its_sections() -> None
 #: note, or the outside API notes. The reason itself belongs in the text instead.
 OUTSIDE = re.compile(r"\bcase C\d|\bC\d\d\b|\btest_c\d|symbl-api|STYLE \d|DESIGN\.md"
                      r"|\bissue #?\d|turn2|/work/", re.IGNORECASE)
+#: The same pattern, told that every match starts with one of these characters: the
+#: regex engine then skips ahead to them, about five times faster over the whole tree.
+_OUTSIDE_FAST = re.compile(r"(?=[cstdi/])(?:" + OUTSIDE.pattern + ")", re.IGNORECASE)
 _SCANNED = ("trackersync", "symbl_emulator", "tests", "benchmarks", "docs", "examples",
             "schema", "trackers", "tracker-tests", ".ci", ".github")
 
@@ -78,6 +81,8 @@ def test_no_file_points_at_a_document_outside_the_repository() -> None:
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, FileNotFoundError):
+            continue
+        if not _OUTSIDE_FAST.search(text):  # no match spans lines: most files have none
             continue
         for number, line in enumerate(text.splitlines(), start=1):
             if OUTSIDE.search(line) and "INTERNAL = re.compile" not in line:

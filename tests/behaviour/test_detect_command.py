@@ -125,10 +125,10 @@ def test_waiting_is_bounded(cli: Cli, account: dict[str, str], server: EmulatorS
     server.configure(job_delay_ms=600_000)
     path = project / "call.txt"
     path.write_text("No.\n")
-    result = cli("detect", str(path), "--timeout", "0.3", env=account)
+    result = cli("detect", str(path), "--timeout", "0.1", env=account)
     assert result.exit_code == 1
     assert "job scheduled" in result.output
-    assert "is still 'scheduled' after 0.3 s" in result.output
+    assert "is still 'scheduled' after 0.1 s" in result.output
 
 
 def test_fresh_emulator_needs_no_apply(cli: Cli, project: Path) -> None:

@@ -9,7 +9,7 @@ import requests
 
 from symbl_emulator import start_emulator
 
-LATENCY_MS = 800  # both requests start within this window, so they overlap
+LATENCY_MS = 400  # both requests start in this window (released by one barrier): they overlap
 
 
 def _overlapping(url: str, token: str, calls: list[tuple[str, str, object]]) -> list[int]:

@@ -123,15 +123,21 @@ def test_limit_fires_at_the_file_with_bounded_memory(case: str, tmp_path: Path) 
     assert 0 < rss_kb < RSS_BOUND_KB, f"{case}: peak RSS {rss_kb} KB"
 
 
-def test_a_template_past_the_time_limit_does_not_stop_the_others(tmp_path: Path) -> None:
+def test_a_template_past_the_time_limit_does_not_stop_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trackersync.definitions import templates
     from trackersync.definitions.templates import TemplateProblem, TemplateRenderer
 
+    # The limit's own value (1 s) is asserted through the command line in the [range]
+    # case above; here a shorter limit shows the same thing without burning a second.
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.3)
     renderer = TemplateRenderer({"x": "y"})
     slow = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     items = [(tmp_path / "a.yaml.j2", "name: {{ x }}\n"), (tmp_path / "b.yaml.j2", slow),
              (tmp_path / "c.yaml.j2", "name: {{ x }} c\n")]
     renderer.prepare(items)
     assert renderer.render(*items[0]) == "name: y\n"
-    with pytest.raises(TemplateProblem, match="takes longer than 1 s to render"):
+    with pytest.raises(TemplateProblem, match="takes longer than 0.3 s to render"):
         renderer.render(*items[1])
     assert renderer.render(*items[2]) == "name: y c\n"

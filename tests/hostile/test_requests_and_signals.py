@@ -131,19 +131,30 @@ def test_signal_during_start_up_is_one_line_and_the_right_exit_code(
     (tmp_path / "trackers").mkdir()
     (tmp_path / "trackers" / "b.yaml").write_text(f"name: Budget\nvocabulary: {FIVE}\n")
     expected = {signal.SIGINT: (130, "Interrupted."), signal.SIGTERM: (143, "Terminated.")}
-    for delay in (0.15, 0.25, 0.35, 0.5, 0.7):  # moments spread over start-up
-        proc = subprocess.Popen([sys.executable, "-m", "trackersync", "validate"],
+
+    def start() -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "trackersync", "validate"],
                                 cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True, env={**os.environ, "NO_COLOR": "1"})
-        time.sleep(delay)
+
+    # How long a whole run takes here and now; the signals then land at moments spread
+    # over that time (a fixed list of delays would mostly arrive after the run ended).
+    began = time.perf_counter()
+    whole = start()
+    out, err = whole.communicate(timeout=60)
+    assert whole.returncode == 0, err
+    duration = time.perf_counter() - began
+    for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):  # moments spread over start-up
+        proc = start()
+        time.sleep(duration * fraction)
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
         if "Fatal Python error: init_import_site" in err:
             continue  # the interpreter itself was still starting: no program code ran yet
-        assert "Traceback" not in err, (delay, err)
+        assert "Traceback" not in err, (fraction, err)
         if proc.returncode in (0, 1):
             continue  # finished before the signal arrived
         if proc.returncode == -signum:  # before Python ran any of our code: no output
             assert out == err == ""
             continue
-        assert (proc.returncode, err.strip()) == expected[signum], (delay, out, err)
+        assert (proc.returncode, err.strip()) == expected[signum], (fraction, out, err)
