@@ -25,18 +25,22 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pydantic", "jinja2", "deepdiff")
 
 
-def imported(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
-    """Top-level names of the modules ``trackersync ARGS`` imports; asserts it succeeded."""
+def imported_modules(args: list[str], cwd: Path,
+                     env: dict[str, str] | None = None) -> set[str]:
+    """Dotted names of the modules ``trackersync ARGS`` imports; asserts it succeeded."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "trackersync", *args],
                           cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode in (0, 2), proc.stderr[-2000:]
-    names = set()
-    for line in proc.stderr.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
-    assert "trackersync" in names
-    return names
+    modules = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+               if line.startswith("import time:") and "|" in line}
+    assert "trackersync" in modules
+    return modules
+
+
+def imported(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
+    """Top-level names of the modules ``trackersync ARGS`` imports; asserts it succeeded."""
+    return {name.split(".")[0] for name in imported_modules(args, cwd, env)}
 
 
 def project(tmp_path: Path) -> Path:
@@ -47,8 +51,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_validate_imports_no_heavy_library(tmp_path: Path) -> None:
-    names = imported(["validate"], project(tmp_path))
+    modules = imported_modules(["validate"], project(tmp_path))
+    names = {name.split(".")[0] for name in modules}
     assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
+    # no template in the project: no template sandbox; nothing written: no writer
+    unused = {"trackersync.definitions.templates", "trackersync.definitions.writer"}
+    assert modules.isdisjoint(unused), sorted(modules & unused)
 
 
 def test_plan_imports_no_heavy_library(tmp_path: Path, emulator: EmulatorServer) -> None:
