@@ -82,15 +82,34 @@ _EXPORTS = {
     "start_emulator": "symbl_emulator.server",
 }
 
+#: The package's modules, each an attribute of the package once first used.
+_SUBMODULES = frozenset({
+    "app", "asyncapi", "auth", "cli", "control", "faults", "httpserver", "manage",
+    "matching", "media", "openapi", "pytest_plugin", "responses", "rules", "server",
+    "settings", "state", "store",
+})
+
 
 def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first use (module ``__getattr__``)."""
+    """Import a public name, or a submodule (``symbl_emulator.server``), on first use.
+
+    Raises:
+        AttributeError: ``name`` is neither a public name nor a submodule.
+    """
     module = _EXPORTS.get(name)
-    if module is None:
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+    elif name in _SUBMODULES:  # as ``import symbl_emulator`` offered them before
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """The public names and submodules, imported or not (for ``help`` and completion)."""
+    return sorted({*globals(), *_EXPORTS, *_SUBMODULES})
 
 
 __all__ = [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import requests
 
 import symbl_emulator as emulator_pkg
@@ -18,6 +21,27 @@ def test_public_api_is_pinned() -> None:
         "SettingsError",
         "start_emulator",
     ]
+
+
+def test_a_fresh_import_offers_public_names_and_submodules_as_before() -> None:
+    # the package imports its parts on first use; a fresh interpreter shows what a user
+    # sees: every public name in dir(), the submodules as attributes, unknown names refused
+    script = (
+        "import symbl_emulator as s\n"
+        "names = dir(s)\n"
+        "assert set(s.__all__) <= set(names), names\n"
+        "assert s.server.start_emulator is s.start_emulator\n"
+        "assert s.settings.DEFAULT_APP_ID == s.DEFAULT_APP_ID\n"
+        "assert callable(s.matching.detect)\n"
+        "try:\n"
+        "    s.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "module 'symbl_emulator' has no attribute 'no_such_name'"
 
 
 def test_fixture_serves_token_generate(emulator: EmulatorServer) -> None:
