@@ -11,7 +11,8 @@ Modules: :mod:`.server` (the running emulator, :func:`start_emulator`), :mod:`.h
 (routing, faults, request log), :mod:`.manage` (Management API and tokens), :mod:`.asyncapi`
 (Async subset), :mod:`.auth` (JWT access tokens), :mod:`.rules` (strict/lenient
 validation), :mod:`.store` (SQLite), :mod:`.faults`, :mod:`.control` (``/_emulator/*``),
-:mod:`.settings`, :mod:`.openapi`, :mod:`.cli` (``python -m symbl_emulator``),
+:mod:`.settings`, :mod:`.openapi`, :mod:`.cli` (``python -m symbl_emulator``; started by
+:mod:`.entry`, which stops cleanly on a signal during start-up),
 :mod:`.pytest_plugin` (fixtures for other projects' tests), :mod:`.media` (Async audio
 and video submissions, transcripts), :mod:`.matching` (exact and contextual matching,
 with ``simplemma`` lemmas and ``stop-words`` lists, both shipping their data).
@@ -84,7 +85,7 @@ _EXPORTS = {
 
 #: The package's modules, each an attribute of the package once first used.
 _SUBMODULES = frozenset({
-    "app", "asyncapi", "auth", "cli", "control", "faults", "httpserver", "manage",
+    "app", "asyncapi", "auth", "cli", "control", "entry", "faults", "httpserver", "manage",
     "matching", "media", "openapi", "pytest_plugin", "responses", "rules", "server",
     "settings", "state", "store",
 })

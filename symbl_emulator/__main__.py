@@ -1,5 +1,5 @@
-"""``python -m symbl_emulator``: see :mod:`symbl_emulator.cli`."""
+"""``python -m symbl_emulator``: see :mod:`symbl_emulator.cli` and :mod:`.entry`."""
 
-from symbl_emulator.cli import main
+from symbl_emulator.entry import run
 
-main()
+run()

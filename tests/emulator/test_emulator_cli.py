@@ -6,8 +6,10 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from symbl_emulator import start_emulator
@@ -87,3 +89,36 @@ def test_cli_http_layer_options_are_applied() -> None:
         assert requests.get(f"{url}/openapi.json", timeout=5).status_code == 200
     finally:
         assert _interrupt(process) == 130
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_python_m_symbl_emulator_stopped_during_start_up_says_so_and_exits_130(
+    signum: int,
+) -> None:
+    command = [sys.executable, "-m", "symbl_emulator", "--port", "0"]
+    # How long start-up takes here and now (until the banner's last line); the signals
+    # then land at moments spread over it, while click and the server are imported.
+    began = time.perf_counter()
+    whole = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert whole.stdout is not None
+    for line in whole.stdout:
+        if line.startswith("Press Ctrl-C"):
+            break
+    duration = time.perf_counter() - began
+    assert _interrupt(whole) == 130
+    # (the first moments are the interpreter's own start and the import of the package's
+    # entry module: a Ctrl-C there is Python's to report, before any of this code runs)
+    for fraction in (0.5, 0.65, 0.8, 0.95):
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        time.sleep(duration * fraction)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=30)
+        if "Fatal Python error: init_import_site" in err:
+            continue  # the interpreter itself was still starting: no program code ran yet
+        assert "Traceback" not in err, (fraction, err)
+        if process.returncode == -signum and not err:
+            continue  # before Python ran any of our code: no output
+        assert (process.returncode, err.strip()) == (130, "Symbl emulator stopped."), (
+            fraction, out, err)
