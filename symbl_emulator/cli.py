@@ -20,6 +20,16 @@ from symbl_emulator.settings import SettingsError
 
 DEFAULT_PORT = 8750
 
+#: Set by Ctrl-C or SIGTERM once the command runs (:func:`request_stop`): the command
+#: process runs one emulator, so the request holds from the moment it arrives, even
+#: while click is still reading the options.
+STOP = threading.Event()
+
+
+def request_stop(signum: int, frame: object) -> None:
+    """Signal handler: ask the running (or starting) emulator command to stop."""
+    STOP.set()
+
 
 def banner(server: EmulatorServer) -> str:
     """The start-up text: URL, state, settings, environment variables to export."""
@@ -83,17 +93,16 @@ def main(host: str, port: int, db_path: str | None, threads: int, connection_lim
                         request_deadline_s=request_deadline)
     # Ctrl-C and SIGTERM are caught before the server starts, so one that arrives while it
     # starts stops it as cleanly as one that arrives later: no traceback, exit 130.
-    stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, request_stop)
     try:
         server = start_emulator(host=host, port=port, db_path=db_path, limits=limits, **settings)
     except (SettingsError, OSError) as exc:
         raise click.ClickException(f"cannot start the emulator on {host}:{port}: {exc}") from exc
-    if not stop.is_set():
+    if not STOP.is_set():
         click.echo(banner(server))
     try:
-        stop.wait()
+        STOP.wait()
     finally:
         server.stop()
         click.echo("Symbl emulator stopped.", err=True)

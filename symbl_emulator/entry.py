@@ -43,7 +43,7 @@ def run() -> None:
     """
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        from symbl_emulator.cli import main
+        from symbl_emulator.cli import main, request_stop
     except BaseException as error:
         if not _interrupted(error):
             raise
@@ -54,4 +54,6 @@ def run() -> None:
         # nothing has started yet; ending here, without the interpreter's teardown, also
         # keeps Python from ending by the signal itself (exit code -2 rather than 130)
         os._exit(EXIT_STOPPED)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # from here on, a signal asks main to stop
+        signal.signal(signum, request_stop)
     main()
