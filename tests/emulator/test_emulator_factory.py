@@ -66,3 +66,28 @@ def test_emulator_imports_only_its_libraries_and_itself() -> None:
             for name in names:
                 ok = name.startswith("symbl_emulator") or name.split(".")[0] in allowed
                 assert ok, f"{source.name} imports {name}"
+
+
+def test_every_public_name_is_imported_from_the_module_it_lives_in() -> None:
+    # the package imports its names on first use, from the table of where each lives:
+    # the table and __all__ must name the same things, each defined in its module
+    import importlib
+
+    assert sorted(emulator_pkg._EXPORTS) == sorted(emulator_pkg.__all__)
+    for name, home in emulator_pkg._EXPORTS.items():
+        value = getattr(emulator_pkg, name)
+        assert value is getattr(importlib.import_module(home), name), name
+        assert getattr(value, "__module__", home) == home, f"{name} is defined elsewhere"
+
+
+def test_importing_the_package_and_its_plugin_starts_no_server_import() -> None:
+    # pytest loads the plugin in every session of a project that has it installed
+    import subprocess
+    import sys
+
+    code = ("import sys, symbl_emulator, symbl_emulator.pytest_plugin; "
+            "print(sorted(m for m in sys.modules if m.startswith(('symbl_emulator.', "
+            "'waitress', 'werkzeug', 'simplemma'))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=True)
+    assert proc.stdout.strip() == "['symbl_emulator.pytest_plugin']"
