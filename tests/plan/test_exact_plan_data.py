@@ -156,8 +156,8 @@ class WithDerived:
     (MaybeInt, {"value": "1"}),
     (MaybeInt, []),
 ], ids=["union of two types", "null for a union without None", "non-string keys",
-        "bool for Literal[1]", "float for Literal[1]", "a field not taken by __init__", "str for int | None",
-        "a list for a dataclass"])
+        "bool for Literal[1]", "float for Literal[1]", "a field not taken by __init__",
+        "str for int | None", "a list for a dataclass"])
 def test_types_outside_the_understood_set_are_left_to_pydantic(cls: type,
                                                                 data: Any) -> None:
     assert build_exact(cls, data) is None
