@@ -84,7 +84,11 @@ _EXPORTS = {
 
 
 def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first use (module ``__getattr__``)."""
+    """Import a public name from its module on first use (module ``__getattr__``).
+
+    Raises:
+        AttributeError: ``name`` is not one of the package's public names.
+    """
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
