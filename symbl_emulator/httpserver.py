@@ -13,7 +13,8 @@ This module adds what a stand-in for a public API needs on top:
 - a total deadline per request: a request whose head and body have not fully
   arrived ``request_deadline_s`` seconds after its first byte gets 408 and the
   connection is closed (a client trickling one byte a second cannot hold it forever);
-  deadlines are checked once a second, or four times per deadline when it is shorter;
+  deadlines and idle timeouts are checked once a second, or four times per the shorter
+  of them when that is under 4 s (at most every 0.05 s);
 - several pending connections are accepted per readiness event, so a backlog empties
   quickly after a burst;
 - :meth:`HttpServer.stop` wakes the event loop at once (no poll interval to wait for).

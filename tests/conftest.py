@@ -86,6 +86,21 @@ def _rewrite_asserts_in_tests_only(config: pytest.Config) -> None:
         getattr(hook, "_marked_for_rewrite_cache", {}).clear()
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: one worker per core, plus one.
+
+    Many tests spend part of their time waiting rather than computing: on child
+    processes (the workflow runs), on the emulator's configured latency, on a client's
+    timeout. With one worker per core those waits leave a core idle; a spare worker
+    fills them (about 10 % less wall time on two cores). ``PYTEST_XDIST_AUTO_NUM_WORKERS``
+    still decides when set.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Move what collection built (modules, items, fixtures) out of the cyclic GC's sight.
 

@@ -25,6 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pydantic", "jinja2", "deepdiff")
 
 
+def importtime_modules(stderr: str) -> set[str]:
+    """Dotted names of the modules ``python -X importtime`` reported in ``stderr``."""
+    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines()
+            if line.startswith("import time:") and "|" in line}
+
+
 def imported_modules(args: list[str], cwd: Path,
                      env: dict[str, str] | None = None) -> set[str]:
     """Dotted names of the modules ``trackersync ARGS`` imports; asserts it succeeded."""
@@ -32,8 +38,7 @@ def imported_modules(args: list[str], cwd: Path,
                           cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode in (0, 2), proc.stderr[-2000:]
-    modules = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
-               if line.startswith("import time:") and "|" in line}
+    modules = importtime_modules(proc.stderr)
     assert "trackersync" in modules
     return modules
 
@@ -135,8 +140,7 @@ def script_modules(name: str, args: list[str], cwd: Path, stdin: str = "") -> tu
     proc = subprocess.run([sys.executable, "-X", "importtime", str(script), *args], cwd=cwd,
                           input=stdin, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    modules = {line.rsplit("|", 1)[1].strip()
-               for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    modules = importtime_modules(proc.stderr)
     assert any(m.startswith("trackersync") for m in modules)
     return proc.stdout, modules
 

@@ -20,9 +20,9 @@ class Copyable:
     :mod:`trackersync.config` are plain dataclasses (no validation on construction):
     tens of thousands of them are built per run, and none of them needs pydantic. The
     method keeps pydantic's name, so ``x.model_copy(update={...})`` reads the same
-    wherever a shape is copied. pydantic still checks saved plans (:mod:`trackersync.plan`)
-    and gives the JSON Schemas (:mod:`trackersync.definitions.schema`,
-    :mod:`trackersync.definitions.config_schema`).
+    wherever a shape is copied. pydantic still checks the saved plans that are not exactly
+    as ``plan --out`` wrote them (:mod:`trackersync.plan`) and gives the JSON Schemas
+    (:mod:`trackersync.definitions.schema`, :mod:`trackersync.definitions.config_schema`).
     """
 
     __slots__ = ()

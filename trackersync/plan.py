@@ -256,8 +256,15 @@ class Plan(Copyable):
             text: the JSON text.
             origin: what to call the source in errors (usually the file path).
 
+        Returns:
+            The plan. A file ``plan --out`` wrote (every value of exactly its declared
+            type) is built by :func:`trackersync.exactdata.build_exact`; any other is
+            judged by pydantic against these dataclasses (in its lax mode, so ``"3"``
+            for a count is accepted as ``3``).
+
         Raises:
-            PlanError: not JSON, a different ``format_version``, or a wrong shape.
+            PlanError: not JSON, a different ``format_version``, an edited file (its
+                digest does not match), or a wrong shape (with pydantic's message).
         """
         try:
             data = json.loads(text)

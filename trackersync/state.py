@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# where a state record lives is decided beside the configuration (the action's scripts
+# ask it without this module); it stays part of this module's interface
 from trackersync.config import state_path
 from trackersync.errors import ConfigError
 from trackersync.model import (

@@ -41,6 +41,7 @@ def server() -> EmulatorServer:
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(tracker, min_size=1, max_size=8, unique_by=lambda t: t[0]))
+@pytest.mark.slow
 def test_any_account_imports_into_files_that_plan_empty(
     server: EmulatorServer, tmp_path_factory: pytest.TempPathFactory,
     trackers: list[tuple[str, list[str]]],

@@ -87,6 +87,16 @@ def test_check_lists_files_and_fmt_fixes_them(project: Path) -> None:
     assert (project / "trackers" / "sales.yaml.j2").read_text() == template  # never touched
 
 
+def test_a_template_named_in_capitals_is_left_alone_too(project: Path) -> None:
+    # validate reads *.YAML.J2 as a template; fmt must not rewrite it as YAML
+    template = "name: {{ team }}\nvocabulary: [alpha,   beta]\n"
+    upper = project / "trackers" / "EMEA.YAML.J2"
+    upper.write_text(template, encoding="utf-8")
+    assert run("fmt", "--check").exit_code == 0
+    assert run("fmt").exit_code == 0
+    assert upper.read_text(encoding="utf-8") == template
+
+
 def test_a_file_that_is_not_yaml_is_named_and_left_alone(project: Path) -> None:
     broken = project / "trackers" / "broken.yaml"
     broken.write_text("name: X\nvocabulary: [a, b\n", encoding="utf-8")

@@ -131,6 +131,7 @@ def test_waiting_is_bounded(cli: Cli, account: dict[str, str], server: EmulatorS
     assert "is still 'scheduled' after 0.1 s" in result.output
 
 
+@pytest.mark.slow
 def test_fresh_emulator_needs_no_apply(cli: Cli, project: Path) -> None:
     path = project / "call.txt"
     path.write_text("We have a sale right now on shoes.\n")

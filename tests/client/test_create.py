@@ -69,6 +69,7 @@ def test_failure_before_commit_resends_the_missing_ones(
     assert statuses(emulator) == [("POST", fault.get("status")), ("GET", 200), ("POST", 201)]
 
 
+@pytest.mark.slow
 def test_read_timeout_after_commit_is_resolved_by_listing(
     make_client: Callable[..., SymblClient], emulator: EmulatorServer
 ) -> None:
@@ -208,6 +209,7 @@ def test_a_tracker_over_1mb_is_refused_before_anything_is_sent(
     assert api_log(emulator) == []
 
 
+@pytest.mark.slow
 def test_a_post_that_commits_after_our_timeout_is_never_duplicated(
     make_client: Callable[..., SymblClient], emulator: EmulatorServer
 ) -> None:

@@ -150,6 +150,7 @@ def test_read_timeout_on_a_read_is_retried(
     assert client.request_count == 3  # token, the timed-out GET, the retry
 
 
+@pytest.mark.slow
 def test_read_timeouts_that_persist_raise_transport_error(
     make_client: Callable[..., SymblClient], emulator: EmulatorServer, leaks: LeakScan
 ) -> None:

@@ -35,6 +35,7 @@ def _hold(root: Path) -> subprocess.Popen[str]:
     return holder
 
 
+@pytest.mark.slow
 def test_sixteen_applies_at_once_serialise_and_all_tell_the_truth(
     tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

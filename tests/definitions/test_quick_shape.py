@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -82,6 +83,7 @@ def _fields(spec: Any) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=EQUIVALENCE_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(data=_tracker)
@@ -133,6 +135,7 @@ _config = _maybe({
 })
 
 
+@pytest.mark.slow
 @settings(max_examples=EQUIVALENCE_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(data=_config)

@@ -80,6 +80,7 @@ _texts = (_hostile | _words | _any | _ascii | st.builds("{} {}".format, _words, 
 @given(name=_texts, vocabulary=st.lists(_texts, min_size=1, max_size=6),
        description=st.none() | _texts, renamed=st.lists(_texts, max_size=2),
        protect=st.booleans(), accepted=st.none() | _accepted_ids)
+@pytest.mark.slow
 def test_direct_writer_matches_round_trip_writer(
     name: str, vocabulary: list[str], description: str | None, renamed: list[str],
     protect: bool, accepted: str | None,

@@ -114,3 +114,18 @@ def test_public_api_is_pinned() -> None:
     assert sorted(definitions.__all__) == sorted([
         "PROFILES", "RULES", "DefinitionSet", "Rule", "dump_tracker_yaml", "load_config",
         "load_definitions", "load_for_every_environment", "render_templates"])
+
+
+def test_every_public_name_is_imported_from_the_module_it_lives_in() -> None:
+    # the package imports its names on first use, from the table of where each lives:
+    # the table and __all__ must name the same things, each defined in its module
+    import importlib
+
+    assert sorted(definitions._HOMES) == sorted(definitions.__all__)
+    for name, home in definitions._HOMES.items():
+        module = f"trackersync.definitions.{home}"
+        value = getattr(definitions, name)
+        assert value is getattr(importlib.import_module(module), name), name
+        assert getattr(value, "__module__", module) == module, f"{name} is defined elsewhere"
+    with pytest.raises(AttributeError, match="no attribute 'load_trackers'"):
+        definitions.load_trackers  # noqa: B018

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 import requests
 
 from symbl_emulator import start_emulator
@@ -30,6 +31,7 @@ def _overlapping(url: str, token: str, calls: list[tuple[str, str, object]]) -> 
     return statuses
 
 
+@pytest.mark.slow
 def test_two_overlapping_creates_give_one_429() -> None:
     with start_emulator(latency_ms=LATENCY_MS) as srv:
         calls: list[tuple[str, str, object]] = [
@@ -43,6 +45,7 @@ def test_two_overlapping_creates_give_one_429() -> None:
         assert sorted(e["status"] for e in body) == [201, 429]
 
 
+@pytest.mark.slow
 def test_put_shares_the_slot_but_reads_and_deletes_do_not() -> None:
     with start_emulator() as srv:
         (first, second) = srv.seed([{"name": "A", "vocabulary": ["a"]},

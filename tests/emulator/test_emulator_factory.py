@@ -90,3 +90,43 @@ def test_emulator_imports_only_its_libraries_and_itself() -> None:
             for name in names:
                 ok = name.startswith("symbl_emulator") or name.split(".")[0] in allowed
                 assert ok, f"{source.name} imports {name}"
+
+
+def test_every_public_name_is_imported_from_the_module_it_lives_in() -> None:
+    # the package imports its names on first use, from the table of where each lives:
+    # the table and __all__ must name the same things, each defined in its module
+    import importlib
+
+    assert sorted(emulator_pkg._EXPORTS) == sorted(emulator_pkg.__all__)
+    for name, home in emulator_pkg._EXPORTS.items():
+        value = getattr(emulator_pkg, name)
+        assert value is getattr(importlib.import_module(home), name), name
+        assert getattr(value, "__module__", home) == home, f"{name} is defined elsewhere"
+
+
+def test_the_package_and_its_plugin_import_no_server_when_loaded() -> None:
+    # pytest loads the plugin in every session of a project that has it installed: the
+    # server and its libraries are imported by the fixtures and names that need them
+    import ast
+    from pathlib import Path
+
+    package = Path(emulator_pkg.__file__).parent
+    for source in ("__init__.py", "pytest_plugin.py"):
+        tree = ast.parse((package / source).read_text(encoding="utf-8"))
+        loaded = []
+        for node in tree.body:  # module level, outside `if TYPE_CHECKING:`
+            if isinstance(node, ast.Import):
+                loaded += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                loaded.append(node.module)
+        heavy = [name for name in loaded if name.startswith(
+            ("symbl_emulator", "waitress", "werkzeug", "simplemma", "stop_words"))]
+        assert heavy == [], f"{source} imports {heavy} when loaded"
+
+
+def test_every_module_of_the_package_is_offered_as_an_attribute() -> None:
+    # symbl_emulator.<module> after a bare "import symbl_emulator" comes from this table
+    import pkgutil
+
+    modules = {info.name for info in pkgutil.iter_modules(emulator_pkg.__path__)}
+    assert sorted(emulator_pkg._SUBMODULES) == sorted(modules - {"__main__"})

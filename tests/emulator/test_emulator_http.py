@@ -113,6 +113,7 @@ def test_405_names_the_allowed_methods(emulator: EmulatorServer) -> None:
     assert control.status_code == 405 and control.headers["Allow"] == "POST"
 
 
+@pytest.mark.slow
 def test_a_request_that_never_completes_gets_408_and_is_not_logged() -> None:
     with start_emulator(limits=HttpLimits(request_deadline_s=0.5)) as emulator, \
             _connect(emulator) as sock:

@@ -43,6 +43,7 @@ def test_one_content_word_phrases_match_only_exactly() -> None:
     assert _hits("Our budgets are tight", "budgets") == [("budgets", 4)]
 
 
+@pytest.mark.slow
 def test_spanish_sentences_use_spanish_lemmas_and_stop_words() -> None:
     assert detect_language("De acuerdo, gracias por estar presente") == "es"
     assert _hits("De acuerdo, gracias", "De acuerdo gracias") == [("De acuerdo gracias", -1)]

@@ -213,3 +213,21 @@ def test_one_huge_tracker_caps_its_phrase_lines() -> None:
     md = render_markdown(make_plan([create("Big", [f"phrase {i}" for i in range(5000)])]))
     assert "… 4800 more phrase changes not shown" in md
     assert len(md) <= GITHUB_COMMENT_LIMIT
+
+
+def test_hidden_characters_are_exactly_controls_bidi_invisibles_and_odd_spaces() -> None:
+    # one regex stands for the per-character rule: held equal to it over every code point
+    import unicodedata
+
+    from trackersync.render.escaping import HIDDEN, show_hidden
+    from trackersync.text import INVISIBLE, ODD_SPACE
+
+    bidi = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    everything = "".join(map(chr, range(0x110000)))
+    # Unicode's stability policy fixes the control characters (Cc), all below U+0100
+    controls = {ch for ch in everything[:0x100] if unicodedata.category(ch) == "Cc"}
+    expected = (controls | bidi | set(INVISIBLE.findall(everything))
+                | set(ODD_SPACE.findall(everything)))
+    assert set(HIDDEN.findall(everything)) == expected
+    assert show_hidden("a\x00b\u202ec\u200bd\u3000e\u0085") == (
+        "a\\x00b\\u202ec\\u200bd\\u3000e\\x85")

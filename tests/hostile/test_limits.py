@@ -111,6 +111,7 @@ def run_bounded(root: Path) -> tuple[int, str, int]:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.slow
 def test_limit_fires_at_the_file_with_bounded_memory(case: str, tmp_path: Path) -> None:
     name, content, expected = CASES[case]  # expected: one fragment or a tuple of them
     (tmp_path / "trackers").mkdir()

@@ -125,6 +125,7 @@ def test_signal_during_the_verify_read_still_reports_and_writes_ids(
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.slow
 def test_signal_during_start_up_is_one_line_and_the_right_exit_code(
     signum: int, tmp_path: Path
 ) -> None:

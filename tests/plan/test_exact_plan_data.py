@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import pytest
 from pydantic import TypeAdapter
@@ -87,6 +88,8 @@ UNSURE = {
     "a wrong nested type": (("warnings", 0, "source"), "trackers/a.yaml:4:7"),
     "a dict of numbers": (("fingerprint", "remote_trackers", "1"), 5),
     "an unknown version": (("format_version",), 3),
+    "a float version": (("format_version",), 2.0),
+    "a null name": (("changes", 0, "name"), None),
 }
 
 
@@ -113,3 +116,55 @@ def test_a_lax_value_pydantic_accepts_is_still_accepted() -> None:
     forged.pop("digest")
     forged["digest"] = _content_digest(forged)
     assert Plan.from_json(json.dumps(forged)) == rich_plan()
+
+
+# Types a plan does not use today, each in a dataclass of its own: what build_exact is
+# not sure of returns None rather than a guess.
+@dataclass
+class OneOfTwo:
+    value: int | str
+
+
+@dataclass
+class IntKeys:
+    value: dict[int, str]
+
+
+@dataclass
+class LiteralOne:
+    value: Literal[1]
+
+
+@dataclass
+class MaybeInt:
+    value: int | None
+
+
+@dataclass
+class WithDerived:
+    value: int
+    derived: int = field(init=False, default=0)
+
+
+@pytest.mark.parametrize("cls,data", [
+    (OneOfTwo, {"value": 1}),
+    (OneOfTwo, {"value": None}),
+    (IntKeys, {"value": {}}),
+    (LiteralOne, {"value": True}),
+    (LiteralOne, {"value": 1.0}),
+    (WithDerived, {"value": 1, "derived": 2}),
+    (MaybeInt, {"value": "1"}),
+    (MaybeInt, []),
+], ids=["union of two types", "null for a union without None", "non-string keys",
+        "bool for Literal[1]", "float for Literal[1]", "a field not taken by __init__",
+        "str for int | None", "a list for a dataclass"])
+def test_types_outside_the_understood_set_are_left_to_pydantic(cls: type,
+                                                                data: Any) -> None:
+    assert build_exact(cls, data) is None
+
+
+def test_understood_types_are_built() -> None:
+    assert build_exact(MaybeInt, {"value": None}) == MaybeInt(value=None)
+    assert build_exact(MaybeInt, {"value": 4}) == MaybeInt(value=4)
+    assert build_exact(LiteralOne, {"value": 1}) == LiteralOne(value=1)
+    assert build_exact(WithDerived, {"value": 3}) == WithDerived(value=3)

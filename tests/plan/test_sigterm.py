@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from symbl_emulator import EmulatorServer
@@ -81,6 +82,7 @@ def test_sigterm_during_apply_reports_writes_ids_and_exits_143(
     assert sorted(names) == ["Renewal Intent", "Upsell Interest"]
 
 
+@pytest.mark.slow
 def test_sigterm_before_the_server_commits_reports_unknown_not_failed(
     tmp_path: Path, emulator: EmulatorServer
 ) -> None:

@@ -168,6 +168,7 @@ class Scenario:
 
 
 @pytest.mark.parametrize("folder", SCENARIOS, ids=[p.name for p in SCENARIOS])
+@pytest.mark.slow
 def test_scenario(
     folder: Path, tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

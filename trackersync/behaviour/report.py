@@ -17,6 +17,7 @@ from typing import Any
 from trackersync.behaviour.evaluate import CaseResult
 from trackersync.behaviour.runner import BehaviourReport
 from trackersync.model import Problem
+from trackersync.render.problems import workflow_escape
 from trackersync.secrets import display
 
 FORMATS = ("text", "json", "junit", "github", "markdown")
@@ -143,26 +144,20 @@ def render_junit(report: BehaviourReport) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
-def _escape(value: str, *, prop: bool = False) -> str:
-    """Escape per GitHub's workflow-command rules (properties also escape ``:`` and ``,``)."""
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return value.replace(":", "%3A").replace(",", "%2C") if prop else value
-
-
 def render_github(report: BehaviourReport) -> str:
     """Workflow commands annotating each failed sentence and each problem, then the summary."""
     lines = []
     for result in report.failures:
         src = result.message.source
         text = f'{_what(result)}: "{result.message.text}": {result.failure}'
-        lines.append(f"::error file={_escape(src.file, prop=True)},line={src.line},"
-                     f"col={src.column},title={_escape('behaviour test failed', prop=True)}::"
-                     f"{_escape(display(text))}")
+        title = workflow_escape("behaviour test failed", prop=True)
+        lines.append(f"::error file={workflow_escape(src.file, prop=True)},line={src.line},"
+                     f"col={src.column},title={title}::{workflow_escape(display(text))}")
     for problem in report.problems:
         ref = problem.source
-        where = (f" file={_escape(ref.file, prop=True)},line={ref.line},col={ref.column}"
+        where = (f" file={workflow_escape(ref.file, prop=True)},line={ref.line},col={ref.column}"
                  if ref else "")
-        lines.append(f"::{problem.severity}{where}::{_escape(display(problem.message))}")
+        lines.append(f"::{problem.severity}{where}::{workflow_escape(display(problem.message))}")
     lines.append(display(summary(report)))
     return "\n".join(lines)
 

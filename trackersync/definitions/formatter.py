@@ -231,7 +231,7 @@ def format_files(files: Sequence[Path], root: Path, *, check: bool) -> FormatRep
 
     report = FormatReport()
     for path in files:
-        if path.name.endswith(TEMPLATE_SUFFIX):
+        if path.name.lower().endswith(TEMPLATE_SUFFIX):  # a template in any letter case
             report.skipped.append((path, "a template is not YAML until rendered"))
             continue
         try:

@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from trackersync.config import Config
 from trackersync.definitions.checks import Entry, check_set, check_tracker
-from trackersync.definitions.files import parse_text, parse_trackers, read_document
+from trackersync.definitions.files import (
+    TEMPLATE_SUFFIX,
+    parse_text,
+    parse_trackers,
+    read_document,
+)
 from trackersync.definitions.labels import label_for
 from trackersync.definitions.rules import PROFILES, Reporter
 from trackersync.errors import ConfigError, DefinitionError
@@ -229,7 +234,7 @@ def load_for_every_environment(
     """
     base = load_definitions(root, config, None, paths)
     if not config.environments or not any(
-        f.name.lower().endswith(".j2") for f in base.files
+        f.name.lower().endswith(TEMPLATE_SUFFIX) for f in base.files
     ):
         return base
     seen = {_key(p) for p in base.problems}
@@ -282,7 +287,7 @@ def render_templates(
     renderer = TemplateRenderer(variables)
     texts: dict[Path, str | YamlProblem] = {}
     for path in files:
-        if path.name.lower().endswith(".j2"):
+        if path.name.lower().endswith(TEMPLATE_SUFFIX):
             try:
                 texts[path] = read_text(path)
             except YamlProblem as exc:
@@ -311,7 +316,7 @@ def _prepare_templates(files: Sequence[Path], variables: dict[str, Any],
 
     items = []
     for path in files:
-        if path.name.lower().endswith(".j2"):
+        if path.name.lower().endswith(TEMPLATE_SUFFIX):
             try:
                 items.append((path, read_text(path)))
             except YamlProblem:

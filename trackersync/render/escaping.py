@@ -26,7 +26,7 @@ _BLOCK_START = re.compile(r"\s*(?:[-+=>:]|\d{1,9}[.)])")
 
 
 def _visible(ch: str) -> str:
-    """Return a control or bidi character as visible ``\\xNN``/``\\uNNNN`` text."""
+    """Return a hidden character (:data:`HIDDEN`) as visible ``\\xNN``/``\\uNNNN`` text."""
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 

@@ -2,7 +2,8 @@
 
 The layout lives in ``trackersync/templates/plan.md.j2`` (jinja2 is used only in this
 module; its errors become :class:`~trackersync.errors.PlanError`). This module makes
-every user string safe before the template sees it:
+every user string safe before the template sees it, with the functions of
+:mod:`trackersync.render.escaping` (which the GitHub action's scripts use alone):
 
 * names, sources and warnings go through :func:`escape_text`: HTML and Markdown
   specials become numeric character references (they display as typed and never

@@ -16,8 +16,13 @@ from trackersync.model import Problem
 FORMATS = ("text", "github", "json")
 
 
-def _escape(value: str, *, prop: bool = False) -> str:
-    """Escape per GitHub's workflow-command rules (properties also escape ``:`` and ``,``)."""
+def workflow_escape(value: str, *, prop: bool = False) -> str:
+    """Escape ``value`` for a GitHub workflow command (``::error file=…::message``).
+
+    ``%``, CR and LF become ``%25``, ``%0D``, ``%0A`` (GitHub's workflow-command rules);
+    a property value (``prop=True``: ``file=``, ``title=``) also escapes ``:`` and ``,``,
+    which would end it. Returns the escaped text; raises nothing.
+    """
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")
@@ -28,9 +33,9 @@ def annotation(problem: Problem) -> str:
     """One GitHub workflow command: ``::error file=F,line=L,col=C::message``."""
     props = ""
     if problem.source is not None:
-        props = (f" file={_escape(problem.source.file, prop=True)},"
+        props = (f" file={workflow_escape(problem.source.file, prop=True)},"
                  f"line={problem.source.line},col={problem.source.column}")
-    return f"::{problem.severity}{props}::{_escape(problem.message)}"
+    return f"::{problem.severity}{props}::{workflow_escape(problem.message)}"
 
 
 def as_data(problem: Problem) -> dict[str, object]:
@@ -54,4 +59,4 @@ def render_problems(problems: Sequence[Problem], fmt: str) -> list[str]:
     return [str(p) for p in problems]
 
 
-__all__ = ["FORMATS", "annotation", "as_data", "render_problems"]
+__all__ = ["FORMATS", "annotation", "as_data", "render_problems", "workflow_escape"]
