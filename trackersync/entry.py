@@ -109,11 +109,12 @@ def run() -> NoReturn:
 
     Ends the process (:func:`exit_now`) with the command's exit code.
     """
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, raise_terminated)
-        sys.unraisablehook = _unraisable
     try:
         try:
+            # inside the try: a Ctrl-C may land while the handlers are being installed
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGTERM, raise_terminated)
+                sys.unraisablehook = _unraisable
             from trackersync.cli import main
 
             main()
