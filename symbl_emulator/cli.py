@@ -8,28 +8,16 @@ use, a setting out of range), 2 for a bad option.
 
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
 import click
 
+from symbl_emulator.entry import STOP
 from symbl_emulator.httpserver import HttpLimits
 from symbl_emulator.server import EmulatorServer, start_emulator
 from symbl_emulator.settings import SettingsError
 
 DEFAULT_PORT = 8750
-
-#: Set by Ctrl-C or SIGTERM once the command runs (:func:`request_stop`): the command
-#: process runs one emulator, so the request holds from the moment it arrives, even
-#: while click is still reading the options.
-STOP = threading.Event()
-
-
-def request_stop(signum: int, frame: object) -> None:
-    """Signal handler: ask the running (or starting) emulator command to stop."""
-    STOP.set()
-
 
 def banner(server: EmulatorServer) -> str:
     """The start-up text: URL, state, settings, environment variables to export."""
@@ -93,17 +81,17 @@ def main(host: str, port: int, db_path: str | None, threads: int, connection_lim
                         request_deadline_s=request_deadline)
     # Ctrl-C and SIGTERM are caught before the server starts, so one that arrives while it
     # starts stops it as cleanly as one that arrives later: no traceback, exit 130.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, request_stop)
+    STOP.install()
     try:
         server = start_emulator(host=host, port=port, db_path=db_path, limits=limits, **settings)
     except (SettingsError, OSError) as exc:
         raise click.ClickException(f"cannot start the emulator on {host}:{port}: {exc}") from exc
-    if not STOP.is_set():
+    if not STOP.requested:
         click.echo(banner(server))
     try:
         STOP.wait()
     finally:
         server.stop()
+        STOP.reset()
         click.echo("Symbl emulator stopped.", err=True)
     raise SystemExit(130)

@@ -1,14 +1,17 @@
 """The ``symbl-emulator`` command's entry point (and ``python -m symbl_emulator``'s).
 
-Ctrl-C or SIGTERM while the command is still importing click and the server (a CI job
-cancelled as the service step starts) ends it like one that arrives later: the line
-``Symbl emulator stopped.`` and exit code 130, never a traceback. Only the standard
-library is imported here; :func:`symbl_emulator.cli.main` catches the signals itself
-from just before the server starts.
+Ctrl-C or SIGTERM at any moment after this module starts (while the command is still
+importing click and the server, a CI job cancelled as the service step starts, or while
+it serves) ends it the same way: the line ``Symbl emulator stopped.`` and exit code 130,
+never a traceback. Only the standard library is imported here, and the handlers go in
+first: from then on a signal only records a :class:`StopRequest`, which the command
+acts on once it can, so no signal is lost in code that would swallow an exception (a
+finalizer, an import-time ``try``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -16,44 +19,62 @@ import sys
 EXIT_STOPPED = 130
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """Signal handler: SIGTERM stops start-up as Ctrl-C does."""
-    raise KeyboardInterrupt
+class StopRequest:
+    """A Ctrl-C or SIGTERM to the command, kept from the moment it arrives.
 
-
-def _interrupted(error: BaseException | None) -> bool:
-    """Whether ``error`` is, or was caused by, a Ctrl-C or SIGTERM.
-
-    A signal that lands while a class body is being set up (a dataclass's field) reaches
-    the caller wrapped in a ``RuntimeError``; its cause is the interrupt.
+    The command process runs one emulator, so a request holds even when it arrives
+    while the command is still starting. A signal handler runs between any two steps of
+    the main thread, so it must not take a lock that thread may hold: ``Event.set`` does
+    (a signal landing inside ``Event.wait`` would wait for itself forever). The handler
+    therefore sets a flag and writes one byte into a pipe, both safe at any moment; the
+    command waits by reading that byte.
     """
-    seen = 0
-    while error is not None and seen < 20:
-        if isinstance(error, KeyboardInterrupt):
-            return True
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return False
+
+    def __init__(self) -> None:
+        self._open()
+
+    def _open(self) -> None:
+        self.requested = False
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def handle(self, signum: int, frame: object) -> None:
+        """Signal handler: ask the running (or starting) emulator command to stop."""
+        self.requested = True
+        with contextlib.suppress(OSError):  # a full pipe: stopping was asked for already
+            os.write(self._write, b"x")
+
+    def install(self) -> None:
+        """Make Ctrl-C and SIGTERM requests to stop (main thread only)."""
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self.handle)
+
+    def wait(self) -> None:
+        """Block until a stop is requested (at once if one was already)."""
+        if not self.requested:
+            os.read(self._read, 1)  # a signal's handler writes the byte this returns
+
+    def reset(self) -> None:
+        """Forget the request: the next command run in this process starts afresh."""
+        os.close(self._read)
+        os.close(self._write)
+        self._open()
+
+
+#: The command's stop request (one per process).
+STOP = StopRequest()
 
 
 def run() -> None:
-    """Import and run :func:`symbl_emulator.cli.main`; a signal during the import exits 130.
+    """Import and run :func:`symbl_emulator.cli.main`; a signal before it serves exits 130.
 
     Raises:
         SystemExit: the command's exit code (click's, or 130 after a signal).
     """
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        from symbl_emulator.cli import main, request_stop
-    except BaseException as error:
-        if not _interrupted(error):
-            raise
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_IGN)
+    STOP.install()
+    from symbl_emulator.cli import main
+
+    if STOP.requested:  # the signal came while the command was being imported
         sys.stderr.write("Symbl emulator stopped.\n")
-        sys.stderr.flush()
-        # nothing has started yet; ending here, without the interpreter's teardown, also
-        # keeps Python from ending by the signal itself (exit code -2 rather than 130)
-        os._exit(EXIT_STOPPED)
-    for signum in (signal.SIGINT, signal.SIGTERM):  # from here on, a signal asks main to stop
-        signal.signal(signum, request_stop)
+        sys.exit(EXIT_STOPPED)
     main()
