@@ -1,8 +1,11 @@
-"""Helpers shared by every test folder: running the CLI in-process, loudly."""
+"""Helpers shared by every test folder: running the CLI in-process, loudly; signalling a
+process at moments spread over its start-up."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from click.testing import CliRunner, Result
 
@@ -23,3 +26,34 @@ def invoke(args: Sequence[str], env: Mapping[str, str | None] | None = None) -> 
             f"trackersync {' '.join(args)} raised {result.exception!r}\n{result.output}"
         ) from result.exception
     return result
+
+
+def signals_during(
+    start: Callable[[], subprocess.Popen[str]], signum: int, duration: float,
+    fractions: Iterable[float],
+) -> Iterator[tuple[float, subprocess.Popen[str], str, str]]:
+    """Signal a fresh process at each fraction of ``duration`` seconds after its start.
+
+    For each fraction, ``start()`` launches a new process (text pipes for stdout and
+    stderr), which gets ``signum`` after ``duration * fraction`` seconds; once it has
+    ended, yields ``(fraction, process, stdout, stderr)``. A run whose signal landed
+    while the interpreter itself was still starting is skipped: Python's own "Fatal
+    Python error: init_import_site", or a traceback of ``runpy`` and import-system
+    frames only, still looking for the module to run (no program code ran yet). Asserts
+    that no other run printed a traceback.
+    """
+    for fraction in fractions:
+        process = start()
+        time.sleep(duration * fraction)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+        if "Fatal Python error: init_import_site" in err or _only_interpreter_frames(err):
+            continue
+        assert "Traceback" not in err, (fraction, err)
+        yield fraction, process, out, err
+
+
+def _only_interpreter_frames(err: str) -> bool:
+    """Whether ``err`` is a traceback whose every frame is the interpreter's own."""
+    frames = [line for line in err.splitlines() if line.lstrip().startswith('File "')]
+    return bool(frames) and all('File "<frozen ' in line for line in frames)

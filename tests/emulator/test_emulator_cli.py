@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from symbl_emulator import start_emulator
+from tests.helpers import signals_during
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
@@ -109,15 +110,12 @@ def test_python_m_symbl_emulator_stopped_during_start_up_says_so_and_exits_130(
     assert _interrupt(whole) == 130
     # (the first moments are the interpreter's own start and the import of the package's
     # entry module: a Ctrl-C there is Python's to report, before any of this code runs)
-    for fraction in (0.5, 0.65, 0.8, 0.95):
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True)
-        time.sleep(duration * fraction)
-        process.send_signal(signum)
-        out, err = process.communicate(timeout=30)
-        if "Fatal Python error: init_import_site" in err:
-            continue  # the interpreter itself was still starting: no program code ran yet
-        assert "Traceback" not in err, (fraction, err)
+    def start() -> subprocess.Popen[str]:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+
+    for fraction, process, out, err in signals_during(start, signum, duration,
+                                                      (0.5, 0.65, 0.8, 0.95)):
         if process.returncode == -signum and not err:
             continue  # before Python ran any of our code: no output
         assert (process.returncode, err.strip()) == (130, "Symbl emulator stopped."), (

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import signals_during
 from trackersync.client import SymblClient
 from trackersync.entry import Terminated
 
@@ -145,14 +146,8 @@ def test_signal_during_start_up_is_one_line_and_the_right_exit_code(
     out, err = whole.communicate(timeout=60)
     assert whole.returncode == 0, err
     duration = time.perf_counter() - began
-    for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):  # moments spread over start-up
-        proc = start()
-        time.sleep(duration * fraction)
-        proc.send_signal(signum)
-        out, err = proc.communicate(timeout=60)
-        if "Fatal Python error: init_import_site" in err:
-            continue  # the interpreter itself was still starting: no program code ran yet
-        assert "Traceback" not in err, (fraction, err)
+    for fraction, proc, out, err in signals_during(start, signum, duration,
+                                                   (0.1, 0.3, 0.5, 0.7, 0.9)):
         if proc.returncode in (0, 1):
             continue  # finished before the signal arrived
         if proc.returncode == -signum:  # before Python ran any of our code: no output
