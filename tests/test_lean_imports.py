@@ -48,6 +48,12 @@ def imported(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> s
     return {name.split(".")[0] for name in imported_modules(args, cwd, env)}
 
 
+def credentials(emulator: EmulatorServer) -> dict[str, str]:
+    """The environment that points a trackersync command at ``emulator``."""
+    return {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
+            "SYMBL_APP_SECRET": emulator.app_secret}
+
+
 def project(tmp_path: Path) -> Path:
     """A copy of this repository's tracker files and configuration."""
     shutil.copytree(ROOT / "trackers", tmp_path / "trackers")
@@ -65,16 +71,14 @@ def test_validate_imports_no_heavy_library(tmp_path: Path) -> None:
 
 
 def test_plan_imports_no_heavy_library(tmp_path: Path, emulator: EmulatorServer) -> None:
-    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
-           "SYMBL_APP_SECRET": emulator.app_secret}
+    env = credentials(emulator)
     names = imported(["plan"], project(tmp_path), env)
     assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))
 
 
 def test_plan_after_an_apply_imports_no_heavy_library(tmp_path: Path,
                                                     emulator: EmulatorServer) -> None:
-    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
-           "SYMBL_APP_SECRET": emulator.app_secret}
+    env = credentials(emulator)
     root = project(tmp_path)
     # the apply only sets the scene (what it imports is not asked): run in this process
     with contextlib.chdir(root):
@@ -87,8 +91,7 @@ def test_plan_after_an_apply_imports_no_heavy_library(tmp_path: Path,
 def test_a_saved_plan_is_checked_and_applied_without_pydantic(tmp_path: Path,
                                                              emulator: EmulatorServer) -> None:
     # a file plan --out wrote has exactly the declared types: pydantic is not needed
-    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
-           "SYMBL_APP_SECRET": emulator.app_secret}
+    env = credentials(emulator)
     root = project(tmp_path)
     saved = subprocess.run([sys.executable, "-m", "trackersync", "plan", "--out", "plan.json"],
                            cwd=root, env={**os.environ, **env}, capture_output=True, text=True,
@@ -106,8 +109,7 @@ def test_import_first_and_again_imports_no_heavy_library(tmp_path: Path,
     # the project's schemas come from the copies in the package, not from the models
     emulator.seed([{"name": "Budget", "vocabulary": ["budget", "pricing", "too expensive"]},
                    {"name": "Questions", "vocabulary": ["any questions?", "what about it"]}])
-    env = {"SYMBL_API_URL": emulator.url, "SYMBL_APP_ID": emulator.app_id,
-           "SYMBL_APP_SECRET": emulator.app_secret}
+    env = credentials(emulator)
     (tmp_path / "trackers").mkdir()
     first = imported(["import"], tmp_path, env)  # no trackersync.yaml: rules chosen
     assert first.isdisjoint(HEAVY), sorted(first & set(HEAVY))

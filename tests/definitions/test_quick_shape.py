@@ -25,6 +25,9 @@ from trackersync.definitions.shape import TRACKER_KEYS, quick_tracker
 #: small alphabets), so a few hundred meet every branch of the quick checks many times
 #: over; the suite runs them on every commit (thousands cost ~10 s of CPU per run).
 EQUIVALENCE_EXAMPLES = 400
+#: The property tests that hold a quick check to its pydantic model.
+equivalence_settings = settings(max_examples=EQUIVALENCE_EXAMPLES, deadline=None,
+                                suppress_health_check=[HealthCheck.too_slow])
 PHRASE_EXAMPLES = 300
 
 _text = st.one_of(
@@ -84,8 +87,7 @@ def _fields(spec: Any) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-@settings(max_examples=EQUIVALENCE_EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@equivalence_settings
 @given(data=_tracker)
 def test_quick_tracker_accepts_only_what_the_model_accepts_with_the_same_values(
     data: dict[str, Any],
@@ -136,8 +138,7 @@ _config = _maybe({
 
 
 @pytest.mark.slow
-@settings(max_examples=EQUIVALENCE_EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@equivalence_settings
 @given(data=_config)
 def test_quick_config_accepts_only_what_the_model_accepts_with_the_same_values(
     data: dict[str, Any],
