@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import compileall
 import gc
 import os
 import uuid
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 
+from tests.bytecode import write_bytecode
 from tests.leakscan import LeakScan
 
 if TYPE_CHECKING:
@@ -42,25 +42,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-#: What the tests' child processes import (CLI runs, the action's scripts, the fake gh).
-_CHILD_SOURCES = ("trackersync", "symbl_emulator", ".github/actions/trackersync", "tests/github")
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    """Register markers; in the main process, compile what child processes import.
+    """Register markers; in the main process of an xdist run, write the bytecode once.
 
-    Many tests start Python child processes (CLI runs, the GitHub action's scripts). With
-    ``PYTHONDONTWRITEBYTECODE`` set, as on this project's CI, and a fresh clone, each of
-    them would compile every module it imports again (~30 ms per run). Compiling once
-    here, before xdist starts its workers, lets them all read the bytecode instead.
+    See :mod:`tests.bytecode`: without it, with bytecode writing off (as on this
+    project's CI), every worker and every child process compiles the same modules again.
     """
     config.addinivalue_line("markers", "emulator_only: needs the emulator's control endpoints")
     _rewrite_asserts_in_tests_only(config)
     if not hasattr(config, "workerinput"):
-        root = config.rootpath
-        for name in _CHILD_SOURCES:
-            if (root / name).is_dir():
-                compileall.compile_dir(root / name, quiet=1)
+        write_bytecode(config)
 
 
 #: Packages whose ``assert`` statements pytest may still rewrite: pytester's helpers, so
