@@ -5,7 +5,7 @@
 # What was reviewed is what gets applied. A new plan of the checked-out files is made
 # first (`plan --out`, one list GET); the reviewed plan (TS_PLAN_FILE, saved by
 # `plan --out` on the pull request) is applied when it is still fresh: same definitions
-# digest, same remote fingerprint (plans.py fresh; `apply FILE` checks it once more
+# digest, same remote fingerprint (plans.py check; `apply FILE` checks it once more
 # right before writing). Otherwise TS_ON_STALE decides, like Terraform Cloud (a saved
 # plan whose state moved is discarded, never applied) and Atlantis (apply only what was
 # planned on the pull request):
@@ -19,6 +19,7 @@
 
 choose_plan() {
   local policy="${TS_ON_STALE:-stop}" saved="${TS_PLAN_FILE:-}" why="" prc frc
+  local saved_id="" new_id="" checked=()
   if [[ "$policy" != stop && "$policy" != replan ]]; then
     echo "::error title=trackersync apply::on-stale-plan must be stop or replan, not '$policy'"
     applied=none
@@ -32,26 +33,38 @@ choose_plan() {
     return
   fi
   if [[ -n "$saved" && -f "$saved" ]]; then
-    why="$(python3 "$here/plans.py" fresh "$saved" "$out_dir/new-plan.json" 2>&1)"
+    # Fresh or not, and both plans' short ids (exit 0 or 3), from one Python start.
+    why="$(python3 "$here/plans.py" check "$saved" "$out_dir/new-plan.json" \
+             2> "$out_dir/check.err")"
     frc=$?
+    if [[ $frc -eq 0 || $frc -eq 3 ]]; then
+      mapfile -t checked <<< "$why"
+      saved_id="${checked[0]}"
+      new_id="${checked[1]}"
+      why="$(printf '%s\n' "${checked[@]:2}")"
+    fi
+    if [[ -s "$out_dir/check.err" ]]; then
+      why="${why:+$why$'\n'}$(< "$out_dir/check.err")"
+    fi
     if [[ $frc -eq 0 ]]; then
       target=("$saved")
       applied=reviewed
       printf '### Applying the reviewed plan `%s`\n\nIt is still fresh: same tracker files, same account.\n\n' \
-        "$(python3 "$here/plans.py" id "$saved")" >> "$GITHUB_STEP_SUMMARY"
+        "$saved_id" >> "$GITHUB_STEP_SUMMARY"
       echo "Applying the reviewed plan $saved (still fresh)."
       return
     fi
     if [[ $frc -eq 3 ]]; then
-      why="the reviewed plan \`$(python3 "$here/plans.py" id "$saved")\` is stale; changed since it was made:"$'\n'"$why"
+      why="the reviewed plan \`$saved_id\` is stale; changed since it was made:"$'\n'"$why"
     else
       why="the reviewed plan cannot be used: $why"
     fi
   else
     why="no reviewed plan was found for this commit (pushed without a pull request, or the pull request's last plan run failed or its artifact expired)"
   fi
-  local new_id
-  new_id="$(python3 "$here/plans.py" id "$out_dir/new-plan.json")"
+  if [[ -z "$new_id" ]]; then
+    new_id="$(python3 "$here/plans.py" id "$out_dir/new-plan.json")"
+  fi
   if [[ $prc -eq 0 ]]; then
     target=("$out_dir/new-plan.json")
     applied=replanned

@@ -8,6 +8,9 @@ Usage:
   and prune setting (``trackersync.plan.check_fresh``, the check ``apply SAVED`` makes
   itself). Exit 3 when stale, printing why (one line per moved tracker); exit 1 when a
   file is not a trackersync plan (or was edited after it was written).
+* ``python3 plans.py check SAVED NEW``: ``fresh``, with both plans' short ids (see
+  ``id``) first, one per line, when it exits 0 or 3: what run.sh needs, from one Python
+  start.
 * ``python3 plans.py id PLAN``: print the plan's short id (the first 12 hex digits of its
   content digest), the name the plan comment and the apply summary both use.
 * ``python3 plans.py bullets < TEXT``: each non-blank line of TEXT as a Markdown list
@@ -64,15 +67,19 @@ def note(path: str, policy: str, sha: str) -> str:
 def main(argv: list[str]) -> int:
     """Run one sub-command (see the module docstring)."""
     try:
-        if argv[1] == "fresh":
+        if argv[1] in ("fresh", "check"):
             from trackersync.plan import check_fresh
 
             saved, new = load(argv[2]), load(argv[3])
+            ids = (f"{short_id(argv[2])}\n{short_id(argv[3])}\n" if argv[1] == "check"
+                   else "")
             try:
                 check_fresh(saved, new)
             except StalePlanError as exc:
+                sys.stdout.write(ids)
                 print(str(exc).split("\n", 1)[-1])
                 return 3
+            sys.stdout.write(ids)
             return 0
         if argv[1] == "bullets":
             from trackersync.render.escaping import escape_text

@@ -24,10 +24,12 @@ set -uo pipefail
 
 command="${TS_COMMAND:?TS_COMMAND is required}"
 out_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/trackersync"
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+src="${BASH_SOURCE[0]}"
+if [[ "$src" == */* ]]; then here="${src%/*}"; else here=.; fi
+here="$(cd "$here" && pwd)"
 sha="${TS_SHA:-${GITHUB_SHA:-}}"
-mkdir -p "$out_dir"
-rm -f "$out_dir/error.md"
+[[ -d "$out_dir" ]] || mkdir -p "$out_dir"
+if [[ -e "$out_dir/error.md" ]]; then rm -f "$out_dir/error.md"; fi
 # stdout and stderr interleave in the order written (the apply report relies on it).
 export PYTHONUNBUFFERED=1
 
@@ -36,14 +38,36 @@ case "$command" in
   find-plan) exec python3 "$here/find_plan.py" "$out_dir" ;;
 esac
 
-# Credentials given as inputs go where trackersync reads them for this environment:
-# <credentials_prefix>APP_ID and so on (SYMBL_ for the default account). The same answer
-# names the environment's ids_file (apply and record need it; ids_path.py otherwise).
+# What project.py step answers for TS_ENV in this folder: the credentials prefix and the
+# environment's ids_file. Asked once per job: the answer is kept in $out_dir (one
+# runner's temp folder per job), keyed by environment and folder, for the later steps
+# (apply, ids and record all need it; the checked-out trackersync.yaml does not change
+# between them). cached_answers only looks; project_answers asks when nothing is kept.
+prefix=""
 ids_file_path=""
-if [[ -n "${TS_APP_ID:-}${TS_APP_SECRET:-}${TS_ACCESS_TOKEN:-}" ]]; then
-  answers="$(python3 "$here/project.py" step "${TS_ENV:-}")" || exit 1
+answers_key="${TS_ENV:-}"$'\t'"$PWD"
+cached_answers() {
+  local kept=()
+  [[ -f "$out_dir/project-answers" ]] || return 1
+  mapfile -t kept < "$out_dir/project-answers"
+  [[ ${#kept[@]} -eq 3 && "${kept[0]}" == "$answers_key" ]] || return 1
+  prefix="${kept[1]}"
+  ids_file_path="${kept[2]}"
+}
+project_answers() {
+  local answers
+  cached_answers && return 0
+  answers="$(python3 "$here/project.py" step "${TS_ENV:-}")" || return 1
   prefix="${answers%%$'\n'*}"
   ids_file_path="${answers#*$'\n'}"
+  printf '%s\n%s\n%s\n' "$answers_key" "$prefix" "$ids_file_path" \
+    > "$out_dir/project-answers"
+}
+
+# Credentials given as inputs go where trackersync reads them for this environment:
+# <credentials_prefix>APP_ID and so on (SYMBL_ for the default account).
+if [[ -n "${TS_APP_ID:-}${TS_APP_SECRET:-}${TS_ACCESS_TOKEN:-}" ]]; then
+  project_answers || exit 1
   export "${prefix}APP_ID=${TS_APP_ID:-}" "${prefix}APP_SECRET=${TS_APP_SECRET:-}" \
     "${prefix}ACCESS_TOKEN=${TS_ACCESS_TOKEN:-}"
 fi
@@ -56,8 +80,12 @@ while IFS= read -r name; do
 done < <(compgen -e)
 
 extra=()
-# The args input split with Python's shlex (no Python started when it is empty).
-if [[ -n "${TS_ARGS:-}" ]]; then
+# The args input split with Python's shlex. Without quotes or backslashes shlex splits
+# at whitespace (space, tab, CR, LF) only, as bash's read does with that IFS: then no
+# Python is started for it.
+if [[ -n "${TS_ARGS:-}" && "$TS_ARGS" != *[\'\"\\]* ]]; then
+  IFS=$' \t\r\n' read -r -d '' -a extra <<< "$TS_ARGS"
+elif [[ -n "${TS_ARGS:-}" ]]; then
   python3 - > "$out_dir/args" <<'PY' || { echo "::error title=trackersync::cannot parse the args input (unbalanced quotes?)"; exit 1; }
 import os, shlex, sys
 for arg in shlex.split(os.environ.get("TS_ARGS", "")):
@@ -146,9 +174,10 @@ case "$command" in
     python3 "$here/summary.py" "trackersync apply (exit code $rc)" "$out_dir/apply.txt" \
       >> "$GITHUB_STEP_SUMMARY"
     # The ids_file apply writes (also after a failed apply: it records what exists).
-    if ids_file="${ids_file_path:-$(python3 "$here/ids_path.py" "${TS_ENV:-}")}" \
-        && [[ -f "$ids_file" ]]; then
-      echo "ids-file=$ids_file" >> "$GITHUB_OUTPUT"
+    if [[ -n "$ids_file_path" ]] || project_answers; then
+      if [[ -f "$ids_file_path" ]]; then
+        echo "ids-file=$ids_file_path" >> "$GITHUB_OUTPUT"
+      fi
     fi
     ;;
   ids)
@@ -165,6 +194,8 @@ case "$command" in
     fi
     ;;
   record)
+    # The ids_file as an earlier step of this job found it (else record.sh asks).
+    [[ -n "$ids_file_path" ]] || cached_answers
     OUT_DIR="$out_dir" TS_IDS_FILE="$ids_file_path" bash "$here/record.sh"
     rc=$?
     ;;
