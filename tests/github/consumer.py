@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .ghsim import JobResult, Runner
-from .helpers import ROOT, git
+from .ghsim import VENV_BIN, JobResult, Runner
+from .helpers import BOT, ROOT, git
 
 Runs = dict[str, list[JobResult]]
 EXAMPLES = ROOT / "examples" / "github"
@@ -138,6 +139,39 @@ class FakeGitHub:
                               "conclusion": "success" if ok else "failure"})
         self._save(state)
         return runner, jobs
+
+    def reviewed_plan(self, number: int, branch: str, head: str) -> Path:
+        """What a successful plan workflow run for pull request ``number`` at ``head``
+        leaves behind, for tests whose assertions are about what happens after it (the
+        plan workflow itself runs in :meth:`plan_pr`): the Plan step's command, run for
+        real on the merge ref (``trackersync plan --detailed-exitcode --format markdown
+        --out plan.json`` with the repository's secrets), its plan.json and plan.md kept
+        as the run's artifact ``trackersync-plan-default``, the run listed as GitHub
+        lists it, and plan.md posted as the pull request's plan comment. Returns the
+        artifact folder."""
+        work, _ = self.checkout("main")
+        git(work, "merge", "--quiet", "--no-ff", "-m", "merge ref", f"origin/{branch}")
+        self.runs += 1
+        artifact = self.dir / "artifacts" / str(self.runs) / "trackersync-plan-default"
+        artifact.mkdir(parents=True)
+        env = {"PATH": f"{VENV_BIN}:/usr/bin:/bin", "HOME": str(self.tmp), "LANG": "C.UTF-8",
+               **self.secrets, **self.api_env}
+        plan = subprocess.run(
+            ["trackersync", "plan", "--detailed-exitcode", "--format", "markdown",
+             "--out", str(artifact / "plan.json")],
+            cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False)
+        assert plan.returncode in (0, 2), plan.stderr
+        markdown = "".join(line for line in plan.stdout.splitlines(keepends=True)
+                           if not line.startswith("::add-mask::"))
+        (artifact / "plan.md").write_text(markdown, encoding="utf-8")
+        state = self.state()
+        state["runs"].append({"id": self.runs, "run_number": self.runs, "workflow": PLAN_WF,
+                              "head_sha": head, "event": "pull_request",
+                              "conclusion": "success"})
+        state["comments"].append({"id": 1000 + len(state["comments"]), "issue": number,
+                                  "user": {"login": BOT}, "body": markdown})
+        self._save(state)
+        return artifact
 
     def apply_run(self, workspace: Path, sha: str, event_name: str = "push",
                   inputs: dict[str, str] | None = None) -> tuple[Runner, Runs]:
