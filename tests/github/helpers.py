@@ -107,11 +107,12 @@ def clone(remote: Path, dest: Path) -> Path:
 
 def remote_log(remote: Path) -> list[tuple[str, str, list[str]]]:
     """``(author, subject, changed files)`` of each commit on the remote's main, newest first."""
+    # One git process: each commit as a NUL, author, subject, then its changed files.
     out = []
-    for sha in git(remote, "rev-list", "main").split():
-        author, subject = git(remote, "log", "-1", "--format=%an%n%s", sha).splitlines()
-        files = git(remote, "show", "--format=", "--name-only", sha).split()
-        out.append((author, subject, files))
+    for entry in git(remote, "log", "--cc", "--format=%x00%an%n%s", "--name-only", "main").split(
+            "\0")[1:]:
+        author, subject, *files = entry.split("\n")
+        out.append((author, subject, [f for f in files if f]))
     return out
 
 

@@ -33,9 +33,11 @@ if [[ -e "$out_dir/error.md" ]]; then rm -f "$out_dir/error.md"; fi
 # stdout and stderr interleave in the order written (the apply report relies on it).
 export PYTHONUNBUFFERED=1
 
+# These two need only Python's standard library and gh: -S skips the site packages
+# (and their start-up hooks), about half of a bare Python start.
 case "$command" in
-  comment) exec python3 "$here/comment.py" ;;
-  find-plan) exec python3 "$here/find_plan.py" "$out_dir" ;;
+  comment) exec python3 -S "$here/comment.py" ;;
+  find-plan) exec python3 -S "$here/find_plan.py" "$out_dir" ;;
 esac
 
 # What project.py step answers for TS_ENV in this folder: the credentials prefix and the
