@@ -91,11 +91,12 @@ def git_remote(tmp_path: Path, source: Path) -> Path:
     git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
     # git clears GIT_CONFIG_* for the receiving side of a local push: set it here
     git(remote, "config", "receive.autogc", "false")
-    git(source, "init", "--quiet", "-b", "main")
-    git(source, "add", ".")
-    git(source, "commit", "--quiet", "-m", "initial")
-    git(source, "push", "--quiet", str(remote), "main")
-    shutil.rmtree(source / ".git")
+    # The commit is made in the bare repository itself, from ``source``'s files (no
+    # repository in ``source``, no push); the index this leaves there is removed.
+    tree = (f"--git-dir={remote}", f"--work-tree={source}")
+    git(source, *tree, "add", ".")
+    git(source, *tree, "commit", "--quiet", "-m", "initial")
+    (remote / "index").unlink()
     return remote
 
 
