@@ -83,25 +83,29 @@ class FakeGitHub:
     # -- git ------------------------------------------------------------------------
     def checkout(self, ref: str = "main") -> tuple[Path, str]:
         """A fresh checkout of ``ref`` (as actions/checkout makes); (path, commit)."""
+        dest = self._clone(ref)
+        return dest, git(dest, "rev-parse", "HEAD").strip()
+
+    def _clone(self, ref: str = "main") -> Path:
+        """A fresh checkout of ``ref``, for a change made here (its commit not asked)."""
         self.runs += 1
         dest = self.tmp / f"checkout-{self.runs}"
         git(self.tmp, "clone", "--quiet", "--branch", ref, str(self.origin), str(dest))
-        return dest, git(dest, "rev-parse", "HEAD").strip()
+        return dest
 
     def open_pr(self, branch: str, change: Any) -> tuple[int, str]:
         """Push ``branch`` (from main) with ``change(worktree)`` committed; (number, head)."""
-        work, _ = self.checkout("main")
-        git(work, "checkout", "--quiet", "-b", branch)
+        work = self._clone("main")
         change(work)
         git(work, "add", "-A")
         git(work, "commit", "--quiet", "-m", f"pull request {branch}")
-        git(work, "push", "--quiet", "origin", branch)
+        git(work, "push", "--quiet", "origin", f"HEAD:refs/heads/{branch}")
         self.prs += 1
         return self.prs, git(work, "rev-parse", "HEAD").strip()
 
     def merge(self, number: int, branch: str, head: str) -> str:
         """Merge ``branch`` into main with a merge commit (as the merge button does)."""
-        work, _ = self.checkout("main")
+        work = self._clone("main")
         git(work, "merge", "--quiet", "--no-ff", "-m", f"Merge pull request #{number}",
             f"origin/{branch}")
         git(work, "push", "--quiet", "origin", "main")
@@ -126,7 +130,7 @@ class FakeGitHub:
         """Run the plan workflow for pull request ``number`` at ``head`` (the merge ref is
         checked out: main with the branch merged, as actions/checkout does on
         pull_request); record the run as GitHub lists it."""
-        work, _ = self.checkout("main")
+        work = self._clone("main")
         git(work, "merge", "--quiet", "--no-ff", "-m", "merge ref", f"origin/{branch}")
         event = {"pull_request": {"number": number, "head": {"sha": head}}, "number": number}
         runner = self.runner(work, "pull_request", git(work, "rev-parse", "HEAD").strip(),
@@ -149,7 +153,7 @@ class FakeGitHub:
         as the run's artifact ``trackersync-plan-default``, the run listed as GitHub
         lists it, and plan.md posted as the pull request's plan comment. Returns the
         artifact folder."""
-        work, _ = self.checkout("main")
+        work = self._clone("main")
         git(work, "merge", "--quiet", "--no-ff", "-m", "merge ref", f"origin/{branch}")
         self.runs += 1
         artifact = self.dir / "artifacts" / str(self.runs) / "trackersync-plan-default"
