@@ -1,4 +1,5 @@
-"""Print the path of the ids_file that ``trackersync apply`` writes (run by run.sh).
+"""Print the path of the ids_file that ``trackersync apply`` writes (run by record.sh when
+no earlier step of the job found it; run.sh asks ``project.py step``, which prints the same).
 
 Usage: ``python3 ids_path.py [ENV]`` from the folder trackersync runs in.
 

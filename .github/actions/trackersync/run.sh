@@ -34,7 +34,7 @@ if [[ -e "$out_dir/error.md" ]]; then rm -f "$out_dir/error.md"; fi
 export PYTHONUNBUFFERED=1
 
 # These two need only Python's standard library and gh: -S skips the site packages
-# (and their start-up hooks), about half of a bare Python start.
+# (and their start-up hooks), about a third of a bare Python start.
 case "$command" in
   comment) exec python3 -S "$here/comment.py" ;;
   find-plan) exec python3 -S "$here/find_plan.py" "$out_dir" ;;
