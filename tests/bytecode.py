@@ -25,8 +25,10 @@ from pathlib import Path
 
 import pytest
 
-#: What the tests' child processes import (CLI runs, the action's scripts, the fake gh).
-CHILD_SOURCES = ("trackersync", "symbl_emulator", ".github/actions/trackersync", "tests/github")
+#: Folders of plain modules: what the tests' child processes import (CLI runs, the
+#: action's scripts, the fake gh), and the tests' helper modules, which pytest does not
+#: rewrite.
+PLAIN_SOURCES = ("trackersync", "symbl_emulator", ".github/actions/trackersync", "tests")
 
 
 def write_bytecode(config: pytest.Config) -> None:
@@ -40,12 +42,17 @@ def write_bytecode(config: pytest.Config) -> None:
     that imports it, which reports it as it would have anyway.
     """
     root = config.rootpath
-    sources: list[Path] = []
-    for name in CHILD_SOURCES:
-        if (root / name).is_dir():
-            sources.extend(sorted((root / name).rglob("*.py")))
     tests = sorted(_rewritten_modules(root, config))
-    child = os.fork()
+    rewritten = set(tests)
+    sources: list[Path] = []
+    for name in PLAIN_SOURCES:
+        if (root / name).is_dir():
+            sources.extend(p for p in sorted((root / name).rglob("*.py")) if p not in rewritten)
+    try:
+        child = os.fork()
+    except OSError:  # no second process to be had: do it all here
+        _compile(sources, tests, config)
+        return
     if child == 0:  # the child takes every other file, and never returns into pytest
         try:
             _compile(sources[0::2], tests[0::2], config)
