@@ -135,7 +135,9 @@ def test_block_scalars_become_plain_phrases(tmp_path: Path) -> None:
     assert text.endswith("name: A\nvocabulary:\n  - folded phrase\n  - literal\n")
 
 
-@settings(max_examples=150, deadline=None)
+# hypothesis's default count: the odd texts and block scalars are checked above every run;
+# each run draws new files, and a failing one is kept and tried first next run
+@settings(max_examples=100, deadline=None)
 @given(st.text(min_size=1, max_size=20), st.lists(st.text(max_size=20), min_size=1, max_size=5),
        st.booleans(), st.booleans())
 def test_fmt_keeps_the_data_and_is_idempotent(

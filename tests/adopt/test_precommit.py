@@ -84,9 +84,13 @@ def try_repo(hooks: Path, user: Path, deps: Path) -> subprocess.CompletedProcess
     # and on Python 3.11 (whose virtualenvs come with setuptools) so is the build's own
     # isolated environment. pip reads PIP_NO_<FLAG> as the value of what the flag turns
     # off (compile, build isolation): "0" means --no-compile, "1" would turn it back on.
+    # virtualenv links pip and setuptools into the new environment from its own cache,
+    # already compiled, rather than copying them (a third of the CPU of the
+    # environment's creation and of the pip and build runs in it).
     path = os.pathsep.join(filter(None, [str(deps), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "NO_COLOR": "1", "PIP_NO_COMPILE": "0",
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONPATH": path}
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONPATH": path,
+           "VIRTUALENV_SYMLINK_APP_DATA": "1"}
     if sys.version_info < (3, 12):
         env["PIP_NO_BUILD_ISOLATION"] = "0"
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hooks),

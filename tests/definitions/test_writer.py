@@ -71,7 +71,9 @@ _names = _text.map(nfc).filter(lambda s: s.strip() != "")  # names are read in N
 _phrases = _text.map(normalise).filter(bool)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# hypothesis's default count: the names and phrases needing quotes are checked above every
+# run; each run draws new trackers, and a failing one is kept and tried first next run
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=_names, vocabulary=st.lists(_phrases, min_size=1, max_size=8, unique=True),
        description=st.none() | _text, renamed=st.lists(_names, max_size=2), protect=st.booleans())
 def test_any_valid_tracker_reads_back_equal(

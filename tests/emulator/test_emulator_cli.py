@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import signal
 import subprocess
@@ -92,22 +93,37 @@ def test_cli_http_layer_options_are_applied() -> None:
         assert _interrupt(process) == 130
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_python_m_symbl_emulator_stopped_during_start_up_says_so_and_exits_130(
-    signum: int,
-) -> None:
-    command = [sys.executable, "-m", "symbl_emulator", "--port", "0"]
-    # How long start-up takes here and now (until the banner's last line); the signals
-    # then land at moments spread over it, while click and the server are imported.
+_PYTHON_M_EMULATOR = [sys.executable, "-m", "symbl_emulator", "--port", "0"]
+
+
+@functools.cache
+def _python_m_emulator_start_up() -> float:
+    """Seconds ``python -m symbl_emulator`` takes here and now to start (until the
+    banner's last line); asserts that a Ctrl-C once it has started stops it with 130.
+
+    Measured once per test process: both signals' tests spread their signals over it.
+    """
     began = time.perf_counter()
-    whole = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    whole = subprocess.Popen(_PYTHON_M_EMULATOR, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
     assert whole.stdout is not None
     for line in whole.stdout:
         if line.startswith("Press Ctrl-C"):
             break
     duration = time.perf_counter() - began
     assert _interrupt(whole) == 130
+    return duration
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_python_m_symbl_emulator_stopped_during_start_up_says_so_and_exits_130(
+    signum: int,
+) -> None:
+    command = _PYTHON_M_EMULATOR
+    # The signals land at moments spread over start-up, while click and the server are
+    # imported.
+    duration = _python_m_emulator_start_up()
     # (the first moments are the interpreter's own start and the import of the package's
     # entry module: a Ctrl-C there is Python's to report, before any of this code runs)
     def start() -> subprocess.Popen[str]:

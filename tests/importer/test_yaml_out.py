@@ -34,7 +34,9 @@ def test_tricky_scalars_read_back_as_the_same_strings(word: str) -> None:
     assert read(text) == (word, [word, "plain"]), text
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+# hypothesis's default count: the words YAML reads as other types are checked above every
+# run; each run draws new texts, and a failing one is kept and tried first next run
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=1, max_size=40), st.lists(st.text(max_size=40), max_size=5))
 def test_any_text_reads_back_unchanged(name: str, phrases: list[str]) -> None:
     text = dump_tracker(Tracker(name=name, vocabulary=tuple(phrases)))
