@@ -191,3 +191,40 @@ def test_composite_action_rejects_unknown_command_and_keeps_args_quoted(
     assert proc.returncode == 1 and "::error title=trackersync::unknown command" in proc.stdout
     args = (tmp_path / "trackersync" / "args").read_bytes()
     assert args == b"a b\0c\0"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ("", []),
+    (" \t\r\n ", []),
+    ("--target Budget", ["--target", "Budget"]),
+    (" \t--target\n  Budget \r\n", ["--target", "Budget"]),
+    ("* ?.yaml [ab]", ["*", "?.yaml", "[ab]"]),
+    ("$HOME ~ `id` a;b", ["$HOME", "~", "`id`", "a;b"]),
+    ("'a  b' \"*\" c\\ d", ["a  b", "*", "c d"]),
+    ("'' x", ["", "x"]),
+])
+def test_action_args_input_is_split_like_shlex_without_expansion(
+    tmp_path: Path, args: str, expected: list[str]
+) -> None:
+    """The args input reaches trackersync split at whitespace, quotes respected, with no
+    glob, variable or command expansion: plain inputs are split by bash itself, inputs
+    with quotes or backslashes by Python's shlex; both must give the same arguments."""
+    script = Path(__file__).resolve().parents[2] / ".github" / "actions" / "trackersync" / "run.sh"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "trackersync"
+    fake.write_text('#!/bin/sh\nprintf \'%s\\0\' "$@" > "$ARGV_OUT"\n')
+    fake.chmod(0o755)
+    for name in ("a.yaml", "b"):  # what a glob would expand to
+        (tmp_path / name).write_text("")
+    argv_out = tmp_path / "argv"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "GITHUB_OUTPUT": str(tmp_path / "out"),
+           "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), "RUNNER_TEMP": str(tmp_path),
+           "TS_COMMAND": "validate", "TS_ARGS": args, "ARGV_OUT": str(argv_out),
+           "HOME": str(tmp_path)}
+    proc = subprocess.run(["bash", str(script)], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = str(tmp_path / "trackersync" / "problems.txt")
+    fixed = ["validate", "--format", "github", "--report", report]
+    assert argv_out.read_bytes().split(b"\0")[:-1] == [a.encode() for a in fixed + expected]
