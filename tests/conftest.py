@@ -43,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register markers; in the main process of an xdist run, write the bytecode once.
+    """Register markers; in the main process (not in xdist workers), write the bytecode.
 
     See :mod:`tests.bytecode`: without it, with bytecode writing off (as on this
     project's CI), every worker and every child process compiles the same modules again.
@@ -77,6 +77,7 @@ def _rewrite_asserts_in_tests_only(config: pytest.Config) -> None:
         getattr(hook, "_marked_for_rewrite_cache", {}).clear()
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown with -p no:xdist
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto``: one worker per core, plus one.
 
