@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,39 @@ def test_action_args_input_is_split_like_shlex_without_expansion(
     report = str(tmp_path / "trackersync" / "problems.txt")
     fixed = ["validate", "--format", "github", "--report", report]
     assert argv_out.read_bytes().split(b"\0")[:-1] == [a.encode() for a in fixed + expected]
+
+
+def test_action_credentials_prefix_follows_environment_and_folder_within_one_job(
+    tmp_path: Path
+) -> None:
+    """run.sh keeps project.py's answer for later steps of the job; a step for another
+    environment, or in another working-directory, still gets its own prefix."""
+    script = Path(__file__).resolve().parents[2] / ".github" / "actions" / "trackersync" / "run.sh"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "trackersync"  # records which credential variables it was given
+    fake.write_text('#!/bin/sh\nenv | grep -o "^[A-Z_]*APP_ID" | sort >> "$SEEN"\n')
+    fake.chmod(0o755)
+    first, second = tmp_path / "first", tmp_path / "second" / "nested"
+    second.mkdir(parents=True)
+    first.mkdir()
+    (first / "trackersync.yaml").write_text(
+        "environments:\n  staging:\n    credentials_prefix: SYMBL_STAGING_\n"
+        "  prod:\n    credentials_prefix: SYMBL_PROD_\n")
+    (second / "trackersync.yaml").write_text(
+        "environments:\n  staging:\n    credentials_prefix: OTHER_STAGING_\n")
+    seen = tmp_path / "seen"
+    runner_temp = tmp_path / "runner-temp"  # one job: one temp folder for every step
+    python_bin = Path(sys.executable).parent
+    for cwd, env_name in [(first, "staging"), (first, "prod"), (second, "staging"),
+                          (first, "staging"), (first, "")]:
+        env = {"PATH": f"{bin_dir}:{python_bin}:/usr/bin:/bin", "RUNNER_TEMP": str(runner_temp),
+               "GITHUB_OUTPUT": str(tmp_path / "out"), "HOME": str(tmp_path),
+               "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), "TS_COMMAND": "validate",
+               "TS_ENV": env_name, "TS_APP_ID": "an-app-id", "SEEN": str(seen)}
+        proc = subprocess.run(["bash", str(script)], env=env, cwd=cwd, capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert seen.read_text().split() == ["SYMBL_STAGING_APP_ID", "SYMBL_PROD_APP_ID",
+                                        "OTHER_STAGING_APP_ID", "SYMBL_STAGING_APP_ID",
+                                        "SYMBL_APP_ID"]
