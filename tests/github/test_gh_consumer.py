@@ -124,7 +124,8 @@ def test_a_stale_reviewed_plan_stops_by_default_and_tells_the_pull_request(
     number, head = gh.open_pr("pricing", add_tracker(
         "Pricing", "pricing.yaml", "the price is", "how much", "our pricing", "cost", "sale"))
     # The plan workflow run itself is covered above; here only what it leaves matters.
-    gh.reviewed_plan(number, "pricing", head)
+    artifact = gh.reviewed_plan(number, "pricing", head)
+    reviewed_id = json.loads((artifact / "plan.json").read_text())["digest"][:12]
     # Someone changes the account between review and merge.
     emulator.seed([{"name": "Pricing", "vocabulary": ["made by hand"]}])
     before = emulator.trackers()
@@ -140,6 +141,11 @@ def test_a_stale_reviewed_plan_stops_by_default_and_tells_the_pull_request(
     notice = gh.comments(number)[-1]
     assert notice.startswith("<!-- trackersync-apply -->\n")
     assert "nothing was applied" in notice and "remote tracker" in notice
+    # Both plans named by their short ids: the stale reviewed one, and the one made now.
+    [stale_line] = [line for line in notice.splitlines() if "is stale" in line]
+    assert f"the reviewed plan &#96;{reviewed_id}&#96; is stale" in stale_line  # escaped
+    [new_id] = re.findall(r"This is the plan now \(`([0-9a-f]{12})`", notice)
+    assert new_id != reviewed_id
     assert gh.comments(number)[0].startswith("<!-- trackersync-plan -->")  # kept
 
 
