@@ -97,7 +97,7 @@ def test_a_saved_plan_is_checked_and_applied_without_pydantic(tmp_path: Path,
     with contextlib.chdir(root):
         saved = CliRunner().invoke(main, ["plan", "--out", "plan.json"], env=env)
     assert saved.exit_code == 0, saved.output[-2000:]
-    out, modules = script_modules("plans.py", ["fresh", "plan.json", "plan.json"], root)
+    out, modules = script_modules("plans.py", ["check", "plan.json", "plan.json"], root)
     assert not any(m.startswith("pydantic") for m in modules)
     names = imported(["apply", "--auto-approve", "plan.json"], root, env)
     assert names.isdisjoint(HEAVY), sorted(names & set(HEAVY))

@@ -2,15 +2,15 @@
 
 Usage:
 
-* ``python3 plans.py fresh SAVED NEW``: exit 0 when the reviewed plan SAVED (from
-  ``plan --out`` on the pull request) is still fresh compared with NEW (``plan --out``
-  made now): same definitions digest, same remote fingerprint, same API URL, environment
-  and prune setting (``trackersync.plan.check_fresh``, the check ``apply SAVED`` makes
-  itself). Exit 3 when stale, printing why (one line per moved tracker); exit 1 when a
-  file is not a trackersync plan (or was edited after it was written).
-* ``python3 plans.py check SAVED NEW``: ``fresh``, with both plans' short ids (see
-  ``id``) first, one per line, when it exits 0 or 3: what run.sh needs, from one Python
-  start.
+* ``python3 plans.py check SAVED NEW``: print both plans' short ids (see ``id``), one per
+  line, then exit 0 when the reviewed plan SAVED (from ``plan --out`` on the pull
+  request) is still fresh compared with NEW (``plan --out`` made now): same definitions
+  digest, same remote fingerprint, same API URL, environment and prune setting
+  (``trackersync.plan.check_fresh``, the check ``apply SAVED`` makes itself). Exit 3
+  when stale, printing why after the ids (one line per moved tracker). Exit 1, with
+  trackersync's message on stderr and nothing on stdout, when a file is not a
+  trackersync plan (or was edited after it was written) or the plans were made for
+  different accounts. run.sh gets all of it from one Python start.
 * ``python3 plans.py id PLAN``: print the plan's short id (the first 12 hex digits of its
   content digest), the name the plan comment and the apply summary both use.
 * ``python3 plans.py bullets < TEXT``: each non-blank line of TEXT as a Markdown list
@@ -67,12 +67,11 @@ def note(path: str, policy: str, sha: str) -> str:
 def main(argv: list[str]) -> int:
     """Run one sub-command (see the module docstring)."""
     try:
-        if argv[1] in ("fresh", "check"):
+        if argv[1] == "check":
             from trackersync.plan import check_fresh
 
             saved, new = load(argv[2]), load(argv[3])
-            ids = (f"{short_id(argv[2])}\n{short_id(argv[3])}\n" if argv[1] == "check"
-                   else "")
+            ids = f"{short_id(argv[2])}\n{short_id(argv[3])}\n"  # only with exit 0 or 3
             try:
                 check_fresh(saved, new)
             except StalePlanError as exc:
