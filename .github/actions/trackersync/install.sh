@@ -9,9 +9,7 @@
 # `./.github/actions/trackersync`), this stops with an error saying how to use it.
 set -euo pipefail
 
-src="${BASH_SOURCE[0]}"
-if [[ "$src" == */* ]]; then here="${src%/*}"; else here=.; fi
-here="$(cd "$here" && pwd -P)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 root="$(cd "$here/../../.." && pwd -P)"
 if ! grep -qs '^name = "trackersync"' "$root/pyproject.toml"; then
   echo "::error title=trackersync action::$root holds no trackersync project. Use the action from its repository, pinned to a tag or commit: uses: OWNER/trackersync/.github/actions/trackersync@REF (not a copy of the action folder)."

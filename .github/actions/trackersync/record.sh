@@ -26,9 +26,7 @@
 #         Pushes made with GITHUB_TOKEN do not start new workflow runs.
 set -euo pipefail
 
-src="${BASH_SOURCE[0]}"
-if [[ "$src" == */* ]]; then here="${src%/*}"; else here=.; fi
-here="$(cd "$here" && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 branch="${TS_BRANCH:?the branch input is required}"
 out_dir="${OUT_DIR:?}"
 env_args=()

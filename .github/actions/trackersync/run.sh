@@ -24,9 +24,7 @@ set -uo pipefail
 
 command="${TS_COMMAND:?TS_COMMAND is required}"
 out_dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/trackersync"
-src="${BASH_SOURCE[0]}"
-if [[ "$src" == */* ]]; then here="${src%/*}"; else here=.; fi
-here="$(cd "$here" && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 sha="${TS_SHA:-${GITHUB_SHA:-}}"
 [[ -d "$out_dir" ]] || mkdir -p "$out_dir"
 if [[ -e "$out_dir/error.md" ]]; then rm -f "$out_dir/error.md"; fi
