@@ -231,11 +231,11 @@ def test_action_args_input_is_split_like_shlex_without_expansion(
     assert argv_out.read_bytes().split(b"\0")[:-1] == [a.encode() for a in fixed + expected]
 
 
-def test_action_credentials_prefix_follows_environment_and_folder_within_one_job(
+def test_action_credentials_prefix_follows_environment_folder_and_config_within_one_job(
     tmp_path: Path
 ) -> None:
-    """run.sh keeps project.py's answer for later steps of the job; a step for another
-    environment, or in another working-directory, still gets its own prefix."""
+    """Each step of one job (one runner temp folder) gets the prefix of its own
+    environment, working-directory and trackersync.yaml as it is then."""
     script = Path(__file__).resolve().parents[2] / ".github" / "actions" / "trackersync" / "run.sh"
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -253,8 +253,12 @@ def test_action_credentials_prefix_follows_environment_and_folder_within_one_job
     seen = tmp_path / "seen"
     runner_temp = tmp_path / "runner-temp"  # one job: one temp folder for every step
     python_bin = Path(sys.executable).parent
-    for cwd, env_name in [(first, "staging"), (first, "prod"), (second, "staging"),
-                          (first, "staging"), (first, "")]:
+    steps = [(first, "staging"), (first, "prod"), (second, "staging"), (first, "staging"),
+             (first, ""), (second, "staging"), (second, "staging")]
+    for number, (cwd, env_name) in enumerate(steps):
+        if number == len(steps) - 1:  # an earlier step of the job edited the config
+            (second / "trackersync.yaml").write_text(
+                "environments:\n  staging:\n    credentials_prefix: EDITED_\n")
         env = {"PATH": f"{bin_dir}:{python_bin}:/usr/bin:/bin", "RUNNER_TEMP": str(runner_temp),
                "GITHUB_OUTPUT": str(tmp_path / "out"), "HOME": str(tmp_path),
                "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), "TS_COMMAND": "validate",
@@ -264,4 +268,5 @@ def test_action_credentials_prefix_follows_environment_and_folder_within_one_job
         assert proc.returncode == 0, proc.stdout + proc.stderr
     assert seen.read_text().split() == ["SYMBL_STAGING_APP_ID", "SYMBL_PROD_APP_ID",
                                         "OTHER_STAGING_APP_ID", "SYMBL_STAGING_APP_ID",
-                                        "SYMBL_APP_ID"]
+                                        "SYMBL_APP_ID", "OTHER_STAGING_APP_ID",
+                                        "EDITED_APP_ID"]

@@ -1,5 +1,6 @@
 """Print the path of the ids_file that ``trackersync apply`` writes (run by record.sh when
-no earlier step of the job found it; run.sh asks ``project.py step``, which prints the same).
+run.sh did not find it in the same step; run.sh asks ``project.py step``, which prints the
+same).
 
 Usage: ``python3 ids_path.py [ENV]`` from the folder trackersync runs in.
 

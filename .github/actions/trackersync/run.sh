@@ -39,29 +39,15 @@ case "$command" in
 esac
 
 # What project.py step answers for TS_ENV in this folder: the credentials prefix and the
-# environment's ids_file. Asked once per job: the answer is kept in $out_dir (one
-# runner's temp folder per job), keyed by environment and folder, for the later steps
-# (apply, ids and record all need it; the checked-out trackersync.yaml does not change
-# between them). cached_answers only looks; project_answers asks when nothing is kept.
+# environment's ids_file, asked at most once per step (never kept between steps: a step
+# may have changed trackersync.yaml).
 prefix=""
 ids_file_path=""
-answers_key="${TS_ENV:-}"$'\t'"$PWD"
-cached_answers() {
-  local kept=()
-  [[ -f "$out_dir/project-answers" ]] || return 1
-  mapfile -t kept < "$out_dir/project-answers"
-  [[ ${#kept[@]} -eq 3 && "${kept[0]}" == "$answers_key" ]] || return 1
-  prefix="${kept[1]}"
-  ids_file_path="${kept[2]}"
-}
 project_answers() {
   local answers
-  cached_answers && return 0
   answers="$(python3 "$here/project.py" step "${TS_ENV:-}")" || return 1
   prefix="${answers%%$'\n'*}"
   ids_file_path="${answers#*$'\n'}"
-  printf '%s\n%s\n%s\n' "$answers_key" "$prefix" "$ids_file_path" \
-    > "$out_dir/project-answers"
 }
 
 # Credentials given as inputs go where trackersync reads them for this environment:
@@ -194,8 +180,7 @@ case "$command" in
     fi
     ;;
   record)
-    # The ids_file as an earlier step of this job found it (else record.sh asks).
-    [[ -n "$ids_file_path" ]] || cached_answers
+    # The ids_file when this step found it already (else record.sh asks).
     OUT_DIR="$out_dir" TS_IDS_FILE="$ids_file_path" bash "$here/record.sh"
     rc=$?
     ;;
