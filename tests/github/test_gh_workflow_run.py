@@ -270,3 +270,21 @@ def test_action_credentials_prefix_follows_environment_folder_and_config_within_
                                         "OTHER_STAGING_APP_ID", "SYMBL_STAGING_APP_ID",
                                         "SYMBL_APP_ID", "OTHER_STAGING_APP_ID",
                                         "EDITED_APP_ID"]
+
+
+def test_action_args_input_with_unbalanced_quotes_is_one_error_and_sets_exit_code(
+    tmp_path: Path
+) -> None:
+    script = Path(__file__).resolve().parents[2] / ".github" / "actions" / "trackersync" / "run.sh"
+    out = tmp_path / "out"
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+           "RUNNER_TEMP": str(tmp_path / "runner-temp"), "GITHUB_OUTPUT": str(out),
+           "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), "HOME": str(tmp_path),
+           "TS_COMMAND": "validate", "TS_ARGS": '"unterminated'}
+    proc = subprocess.run(["bash", str(script)], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stdout.strip() == ("::error title=trackersync::cannot parse the args input: "
+                                   "No closing quotation (unbalanced quotes?)")
+    assert out.read_text() == "exit-code=1\n"

@@ -72,9 +72,14 @@ extra=()
 if [[ -n "${TS_ARGS:-}" && "$TS_ARGS" != *[\'\"\\]* ]]; then
   IFS=$' \t\r\n' read -r -d '' -a extra <<< "$TS_ARGS"
 elif [[ -n "${TS_ARGS:-}" ]]; then
-  python3 - > "$out_dir/args" <<'PY' || { echo "::error title=trackersync::cannot parse the args input (unbalanced quotes?)"; exit 1; }
+  # exit-code is set for every command, this failure too.
+  python3 -S - > "$out_dir/args" 2> "$out_dir/args.err" <<'PY' || { echo "::error title=trackersync::cannot parse the args input: $(< "$out_dir/args.err") (unbalanced quotes?)"; echo "exit-code=1" >> "$GITHUB_OUTPUT"; exit 1; }
 import os, shlex, sys
-for arg in shlex.split(os.environ.get("TS_ARGS", "")):
+try:
+    args = shlex.split(os.environ.get("TS_ARGS", ""))
+except ValueError as exc:  # unbalanced quotes, a trailing backslash
+    sys.exit(str(exc))
+for arg in args:
     sys.stdout.write(arg + "\0")
 PY
   mapfile -d '' -t extra < "$out_dir/args"
