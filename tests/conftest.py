@@ -104,20 +104,48 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip by ``--live``; run the tests marked ``slow`` first.
+    """Skip by ``--live``; start the tests marked ``slow`` first, on every worker.
 
-    Slow tests (whole workflow runs, installs) go to the front, in file order, so that
-    with ``-n auto`` they start at once on the workers and the many short tests fill the
-    end; last in file order, one of them would keep a worker busy while the others idle.
-    Every worker sorts the same collection the same way, as xdist requires.
+    See :func:`slow_first_on_every_worker`.
     """
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = slow_first_on_every_worker(items, workers)
     live = config.getoption("--live")
     for item in items:
         if "live" in item.keywords and not live:
             item.add_marker(pytest.mark.skip(reason="needs --live and a real Symbl account"))
         if "emulator_only" in item.keywords and live:
             item.add_marker(pytest.mark.skip(reason="emulator-only (uses /_emulator/*)"))
+
+
+def slow_first_on_every_worker(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The collection reordered so that each xdist worker starts with its share of slow tests.
+
+    xdist's ``worksteal`` scheduler first hands each of the ``workers`` workers one
+    contiguous block of the collection (``n // workers`` items, then ``rest // (workers -
+    1)`` and so on), and later moves tests from the end of the longest queue to a worker
+    that ran dry. So the slow tests (whole workflow runs, installs) are dealt out in turn,
+    in file order, to the front of the blocks, and the short tests fill the blocks up: each
+    worker starts on slow tests at once, and what is left to move at the end is short.
+    All slow tests at the front of the collection would all land in the first block and
+    run one after another there while the other workers idle at the end. Every worker
+    computes the same order from the same collection, as xdist requires.
+    """
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    fast = [item for item in items if item.get_closest_marker("slow") is None]
+    if workers <= 1:
+        return slow + fast
+    sizes, left = [], len(items)
+    for block in range(workers):
+        sizes.append(left // (workers - block))
+        left -= sizes[-1]
+    ordered: list[pytest.Item] = []
+    for block, size in enumerate(sizes):
+        share = slow[block::workers]
+        fill = max(0, size - len(share))
+        ordered += share + fast[:fill]
+        del fast[:fill]
+    return ordered + fast
 
 
 @pytest.fixture

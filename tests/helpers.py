@@ -3,13 +3,24 @@ process at moments spread over its start-up."""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+import symbl_emulator
+import trackersync
 from trackersync.cli import main
+
+#: The programs the signal tests start (``python -m trackersync``, ``python -m
+#: symbl_emulator``): a traceback frame in these folders is program code.
+_PROGRAM_DIRS = tuple(str(Path(package.__file__ or "").parent) + os.sep
+                      for package in (trackersync, symbl_emulator))
+_FRAME = re.compile(r'^\s*File "([^"]+)", line \d+')
 
 
 def invoke(args: Sequence[str], env: Mapping[str, str | None] | None = None) -> Result:
@@ -38,22 +49,23 @@ def signals_during(
     stderr), which gets ``signum`` after ``duration * fraction`` seconds; once it has
     ended, yields ``(fraction, process, stdout, stderr)``. A run whose signal landed
     while the interpreter itself was still starting is skipped: Python's own "Fatal
-    Python error: init_import_site", or a traceback of ``runpy`` and import-system
-    frames only, still looking for the module to run (no program code ran yet). Asserts
-    that no other run printed a traceback.
+    Python error: init_import_site", or a traceback without a single frame of the
+    program (the import system, ``runpy`` and the standard-library modules it imports,
+    still looking for the module to run: no program code ran yet, so none could have
+    handled the signal). Asserts that no other run printed a traceback.
     """
     for fraction in fractions:
         process = start()
         time.sleep(duration * fraction)
         process.send_signal(signum)
         out, err = process.communicate(timeout=60)
-        if "Fatal Python error: init_import_site" in err or _only_interpreter_frames(err):
+        if "Fatal Python error: init_import_site" in err or _before_the_program(err):
             continue
         assert "Traceback" not in err, (fraction, err)
         yield fraction, process, out, err
 
 
-def _only_interpreter_frames(err: str) -> bool:
-    """Whether ``err`` is a traceback whose every frame is the interpreter's own."""
-    frames = [line for line in err.splitlines() if line.lstrip().startswith('File "')]
-    return bool(frames) and all('File "<frozen ' in line for line in frames)
+def _before_the_program(err: str) -> bool:
+    """Whether ``err`` is a traceback none of whose frames is in the program's folders."""
+    frames = [match[1] for match in map(_FRAME.match, err.splitlines()) if match]
+    return bool(frames) and not any(path.startswith(_PROGRAM_DIRS) for path in frames)

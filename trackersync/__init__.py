@@ -6,8 +6,6 @@ and renames, delete only when pruning), and the tracker IDs are emitted in the
 ``{"trackers":[{"id": ...}]}`` form the Async API takes.
 """
 
-from __future__ import annotations
-
 __version__ = "0.1.0"
 
 #: Public names, imported on first use so that starting the program imports nothing
