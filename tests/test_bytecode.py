@@ -26,56 +26,69 @@ def pytest_configure(config):
         write_bytecode(config)
 """
 
+#: The project's three test files: one passes, one fails (its assert must explain
+#: itself), one does not compile (reported as a collection error).
+FILES = {
+    "test_ok": "def test_ok():\n    assert 1 + 1 == 2\n",
+    "test_explains": "def test_explains():\n    value = [1, 2]\n    assert value == [1, 3]\n",
+    "test_broken": "def test_broken(:\n    pass\n",
+}
+
+#: A folder holding the same three files (under their own names), where a file stands
+#: where the cache folder would be: nothing can be written there.
+LOCKED = "locked"
+
 
 def _project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")  # as on CI: only the pre-pass writes
+    # Only the plugins these runs use (named in _run): each installed plugin loaded costs
+    # start-up time in every process (pytest rewrites the whole package of each plugin it
+    # loads from an entry point).
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(
-        test_ok="def test_ok():\n    assert 1 + 1 == 2\n",
-        test_explains="def test_explains():\n    value = [1, 2]\n    assert value == [1, 3]\n",
-        test_broken="def test_broken(:\n    pass\n",
-    )
+    pytester.makepyfile(**FILES)
+    locked = pytester.path / LOCKED
+    locked.mkdir()
+    for name, text in FILES.items():
+        (locked / f"{name}_{LOCKED}.py").write_text(text)
+    (locked / "__pycache__").write_text("a file where the cache folder would be\n")
 
 
 def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    # Installed plugins these runs do not use: each costs start-up time in every process
-    # (pytest rewrites the whole package of each plugin it loads).
-    unused = ("schemathesis", "anyio", "platformdirs", "hypothesispytest", "symbl_emulator",
-              "cov")
-    return pytester.runpytest_subprocess(
-        *(f"-pno:{name}" for name in unused), "--continue-on-collection-errors", *args)
+    return pytester.runpytest_subprocess("-p", "xdist.plugin", "--continue-on-collection-errors",
+                                         "-n", "1", *args)
 
 
 def _check(result: pytest.RunResult) -> None:
-    result.assert_outcomes(passed=1, failed=1, errors=1)
-    result.stdout.fnmatch_lines(["*ERROR collecting test_broken.py*", "*SyntaxError*"])
-    result.stdout.fnmatch_lines(["*assert [[]1, 2[]] == [[]1, 3[]]*", "*At index 1 diff*"])
+    """The same outcomes, errors and explanations in the writable and the locked folder."""
+    result.stdout.fnmatch_lines(["*created: 1/1 worker*"])
+    result.assert_outcomes(passed=2, failed=2, errors=2)
+    for broken in ("test_broken.py", f"{LOCKED}/test_broken_{LOCKED}.py"):
+        result.stdout.fnmatch_lines([f"*ERROR collecting {broken}*", "*SyntaxError*"])
+    explained = ["*assert [[]1, 2[]] == [[]1, 3[]]*", "*At index 1 diff*"]
+    result.stdout.fnmatch_lines(explained * 2)  # in both folders' failures
 
 
-def test_prepass_keeps_syntax_errors_and_assert_explanations(
+def _cached(folder: Path) -> set[str]:
+    return {p.name.split(".")[0] for p in folder.glob("__pycache__/*-pytest-*.pyc")}
+
+
+def test_prepass_keeps_syntax_errors_and_assert_explanations_also_where_nothing_can_be_written(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _project(pytester, monkeypatch)
-    _check(_run(pytester, "-n", "1"))
-    cached = {p.name.split(".")[0] for p in pytester.path.glob("__pycache__/*-pytest-*.pyc")}
-    assert cached == {"test_ok", "test_explains", "conftest"}  # never the broken file
+    _check(_run(pytester))
+    assert _cached(pytester.path) == {"test_ok", "test_explains", "conftest"}  # never broken
+    assert (pytester.path / LOCKED / "__pycache__").is_file()  # still the file, unchanged
     # A second run reads what the first one wrote, and reports the same.
-    _check(_run(pytester, "-n", "1"))
-
-
-def test_prepass_where_nothing_can_be_written(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _project(pytester, monkeypatch)
-    (pytester.path / "__pycache__").write_text("a file where the cache folder would be\n")
-    _check(_run(pytester, "-n", "1"))
+    _check(_run(pytester))
 
 
 def test_prepass_with_plain_asserts(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _project(pytester, monkeypatch)
-    result = _run(pytester, "-n", "1", "--assert=plain")
-    result.assert_outcomes(passed=1, failed=1, errors=1)
-    assert not list(pytester.path.glob("__pycache__/*-pytest-*.pyc"))
+    result = _run(pytester, "--assert=plain")
+    result.assert_outcomes(passed=2, failed=2, errors=2)
+    assert not _cached(pytester.path)
