@@ -1,7 +1,8 @@
 """Every parsing and rendering limit fires, at the file, with bounded memory.
 
-Each hostile file runs through ``python -m trackersync validate`` in its own process,
-so a crash (segfault), a hang or a memory blow-up would show as such. The process gets
+Each hostile file runs through ``trackersync validate`` in its own process (forked, after
+the program's imports, from one process per test module), so a crash (segfault), a hang
+or a memory blow-up would show as such. The process gets
 a generous safety timeout and address-space limit (so a failure here cannot take the
 machine down); the test asserts on what it printed, its exit code and its peak RSS
 (under 200 MB, the documented bound). Speed itself is measured in benchmarks, not here.
@@ -9,11 +10,13 @@ machine down); the test asserts on what it printed, its exit code and its peak R
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,14 +62,24 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
 }
 
 
-#: The child sets its own address-space limit, runs ``trackersync validate`` and, at
-#: exit, writes its peak RSS in KB (and that of the template renders it forked) to the
-#: file named by PEAK_RSS_FILE. Measured from inside, as the high-water mark of the
-#: validate process's own memory: a child's peak RSS as the parent's ``wait4`` reports
-#: it also counts the pages of the (test-worker-sized) parent the child started as.
-_BOUNDED_VALIDATE = """
-import atexit, os, resource, runpy, sys
-resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+#: A process that has imported what ``trackersync validate`` of a YAML file imports, then
+#: forks one child per hostile project it is sent (a JSON line ``{"cwd", "peak_file"}``
+#: on stdin) and answers two JSON lines: ``{"pid"}`` at the fork and ``{"code"}`` (the
+#: exit code, negative for a signal) once the child has ended. Each child is the
+#: ``validate`` process: a session of its own, its own address-space limit, the
+#: program's ``__main__`` run as ``python -m trackersync`` runs it, its output in the
+#: folder's ``output.txt``, and, at exit, its peak RSS in KB (and that of the template
+#: renders it forked) written to ``peak_file``. Measured from inside, as the high-water
+#: mark of the child's own memory (from the fork on: what a fresh interpreter holds once
+#: it has imported the same modules): a child's peak RSS as the parent's ``wait4``
+#: reports it also counts the pages of the (test-worker-sized) parent the child started
+#: as. What the process imports first is the interpreter's start-up of each of those
+#: runs, done once: the limits under test are those of the work on the file.
+_VALIDATE_FORKS = """
+import atexit, json, os, resource, runpy, sys, traceback
+import ruamel.yaml, trackersync.cli, trackersync.cli.validate_cmd, trackersync.entry
+import trackersync.definitions.checks, trackersync.definitions.files
+import trackersync.render.problems
 
 def peak_kb():
     try:
@@ -76,47 +89,91 @@ def peak_kb():
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
-def report():
-    with open(os.environ["PEAK_RSS_FILE"], "w") as out:
-        out.write(str(peak_kb()))
+def validate(job):
+    os.setsid()
+    os.chdir(job["cwd"])
+    out = os.open("output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
-atexit.register(report)
-sys.argv = ["trackersync", "validate"]
-runpy.run_module("trackersync", run_name="__main__", alter_sys=True)
+    def report():
+        with open(job["peak_file"], "w") as peak:
+            peak.write(str(peak_kb()))
+
+    atexit.register(report)
+    sys.argv = ["trackersync", "validate"]
+    code = 1
+    try:  # the program ends the process itself; this is Python's own exit otherwise
+        runpy.run_module("trackersync", run_name="__main__", alter_sys=True)
+        code = 0
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:
+            print(stop.code, file=sys.stderr)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+for line in sys.stdin:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        validate(job)
+    print(json.dumps({"pid": pid}), flush=True)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"code": os.waitstatus_to_exitcode(status)}), flush=True)
 """
 
 
-def run_bounded(root: Path) -> tuple[int, str, int]:
+@pytest.fixture(scope="module")
+def validate_forks() -> Iterator[subprocess.Popen[str]]:
+    """The process that forks one ``validate`` process per project (see above)."""
+    forks = subprocess.Popen([sys.executable, "-c", _VALIDATE_FORKS], text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             env={**os.environ, "NO_COLOR": "1"})
+    yield forks
+    assert forks.stdin is not None and forks.stdout is not None
+    forks.stdin.close()
+    forks.stdout.close()
+    assert forks.wait(timeout=SAFETY_TIMEOUT_S) == 0
+
+
+def run_bounded(forks: subprocess.Popen[str], root: Path) -> tuple[int, str, int]:
     """Run validate in ``root``; return (exit code, output, peak RSS in KB; 0 when the
     process died before it could tell)."""
+    assert forks.stdin is not None and forks.stdout is not None
     peak_file = root.parent / f"{root.name}.peak-rss"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _BOUNDED_VALIDATE], cwd=root, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "NO_COLOR": "1", "PEAK_RSS_FILE": str(peak_file)},
-        start_new_session=True,
-    )
+    forks.stdin.write(json.dumps({"cwd": str(root), "peak_file": str(peak_file)}) + "\n")
+    forks.stdin.flush()
+    pid = json.loads(forks.stdout.readline())["pid"]
     # validate forks template renders: a hang is ended for the whole process group
-    timer = threading.Timer(SAFETY_TIMEOUT_S, os.killpg, (proc.pid, signal.SIGKILL))
+    timer = threading.Timer(SAFETY_TIMEOUT_S, os.killpg, (pid, signal.SIGKILL))
     timer.start()
     try:
-        assert proc.stdout is not None
-        with proc.stdout:
-            output = proc.stdout.read()
-        proc.wait()
+        code = json.loads(forks.stdout.readline())["code"]
     finally:
         timer.cancel()
+    output = (root / "output.txt").read_text(encoding="utf-8")
     peak = int(peak_file.read_text(encoding="utf-8")) if peak_file.exists() else 0
-    return proc.returncode, output, peak
+    return code, output, peak
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.slow
-def test_limit_fires_at_the_file_with_bounded_memory(case: str, tmp_path: Path) -> None:
+def test_limit_fires_at_the_file_with_bounded_memory(
+    case: str, tmp_path: Path, validate_forks: subprocess.Popen[str]
+) -> None:
     name, content, expected = CASES[case]  # expected: one fragment or a tuple of them
     (tmp_path / "trackers").mkdir()
     (tmp_path / "trackers" / name).write_text(content)
-    code, output, rss_kb = run_bounded(tmp_path)
+    code, output, rss_kb = run_bounded(validate_forks, tmp_path)
     assert code == 1, output  # not a crash (139), not killed by the safety timeout (-9)
     accepted = (expected,) if isinstance(expected, str) else expected
     assert any(f"trackers/{fragment}" in output for fragment in accepted), output
