@@ -63,12 +63,13 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
 
 
 #: A process that has imported what ``trackersync validate`` of a YAML file imports, then
-#: forks one child per hostile project it is sent (a JSON line ``{"cwd", "peak_file"}``
+#: forks one child per hostile project it is sent (a JSON line ``{"cwd", "output",
+#: "peak_file"}``
 #: on stdin) and answers two JSON lines: ``{"pid"}`` at the fork and ``{"code"}`` (the
 #: exit code, negative for a signal) once the child has ended. Each child is the
 #: ``validate`` process: a session of its own, its own address-space limit, the
-#: program's ``__main__`` run as ``python -m trackersync`` runs it, its output in the
-#: folder's ``output.txt``, and, at exit, its peak RSS in KB (and that of the template
+#: program's ``__main__`` run as ``python -m trackersync`` runs it, its output (stdout
+#: and stderr) in the file ``output``, and, at exit, its peak RSS in KB (and that of the template
 #: renders it forked) written to ``peak_file``. Measured from inside, as the high-water
 #: mark of the child's own memory (from the fork on: what a fresh interpreter holds once
 #: it has imported the same modules): a child's peak RSS as the parent's ``wait4``
@@ -92,7 +93,7 @@ def peak_kb():
 def validate(job):
     os.setsid()
     os.chdir(job["cwd"])
-    out = os.open("output.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    out = os.open(job["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(out, 1)
     os.dup2(out, 2)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -150,7 +151,9 @@ def run_bounded(forks: subprocess.Popen[str], root: Path) -> tuple[int, str, int
     process died before it could tell)."""
     assert forks.stdin is not None and forks.stdout is not None
     peak_file = root.parent / f"{root.name}.peak-rss"
-    forks.stdin.write(json.dumps({"cwd": str(root), "peak_file": str(peak_file)}) + "\n")
+    output_file = root.parent / f"{root.name}.output"
+    job = {"cwd": str(root), "output": str(output_file), "peak_file": str(peak_file)}
+    forks.stdin.write(json.dumps(job) + "\n")
     forks.stdin.flush()
     pid = json.loads(forks.stdout.readline())["pid"]
     # validate forks template renders: a hang is ended for the whole process group
@@ -160,7 +163,7 @@ def run_bounded(forks: subprocess.Popen[str], root: Path) -> tuple[int, str, int
         code = json.loads(forks.stdout.readline())["code"]
     finally:
         timer.cancel()
-    output = (root / "output.txt").read_text(encoding="utf-8")
+    output = output_file.read_text(encoding="utf-8")
     peak = int(peak_file.read_text(encoding="utf-8")) if peak_file.exists() else 0
     return code, output, peak
 
