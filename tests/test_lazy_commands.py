@@ -7,6 +7,7 @@ read that list (no timing here: ``benchmarks/speed.py`` measures the time).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import subprocess
@@ -39,15 +40,25 @@ run()
 
 def imported_modules(*args: str, **extra_env: str
                      ) -> tuple[set[str], subprocess.CompletedProcess[str]]:
-    """Run ``trackersync ARGS`` in a new interpreter; the modules it imported, and the run."""
-    env = dict(os.environ, COLUMNS="80", **extra_env)
+    """Run ``trackersync ARGS`` in a new interpreter; the modules it imported, and the run.
+
+    A run is made once per test process (tests that ask the same read the same run).
+    """
+    modules, done = _imported_modules(args, tuple(sorted(extra_env.items())))
+    return set(modules), done
+
+
+@functools.cache
+def _imported_modules(args: tuple[str, ...], extra_env: tuple[tuple[str, str], ...]
+                      ) -> tuple[frozenset[str], subprocess.CompletedProcess[str]]:
+    env = dict(os.environ, COLUMNS="80", **dict(extra_env))
     for name in ("SYMBL_API_URL", "SYMBL_APP_ID", "SYMBL_APP_SECRET", "SYMBL_ACCESS_TOKEN"):
         env.pop(name, None)
     done = subprocess.run([sys.executable, "-c", PROGRAM, *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     report = [line for line in done.stderr.splitlines() if line.startswith("MODULES ")]
     assert len(report) == 1, done.stderr[-2000:]
-    modules = set(report[0].split()[1:])
+    modules = frozenset(report[0].split()[1:])
     assert "trackersync.entry" in modules
     return modules, done
 

@@ -42,16 +42,22 @@ def _interrupt(process: subprocess.Popen[str]) -> int:
     return process.returncode
 
 
-def test_cli_prints_url_and_credentials_and_serves(tmp_path: Path) -> None:
+def test_cli_prints_url_and_credentials_serves_and_takes_the_http_layer_options(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "state.db"
-    process, url, lines = _start("--db", str(db), "--app-id", "my-app", "--app-secret", "my-sec")
+    process, url, lines = _start("--db", str(db), "--app-id", "my-app", "--app-secret", "my-sec",
+                                 "--threads", "2", "--connection-limit", "10",
+                                 "--request-deadline", "5")
     try:
         text = "".join(lines)
         assert "SYMBL_APP_ID=my-app" in text and "SYMBL_APP_SECRET=my-sec" in text
         assert str(db) in text
+        assert f"API description: {url}/openapi.json\n" in text
         body = {"type": "application", "appId": "my-app", "appSecret": "my-sec"}
         answer = requests.post(f"{url}/oauth2/token:generate", json=body, timeout=5)
         assert answer.status_code == 200
+        assert requests.get(f"{url}/openapi.json", timeout=5).status_code == 200
     finally:
         code = _interrupt(process)
     assert code == 130  # Ctrl-C: handle_errors maps KeyboardInterrupt to 130
@@ -81,16 +87,6 @@ def test_cli_takes_every_option_of_python_m_symbl_emulator() -> None:
     for param in emulator_main.params:
         for opt in getattr(param, "opts", ()):
             assert opt in result.output, opt
-
-
-def test_cli_http_layer_options_are_applied() -> None:
-    process, url, lines = _start("--threads", "2", "--connection-limit", "10",
-                                 "--request-deadline", "5")
-    try:
-        assert f"API description: {url}/openapi.json\n" in "".join(lines)
-        assert requests.get(f"{url}/openapi.json", timeout=5).status_code == 200
-    finally:
-        assert _interrupt(process) == 130
 
 
 _PYTHON_M_EMULATOR = [sys.executable, "-m", "symbl_emulator", "--port", "0"]
