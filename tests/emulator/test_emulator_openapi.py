@@ -7,7 +7,6 @@ import time
 import jwt
 import pytest
 import requests
-from openapi_spec_validator import validate
 
 from symbl_emulator import EmulatorServer, start_emulator
 from symbl_emulator.app import ROUTES, URL_MAP
@@ -22,6 +21,11 @@ def _spec(emulator: EmulatorServer) -> dict:
 
 
 def test_the_served_description_is_valid_openapi_3_1(emulator: EmulatorServer) -> None:
+    # imported here, not at the top: every xdist worker imports each test module to
+    # collect it, and this validator (with jsonschema and pydantic-settings) costs ~0.15 s
+    # of CPU to import; only the worker that runs this test needs it
+    from openapi_spec_validator import validate
+
     spec = _spec(emulator)
     assert spec["openapi"].startswith("3.1")
     validate(spec)  # raises on any violation of the OpenAPI 3.1 schema
