@@ -2,10 +2,10 @@
 
 Each hostile file runs through ``trackersync validate`` in its own process (forked, after
 the program's imports, from one process per test module), so a crash (segfault), a hang
-or a memory blow-up would show as such. The process gets
-a generous safety timeout and address-space limit (so a failure here cannot take the
-machine down); the test asserts on what it printed, its exit code and its peak RSS
-(under 200 MB, the documented bound). Speed itself is measured in benchmarks, not here.
+or a memory blow-up would show as such. The process gets a generous safety timeout and
+address-space limit (so a failure here cannot take the machine down); the test asserts
+on what it printed, its exit code and its peak RSS (under 200 MB, the documented bound).
+Speed itself is measured in benchmarks, not here.
 """
 
 from __future__ import annotations
@@ -64,18 +64,17 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
 
 #: A process that has imported what ``trackersync validate`` of a YAML file imports, then
 #: forks one child per hostile project it is sent (a JSON line ``{"cwd", "output",
-#: "peak_file"}``
-#: on stdin) and answers two JSON lines: ``{"pid"}`` at the fork and ``{"code"}`` (the
-#: exit code, negative for a signal) once the child has ended. Each child is the
-#: ``validate`` process: a session of its own, its own address-space limit, the
-#: program's ``__main__`` run as ``python -m trackersync`` runs it, its output (stdout
-#: and stderr) in the file ``output``, and, at exit, its peak RSS in KB (and that of the template
-#: renders it forked) written to ``peak_file``. Measured from inside, as the high-water
-#: mark of the child's own memory (from the fork on: what a fresh interpreter holds once
-#: it has imported the same modules): a child's peak RSS as the parent's ``wait4``
-#: reports it also counts the pages of the (test-worker-sized) parent the child started
-#: as. What the process imports first is the interpreter's start-up of each of those
-#: runs, done once: the limits under test are those of the work on the file.
+#: "peak_file"}`` on stdin) and answers two JSON lines: ``{"pid"}`` at the fork and
+#: ``{"code"}`` (the exit code, negative for a signal) once the child has ended. Each
+#: child is the ``validate`` process: a session of its own, its own address-space limit,
+#: the program's ``__main__`` run as ``python -m trackersync`` runs it, its stdout and
+#: stderr in the file ``output``, and, at exit, its peak RSS in KB (and that of the
+#: template renders it forked) written to ``peak_file``. Measured from inside, as the
+#: high-water mark of the child's own memory (from the fork on: what a fresh interpreter
+#: holds once it has imported the same modules): a child's peak RSS as the parent's
+#: ``wait4`` reports it also counts the pages of the (test-worker-sized) parent the child
+#: started as. The imports are the start-up of every one of those runs, done once: the
+#: limits under test are those of the work on the file.
 _VALIDATE_FORKS = """
 import atexit, json, os, resource, runpy, sys, traceback
 import ruamel.yaml, trackersync.cli, trackersync.cli.validate_cmd, trackersync.entry
