@@ -169,6 +169,64 @@ def test_apply_then_ids_then_drift_check(
     assert_no_secret(push, emulator, apply)
 
 
+def test_apply_sets_tracker_ids_as_the_ids_command_prints_them_and_not_after_a_failure(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    """The apply step's tracker-ids output (no second listing, no extra process) is what
+    `trackersync ids --format github` prints for the account after the apply: the
+    trackers the files define, also when the ids file owns more (a removed file, not
+    pruned). After a failed apply it is not set, even with an earlier step's IDs in the
+    same runner temp folder."""
+    runner = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    ids_path = workspace / "trackers.ids.json"
+
+    def fragment_of_ids_file() -> str:
+        owned = json.loads(ids_path.read_text(encoding="utf-8"))["trackers"]
+        return json.dumps({"trackers": owned}, separators=(",", ":"))
+
+    first = runner.run_job(APPLY_WF, "apply")
+    assert first.result == "success", first.log
+    remote = {t["name"]: t["id"] for t in emulator.trackers()}
+    assert step(first, "Apply").outputs["tracker-ids"] == fragment_of_ids_file()
+    assert first.outputs["tracker-ids"] == json.dumps(
+        {"trackers": [{"id": remote[n]} for n in sorted(remote)]}, separators=(",", ":"))
+    assert f"```json\n{first.outputs['tracker-ids']}\n```" in first.summary
+
+    # Budget's file removed, no prune: the ids file still owns Budget, `ids` does not
+    # print it, and neither does the apply step.
+    (workspace / "trackers" / "budget.yaml").unlink()
+    second = runner.run_job(APPLY_WF, "apply")
+    assert second.result == "success", second.log
+    assert remote["Budget"] in fragment_of_ids_file()
+    out = tmp_path / "ids-output"
+    env = {**runner.base_env(), "GITHUB_OUTPUT": str(out),
+           "SYMBL_APP_ID": emulator.app_id, "SYMBL_APP_SECRET": emulator.app_secret}
+    subprocess.run(["trackersync", "ids", "--format", "github"], cwd=workspace, env=env,
+                   check=True, capture_output=True, timeout=60)
+    assert out.read_text(encoding="utf-8") == (
+        f"tracker-ids={second.outputs['tracker-ids']}\n")
+    assert remote["Budget"] not in second.outputs["tracker-ids"]
+    assert step(second, "Apply").outputs["tracker-ids"] == second.outputs["tracker-ids"]
+
+    # A failed apply: no tracker-ids (the IDs may be incomplete), the ids file still.
+    promo = workspace / "trackers" / "promotion-mention.yaml"
+    promo.write_text(promo.read_text(encoding="utf-8").replace(
+        "  - We have a sale right now on\n",
+        "  - We have a sale right now on\n  - A brand new offer\n"), encoding="utf-8")
+    promo_id = remote["Promotion Mention"]
+    emulator.add_faults([{"method": "PUT", "path": f"/v1/manage/tracker/{promo_id}",
+                          "status": 400, "times": 5}])
+    failed = runner.run_job(APPLY_WF, "apply")
+    assert failed.result == "failure"
+    apply_step = step(failed, "Apply")
+    assert apply_step.outputs["exit-code"] == "1" and "Apply result:" in failed.summary
+    assert apply_step.outputs["tracker-ids"] == "" and failed.outputs["tracker-ids"] == ""
+    assert apply_step.outputs["ids-file"] == str(ids_path.resolve())
+    assert step(failed, "Publish the IDs in the job summary").outcome == "skipped"
+    assert "### Tracker IDs" not in failed.summary
+    assert_no_secret(runner, emulator, first, second, failed)
+
+
 def test_workflow_dispatch_modes(tmp_path: Path, workspace: Path,
                                  emulator: EmulatorServer) -> None:
     drift_only = make_runner(tmp_path, workspace, emulator, "workflow_dispatch",
