@@ -538,7 +538,7 @@ def tracker_ids(
 
 def _single_ids(listing: Sequence[RemoteTracker], wanted: Sequence[str], hooks: Hooks,
                 advice: str) -> dict[str, str]:
-    """name -> id (sorted by name) of each of ``wanted`` in ``listing``.
+    """Map each of ``wanted`` to its single ID in ``listing`` (sorted by name).
 
     Raises:
         PlanError: a name has no single ID there (missing, or shared); each is named
