@@ -133,5 +133,4 @@ __all__ = [
     "env_variables",
     "format_ids",
     "slug",
-    "write_fragment",
 ]

@@ -569,7 +569,6 @@ __all__ = [
     "Workspace",
     "apply",
     "check_causes",
-    "defined_ids",
     "load_config",
     "merge_state",
     "only_drift",
