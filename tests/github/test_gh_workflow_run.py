@@ -141,6 +141,9 @@ def test_apply_then_ids_then_drift_check(
     assert sorted(t["id"] for t in ids["trackers"]) == sorted(remote.values())
     ids_file = json.loads((push.artifacts / "trackersync-ids" / "trackers.ids.json").read_text())
     assert ids_file["names"] == remote
+    # Set by the apply step: the ids file's Async API fragment, in the same order.
+    assert step(apply, "Apply").outputs["tracker-ids"] == apply.outputs["tracker-ids"]
+    assert ids == {"trackers": ids_file["trackers"]}
     assert apply.outputs["ids-file"] == str(checkout.resolve() / "trackers.ids.json")
     # Recorded in the repository: the next run's checkout starts from it.
     assert remote_log(origin)[0] == (BOT, "trackersync: record tracker IDs after apply",
@@ -177,44 +180,40 @@ def test_apply_sets_tracker_ids_as_the_ids_command_prints_them_and_not_after_a_f
     trackers the files define, also when the ids file owns more (a removed file, not
     pruned). After a failed apply it is not set, even with an earlier step's IDs in the
     same runner temp folder."""
-    runner = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    # Budget was applied and recorded earlier; its file is gone now (no prune).
+    [budget] = emulator.seed([{"name": "Budget", "vocabulary": ["budget", "money"]}])
     ids_path = workspace / "trackers.ids.json"
-
-    def fragment_of_ids_file() -> str:
-        owned = json.loads(ids_path.read_text(encoding="utf-8"))["trackers"]
-        return json.dumps({"trackers": owned}, separators=(",", ":"))
-
-    first = runner.run_job(APPLY_WF, "apply")
-    assert first.result == "success", first.log
-    remote = {t["name"]: t["id"] for t in emulator.trackers()}
-    assert step(first, "Apply").outputs["tracker-ids"] == fragment_of_ids_file()
-    assert first.outputs["tracker-ids"] == json.dumps(
-        {"trackers": [{"id": remote[n]} for n in sorted(remote)]}, separators=(",", ":"))
-    assert f"```json\n{first.outputs['tracker-ids']}\n```" in first.summary
-
-    # Budget's file removed, no prune: the ids file still owns Budget, `ids` does not
-    # print it, and neither does the apply step.
+    ids_path.write_text(json.dumps({"trackers": [{"id": budget["id"]}],
+                                    "names": {"Budget": budget["id"]}, "protected": []}),
+                        encoding="utf-8")
     (workspace / "trackers" / "budget.yaml").unlink()
-    second = runner.run_job(APPLY_WF, "apply")
-    assert second.result == "success", second.log
-    assert remote["Budget"] in fragment_of_ids_file()
+    runner = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    applied = runner.run_job(APPLY_WF, "apply")
+    assert applied.result == "success", applied.log
+    remote = {t["name"]: t["id"] for t in emulator.trackers()}
+    assert set(remote) == {"Budget", "Promotion Mention", "Approval"}
+    owned = json.loads(ids_path.read_text(encoding="utf-8"))
+    assert owned["names"] == remote  # still owns Budget, so a later prune may delete it
     out = tmp_path / "ids-output"
     env = {**runner.base_env(), "GITHUB_OUTPUT": str(out),
            "SYMBL_APP_ID": emulator.app_id, "SYMBL_APP_SECRET": emulator.app_secret}
     subprocess.run(["trackersync", "ids", "--format", "github"], cwd=workspace, env=env,
                    check=True, capture_output=True, timeout=60)
-    assert out.read_text(encoding="utf-8") == (
-        f"tracker-ids={second.outputs['tracker-ids']}\n")
-    assert remote["Budget"] not in second.outputs["tracker-ids"]
-    assert step(second, "Apply").outputs["tracker-ids"] == second.outputs["tracker-ids"]
+    ids = applied.outputs["tracker-ids"]
+    assert out.read_text(encoding="utf-8") == f"tracker-ids={ids}\n"
+    assert ids == json.dumps({"trackers": [{"id": remote["Approval"]},
+                                           {"id": remote["Promotion Mention"]}]},
+                             separators=(",", ":"))
+    assert step(applied, "Apply").outputs["tracker-ids"] == ids
+    assert f"```json\n{ids}\n```" in applied.summary
 
     # A failed apply: no tracker-ids (the IDs may be incomplete), the ids file still.
     promo = workspace / "trackers" / "promotion-mention.yaml"
     promo.write_text(promo.read_text(encoding="utf-8").replace(
         "  - We have a sale right now on\n",
         "  - We have a sale right now on\n  - A brand new offer\n"), encoding="utf-8")
-    promo_id = remote["Promotion Mention"]
-    emulator.add_faults([{"method": "PUT", "path": f"/v1/manage/tracker/{promo_id}",
+    emulator.add_faults([{"method": "PUT",
+                          "path": f"/v1/manage/tracker/{remote['Promotion Mention']}",
                           "status": 400, "times": 5}])
     failed = runner.run_job(APPLY_WF, "apply")
     assert failed.result == "failure"
@@ -224,7 +223,7 @@ def test_apply_sets_tracker_ids_as_the_ids_command_prints_them_and_not_after_a_f
     assert apply_step.outputs["ids-file"] == str(ids_path.resolve())
     assert step(failed, "Publish the IDs in the job summary").outcome == "skipped"
     assert "### Tracker IDs" not in failed.summary
-    assert_no_secret(runner, emulator, first, second, failed)
+    assert_no_secret(runner, emulator, applied, failed)
 
 
 def test_workflow_dispatch_modes(tmp_path: Path, workspace: Path,
