@@ -226,6 +226,30 @@ def test_apply_sets_tracker_ids_as_the_ids_command_prints_them_and_not_after_a_f
     assert_no_secret(runner, emulator, applied, failed)
 
 
+def test_apply_with_a_defined_tracker_sharing_its_name_fails_like_the_ids_command(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    """A file pins one of two trackers named Budget: apply has nothing to change, but
+    the IDs cannot be given (`ids` exits 1 for the name), so the apply step fails naming
+    the tracker, sets no tracker-ids, and the ids file is still recorded."""
+    pinned, _ = emulator.seed([{"name": "Budget", "vocabulary": ["budget", "money"]},
+                               {"name": "Budget", "vocabulary": ["cash"]}])
+    for name in ("promotion-mention.yaml", "approval.yaml"):
+        (workspace / "trackers" / name).unlink()
+    (workspace / "trackers" / "budget.yaml").write_text(
+        f"name: Budget\nid: '{pinned['id']}'\nvocabulary: [budget, money]\n",
+        encoding="utf-8")
+    runner = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    job = runner.run_job(APPLY_WF, "apply")
+    assert job.result == "failure"
+    apply_step = step(job, "Apply")
+    assert "No changes." in apply_step.log
+    assert "error: tracker 'Budget' is ambiguous (several share its name)" in apply_step.log
+    assert apply_step.outputs["tracker-ids"] == job.outputs["tracker-ids"] == ""
+    assert apply_step.outputs["ids-file"] == str(workspace.resolve() / "trackers.ids.json")
+    assert step(job, "Commit the ids file").outcome == "success"
+
+
 def test_workflow_dispatch_modes(tmp_path: Path, workspace: Path,
                                  emulator: EmulatorServer) -> None:
     drift_only = make_runner(tmp_path, workspace, emulator, "workflow_dispatch",
