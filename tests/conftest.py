@@ -25,6 +25,7 @@ import requests
 
 from tests.bytecode import write_bytecode
 from tests.leakscan import LeakScan
+from tests.tmpclean import finish_early_cleanup, start_early_cleanup
 
 if TYPE_CHECKING:
     from symbl_emulator import EmulatorServer
@@ -52,6 +53,18 @@ def pytest_configure(config: pytest.Config) -> None:
     _rewrite_asserts_in_tests_only(config)
     if not hasattr(config, "workerinput"):
         write_bytecode(config)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Main process: remove old sessions' ``tmp_path`` folders now (:mod:`tests.tmpclean`)."""
+    if not hasattr(session.config, "workerinput"):
+        start_early_cleanup(session.config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Main process: that removal is over before pytest's own cleanup looks."""
+    finish_early_cleanup(session.config)
 
 
 #: Packages whose ``assert`` statements pytest may still rewrite: pytester's helpers, so
