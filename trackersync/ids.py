@@ -6,7 +6,8 @@ whose ``trackers`` key is the same Async API fragment.)
 Output formats of ``trackersync ids`` (:func:`format_ids`):
 ``async`` ``{"trackers":[{"id":"…"}]}``, ``map`` ``{"<name>":"<id>"}``,
 ``github`` ``tracker-ids=<async json>`` appended to ``$GITHUB_OUTPUT``,
-``env`` ``TRACKER_ID_<SLUG>=<id>`` lines.
+``env`` ``TRACKER_ID_<SLUG>=<id>`` lines. ``apply --ids-out FILE`` writes the ``async``
+form to FILE (:func:`write_fragment`).
 """
 
 from __future__ import annotations
@@ -90,6 +91,21 @@ def format_ids(names: Mapping[str, str], fmt: str) -> str:
     if fmt == "env":
         return "\n".join(f"{k}={v}" for k, v in env_variables(ordered).items())
     raise ConfigError(f"unknown ids format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def write_fragment(path: Path, names: Mapping[str, str]) -> None:
+    """Write :func:`async_fragment` of ``names`` and a newline to ``path``, atomically
+    (``apply --ids-out``: the same text ``trackersync ids`` prints).
+
+    Raises:
+        ConfigError: the file cannot be written (the message names it).
+    """
+    from trackersync.textfile import atomic_write
+
+    try:
+        atomic_write(path, async_fragment(names) + "\n")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the tracker IDs: {exc.strerror or exc}") from exc
 
 
 def append_github_output(line: str, environ: Mapping[str, str] | None = None) -> Path:

@@ -235,7 +235,10 @@ class ApplyOutcome:
         state_path: where the state record was written.
         requests: HTTP requests the client made in the whole run.
         ids: name -> id of every tracker this repository owns now (what the state
-            record holds; its Async API fragment is ``ids.async_fragment(ids)``).
+            record holds; its Async API fragment is ``ids.async_fragment(ids)``). It
+            includes trackers whose files were removed but which were not pruned.
+        defined: the names of the trackers the files define.
+        listing: the account as read back after the apply (the verify read).
     """
 
     plan: Plan
@@ -243,6 +246,8 @@ class ApplyOutcome:
     state_path: Path
     requests: int
     ids: dict[str, str] = field(default_factory=dict)
+    defined: tuple[str, ...] = ()
+    listing: tuple[RemoteTracker, ...] = ()
 
 
 def check_causes(plan: Plan, config: Config, request: Request,
@@ -360,10 +365,11 @@ def apply(
         if saved is not None:
             check_fresh(saved, result.plan, {t.id: t.name for t in result.listing})
         hooks.show_plan(result)
+        defined = tuple(t.name for t in result.desired)
         if not result.plan.has_changes:
             ids = _record(ws, session, result.listing, hooks)
             return ApplyOutcome(result.plan, None, result.state_path, client.request_count,
-                                ids)
+                                ids, defined, tuple(result.listing))
         check_deletes(result.plan, session.config.safety, request.allowances)
         check_causes(result.plan, session.config, request, saved)
         if saved is None and not hooks.confirm(result.plan):
@@ -382,7 +388,26 @@ def apply(
         assert report.listing is not None  # set by every apply_plan that returns
         ids = _record(ws, session, report.listing, hooks,
                       on_error=lambda: hooks.notice(report.summary()))
-        return ApplyOutcome(result.plan, report, result.state_path, client.request_count, ids)
+        return ApplyOutcome(result.plan, report, result.state_path, client.request_count, ids,
+                            defined, tuple(report.listing))
+
+
+def defined_ids(outcome: ApplyOutcome, hooks: Hooks) -> dict[str, str]:
+    """The IDs of the trackers the files define after an apply: what ``trackersync ids``
+    would print then, with no request (``apply --ids-out``).
+
+    Unlike the state record (:attr:`ApplyOutcome.ids`), it leaves out owned trackers
+    whose files were removed but which were not pruned.
+
+    Returns:
+        name -> id, sorted by name.
+
+    Raises:
+        PlanError: a defined tracker has no single ID in the account (its name is
+            shared); ``hooks.notice`` names each one first.
+    """
+    return _single_ids(outcome.listing, outcome.defined, hooks,
+                       "; the tracker IDs were not written")
 
 
 @dataclass(frozen=True)
@@ -491,7 +516,6 @@ def tracker_ids(
             would silently drop trackers from Async API requests.
     """
     from trackersync.definitions import load_definitions
-    from trackersync.secrets import display
 
     config = load_config(ws)
     definitions = load_definitions(ws.project_root, config, env)
@@ -509,9 +533,21 @@ def tracker_ids(
         raise ConfigError("no tracker file defines " + ", ".join(map(repr, unknown)))
     with open_target(ws, config, env) as target:
         listing = target.client.list_trackers()
+    return IdsResult(_single_ids(listing, list(names) or defined, hooks, "; run apply first"))
+
+
+def _single_ids(listing: Sequence[RemoteTracker], wanted: Sequence[str], hooks: Hooks,
+                advice: str) -> dict[str, str]:
+    """Map each of ``wanted`` to its single ID in ``listing`` (sorted by name).
+
+    Raises:
+        PlanError: a name has no single ID there (missing, or shared); each is named
+            through ``hooks.notice`` first, and ``advice`` ends the message.
+    """
+    from trackersync.secrets import display
+
     single = single_by_name(listing)
     present = {t.name for t in listing}
-    wanted = list(names) or defined
     missing = [n for n in wanted if n not in single]
     for name in missing:
         state = ("is ambiguous (several share its name)" if name in present
@@ -519,8 +555,8 @@ def tracker_ids(
         hooks.notice(f"error: tracker '{display(name)}' {state}")
     if missing:
         raise PlanError(f"{len(missing)} tracker(s) the files define have no single ID in "
-                        "the account; run apply first")
-    return IdsResult({n: single[n].id for n in sorted(wanted)})
+                        f"the account{advice}")
+    return {n: single[n].id for n in sorted(wanted)}
 
 
 __all__ = [

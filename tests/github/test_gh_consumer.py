@@ -135,6 +135,7 @@ def test_a_stale_reviewed_plan_stops_by_default_and_tells_the_pull_request(
     job = only(jobs, "apply")
     assert job.result == "failure"
     assert step(job, "Apply").outputs["applied-plan"] == "none"
+    assert step(job, "Apply").outputs["tracker-ids"] == ""  # nothing applied: no IDs
     assert emulator.trackers() == before  # nothing applied
     [error] = [a for a in job.annotations("error") if "reviewed plan" in a]
     assert "is stale" in error and "on-stale-plan: stop" in error
@@ -192,6 +193,8 @@ def test_two_racing_merges_keep_both_trackers_owned_and_a_later_delete_is_planne
     assert "Merged: applying a new plan" in notice and "is stale" in notice
     live = {t["name"]: t["id"] for t in emulator.trackers()}
     assert set(live) == {"Budget", "Alpha", "Beta"}
+    assert step(job_b, "Apply").outputs["tracker-ids"] == json.dumps(
+        {"trackers": [{"id": live[n]} for n in sorted(live)]}, separators=(",", ":"))
     # Both records reached main, merged on the tip (no rebase, no conflict, no warning).
     assert recorded(gh) == live
     assert not job_b.annotations("warning") and not job_a.annotations("warning")
@@ -229,6 +232,15 @@ def test_two_environments_run_as_a_matrix_with_their_own_secrets_rules_and_recor
         assert [t["name"] for t in emulator.trackers()] == ["Budget"]
         assert set(recorded(gh, "trackers.ids.staging.json")) == {"Budget"}
         assert set(recorded(gh, "trackers.ids.prod.json")) == {"Budget"}
+        # Each account's IDs, from its own apply step, in its own job summary.
+        for job, account in zip(jobs["apply"], (emulator, staging), strict=True):
+            [budget] = [t["id"] for t in account.trackers()]
+            ids = step(job, "Apply").outputs["tracker-ids"]
+            assert ids == f'{{"trackers":[{{"id":"{budget}"}}]}}'
+        assert [j.summary.count("### Tracker IDs (") for j in jobs["apply"]] == [1, 1]
+        for job, label in zip(jobs["apply"], ("prod", "staging"), strict=True):
+            ids = step(job, "Apply").outputs["tracker-ids"]
+            assert f"### Tracker IDs ({label})\n\n`{ids}`\n" in job.summary
         workflow = (work / ".github" / "workflows" / "trackers-apply.yml").read_text()
         assert "group: trackers-apply-${{ matrix.label }}" in workflow
 

@@ -182,6 +182,7 @@ def test_failed_apply_summary_shows_the_status_table_and_commits_what_exists(
     _, _, job = ci_apply(tmp_path, origin, emulator, "run1")
     assert job.result == "failure"
     assert step(job, "Apply").outputs["exit-code"] == "1"
+    assert step(job, "Apply").outputs["tracker-ids"] == job.outputs["tracker-ids"] == ""
     assert "### trackersync apply (exit code 1)" in job.summary
     for text in ("status of each operation", "not attempted", "failed", "Apply result:"):
         assert text in job.summary, text

@@ -141,6 +141,9 @@ def test_apply_then_ids_then_drift_check(
     assert sorted(t["id"] for t in ids["trackers"]) == sorted(remote.values())
     ids_file = json.loads((push.artifacts / "trackersync-ids" / "trackers.ids.json").read_text())
     assert ids_file["names"] == remote
+    # Set by the apply step: the ids file's Async API fragment, in the same order.
+    assert step(apply, "Apply").outputs["tracker-ids"] == apply.outputs["tracker-ids"]
+    assert ids == {"trackers": ids_file["trackers"]}
     assert apply.outputs["ids-file"] == str(checkout.resolve() / "trackers.ids.json")
     # Recorded in the repository: the next run's checkout starts from it.
     assert remote_log(origin)[0] == (BOT, "trackersync: record tracker IDs after apply",
@@ -167,6 +170,84 @@ def test_apply_then_ids_then_drift_check(
     assert (nightly.artifacts / "trackersync-plan" / "plan.md").is_file()
     assert_no_secret(nightly, emulator, calm, drift)
     assert_no_secret(push, emulator, apply)
+
+
+def test_apply_sets_tracker_ids_as_the_ids_command_prints_them_and_not_after_a_failure(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    """The apply step's tracker-ids output (no second listing, no extra process) is what
+    `trackersync ids --format github` prints for the account after the apply: the
+    trackers the files define, also when the ids file owns more (a removed file, not
+    pruned). After a failed apply it is not set, even with an earlier step's IDs in the
+    same runner temp folder."""
+    # Budget was applied and recorded earlier; its file is gone now (no prune).
+    [budget] = emulator.seed([{"name": "Budget", "vocabulary": ["budget", "money"]}])
+    ids_path = workspace / "trackers.ids.json"
+    ids_path.write_text(json.dumps({"trackers": [{"id": budget["id"]}],
+                                    "names": {"Budget": budget["id"]}, "protected": []}),
+                        encoding="utf-8")
+    (workspace / "trackers" / "budget.yaml").unlink()
+    runner = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    applied = runner.run_job(APPLY_WF, "apply")
+    assert applied.result == "success", applied.log
+    remote = {t["name"]: t["id"] for t in emulator.trackers()}
+    assert set(remote) == {"Budget", "Promotion Mention", "Approval"}
+    owned = json.loads(ids_path.read_text(encoding="utf-8"))
+    assert owned["names"] == remote  # still owns Budget, so a later prune may delete it
+    out = tmp_path / "ids-output"
+    env = {**runner.base_env(), "GITHUB_OUTPUT": str(out),
+           "SYMBL_APP_ID": emulator.app_id, "SYMBL_APP_SECRET": emulator.app_secret}
+    subprocess.run(["trackersync", "ids", "--format", "github"], cwd=workspace, env=env,
+                   check=True, capture_output=True, timeout=60)
+    ids = applied.outputs["tracker-ids"]
+    assert out.read_text(encoding="utf-8") == f"tracker-ids={ids}\n"
+    assert ids == json.dumps({"trackers": [{"id": remote["Approval"]},
+                                           {"id": remote["Promotion Mention"]}]},
+                             separators=(",", ":"))
+    assert step(applied, "Apply").outputs["tracker-ids"] == ids
+    assert f"```json\n{ids}\n```" in applied.summary
+
+    # A failed apply: no tracker-ids (the IDs may be incomplete), the ids file still.
+    promo = workspace / "trackers" / "promotion-mention.yaml"
+    promo.write_text(promo.read_text(encoding="utf-8").replace(
+        "  - We have a sale right now on\n",
+        "  - We have a sale right now on\n  - A brand new offer\n"), encoding="utf-8")
+    emulator.add_faults([{"method": "PUT",
+                          "path": f"/v1/manage/tracker/{remote['Promotion Mention']}",
+                          "status": 400, "times": 5}])
+    failed = runner.run_job(APPLY_WF, "apply")
+    assert failed.result == "failure"
+    apply_step = step(failed, "Apply")
+    assert apply_step.outputs["exit-code"] == "1" and "Apply result:" in failed.summary
+    assert apply_step.outputs["tracker-ids"] == "" and failed.outputs["tracker-ids"] == ""
+    assert apply_step.outputs["ids-file"] == str(ids_path.resolve())
+    assert step(failed, "Publish the IDs in the job summary").outcome == "skipped"
+    assert "### Tracker IDs" not in failed.summary
+    assert_no_secret(runner, emulator, applied, failed)
+
+
+def test_apply_with_a_defined_tracker_sharing_its_name_fails_like_the_ids_command(
+    tmp_path: Path, workspace: Path, emulator: EmulatorServer
+) -> None:
+    """A file pins one of two trackers named Budget: apply has nothing to change, but
+    the IDs cannot be given (`ids` exits 1 for the name), so the apply step fails naming
+    the tracker, sets no tracker-ids, and the ids file is still recorded."""
+    pinned, _ = emulator.seed([{"name": "Budget", "vocabulary": ["budget", "money"]},
+                               {"name": "Budget", "vocabulary": ["cash"]}])
+    for name in ("promotion-mention.yaml", "approval.yaml"):
+        (workspace / "trackers" / name).unlink()
+    (workspace / "trackers" / "budget.yaml").write_text(
+        f"name: Budget\nid: '{pinned['id']}'\nvocabulary: [budget, money]\n",
+        encoding="utf-8")
+    runner = make_runner(tmp_path, workspace, emulator, "push", {"ref": "refs/heads/main"})
+    job = runner.run_job(APPLY_WF, "apply")
+    assert job.result == "failure"
+    apply_step = step(job, "Apply")
+    assert "No changes." in apply_step.log
+    assert "error: tracker 'Budget' is ambiguous (several share its name)" in apply_step.log
+    assert apply_step.outputs["tracker-ids"] == job.outputs["tracker-ids"] == ""
+    assert apply_step.outputs["ids-file"] == str(workspace.resolve() / "trackers.ids.json")
+    assert step(job, "Commit the ids file").outcome == "success"
 
 
 def test_workflow_dispatch_modes(tmp_path: Path, workspace: Path,

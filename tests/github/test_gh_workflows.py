@@ -106,8 +106,11 @@ def test_apply_workflow_triggers_permissions_concurrency() -> None:
     assert "github.event_name == 'schedule'" in drift["if"]
     apply_steps = {s.get("id"): s for s in apply["steps"]}
     assert apply_steps["apply"]["with"]["command"] == "apply"
-    assert apply_steps["ids"]["with"]["command"] == "ids"
-    assert apply["outputs"]["tracker-ids"] == "${{ steps.ids.outputs.tracker-ids }}"
+    # The IDs come from the apply step itself: no second listing of the account.
+    assert "ids" not in apply_steps
+    assert [s["with"]["command"] for s in apply["steps"]
+            if s.get("uses") == "./.github/actions/trackersync"] == ["apply", "record"]
+    assert apply["outputs"]["tracker-ids"] == "${{ steps.apply.outputs.tracker-ids }}"
     uploads = [s for s in apply["steps"] if str(s.get("uses", "")).startswith("actions/upload")]
     assert uploads and uploads[0]["with"]["name"] == "trackersync-ids"
     assert uploads[0]["with"]["path"] == "${{ steps.apply.outputs.ids-file }}"

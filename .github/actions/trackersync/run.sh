@@ -11,10 +11,11 @@
 #         TS_PR_NUMBER / TS_BODY_FILE (comment), TS_BRANCH (record), GITHUB_OUTPUT,
 #         GITHUB_STEP_SUMMARY, GITHUB_EVENT_NAME, RUNNER_TEMP.
 # Writes: exit-code, plan-markdown, plan-json, ids-file, error-markdown, environments,
-#         applied-plan, comment-markdown (and find-plan's pr-number, plan-run, plan-file)
-#         to $GITHUB_OUTPUT (tracker-ids is written by `trackersync ids --format github`
-#         itself); the plan, the apply report (stdout and stderr: the status table of a
-#         failed apply too) or the error report of a failed validate/plan to
+#         applied-plan, comment-markdown (and find-plan's pr-number, plan-run, plan-file),
+#         tracker-ids after an apply that exited 0 (for the command ids,
+#         `trackersync ids --format github` writes it itself) to $GITHUB_OUTPUT; the
+#         plan, the apply report (stdout and stderr: the status table of a failed
+#         apply too) or the error report of a failed validate/plan to
 #         $GITHUB_STEP_SUMMARY; files under $RUNNER_TEMP/trackersync/.
 # Exits:  0 when trackersync exited 0, and also when `plan` exited 2 (changes pending:
 #         the caller reads the exit-code output and decides); otherwise trackersync's code.
@@ -159,9 +160,17 @@ case "$command" in
       exit 1
     fi
     # stderr too: a failed apply prints its status table and "Apply result: …" there.
-    trackersync apply --auto-approve "${target[@]}" "${env_args[@]}" "${extra[@]}" 2>&1 \
-      | tee "$out_dir/apply.txt"
+    # --ids-out: after a verified apply, the IDs of the trackers the files define, exactly
+    # what `trackersync ids` prints, taken from apply's own read-back (no request); not
+    # written when apply fails (the IDs would then be incomplete).
+    rm -f "$out_dir/tracker-ids.json"
+    trackersync apply --auto-approve "${target[@]}" "${env_args[@]}" "${extra[@]}" \
+      --ids-out "$out_dir/tracker-ids.json" 2>&1 | tee "$out_dir/apply.txt"
     rc=${PIPESTATUS[0]}
+    if [[ $rc -eq 0 && -s "$out_dir/tracker-ids.json" ]]; then
+      IFS= read -r tracker_ids < "$out_dir/tracker-ids.json"
+      echo "tracker-ids=$tracker_ids" >> "$GITHUB_OUTPUT"
+    fi
     python3 "$here/summary.py" "trackersync apply (exit code $rc)" "$out_dir/apply.txt" \
       >> "$GITHUB_STEP_SUMMARY"
     # The ids_file apply writes (also after a failed apply: it records what exists).
