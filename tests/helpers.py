@@ -3,24 +3,21 @@ process at moments spread over its start-up."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-import symbl_emulator
-import trackersync
 from trackersync.cli import main
 
-#: The programs the signal tests start (``python -m trackersync``, ``python -m
-#: symbl_emulator``): a traceback frame in these folders is program code.
-_PROGRAM_DIRS = tuple(str(Path(package.__file__ or "").parent) + os.sep
-                      for package in (trackersync, symbl_emulator))
+#: A traceback frame line; group 1 is the file.
 _FRAME = re.compile(r'^\s*File "([^"]+)", line \d+')
+#: A file of the programs the signal tests start (``python -m trackersync``, ``python -m
+#: symbl_emulator``), wherever the child imports them from: this checkout (an editable
+#: install) or site-packages (a regular one).
+_PROGRAM_FILE = re.compile(r"[\\/](trackersync|symbl_emulator)[\\/](?:\w+[\\/])*\w+\.py$")
 
 
 def invoke(args: Sequence[str], env: Mapping[str, str | None] | None = None) -> Result:
@@ -66,6 +63,6 @@ def signals_during(
 
 
 def _before_the_program(err: str) -> bool:
-    """Whether ``err`` is a traceback none of whose frames is in the program's folders."""
+    """Whether ``err`` is a traceback none of whose frames is in the program's packages."""
     frames = [match[1] for match in map(_FRAME.match, err.splitlines()) if match]
-    return bool(frames) and not any(path.startswith(_PROGRAM_DIRS) for path in frames)
+    return bool(frames) and not any(_PROGRAM_FILE.search(path) for path in frames)

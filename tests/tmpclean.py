@@ -16,7 +16,9 @@ The folders removed are exactly those pytest removes: older than the newest
 (its lock is younger than pytest's lock timeout). This uses pytest's own cleanup
 function, which is not public API: when it is missing (another pytest), nothing happens
 here and pytest removes the folders at the end as before. Never with ``--basetemp``
-(pytest then removes that folder itself, at start).
+(pytest then removes that folder itself, at start), nor when nothing is to be kept
+(``tmp_path_retention_policy = "none"`` or a count of 0: the running session's own
+folder, unlocked then, would count as old).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def start_early_cleanup(config: pytest.Config) -> None:
         if factory._given_basetemp is not None:
             return
         keep = 0 if factory._retention_policy == "none" else factory._retention_count
+        if keep == 0:  # the running session's own folder is removable then, at its end
+            return
         basetemp = factory.getbasetemp()  # the session's own folder, created now
         lock_dead_before = basetemp.stat().st_mtime - LOCK_TIMEOUT
     except (ImportError, AttributeError, OSError):

@@ -6,8 +6,8 @@ whose ``trackers`` key is the same Async API fragment.)
 Output formats of ``trackersync ids`` (:func:`format_ids`):
 ``async`` ``{"trackers":[{"id":"…"}]}``, ``map`` ``{"<name>":"<id>"}``,
 ``github`` ``tracker-ids=<async json>`` appended to ``$GITHUB_OUTPUT``,
-``env`` ``TRACKER_ID_<SLUG>=<id>`` lines. ``apply --ids-out FILE`` writes the ``async``
-form to FILE (:func:`write_fragment`).
+``env`` ``TRACKER_ID_<SLUG>=<id>`` lines. ``apply --tracker-ids-out FILE`` writes the
+``async`` form to FILE (:func:`write_fragment`).
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def format_ids(names: Mapping[str, str], fmt: str) -> str:
 
 def write_fragment(path: Path, names: Mapping[str, str]) -> None:
     """Write :func:`async_fragment` of ``names`` and a newline to ``path``, atomically
-    (``apply --ids-out``: the same text ``trackersync ids`` prints).
+    (``apply --tracker-ids-out``: the same text ``trackersync ids`` prints).
 
     Raises:
         ConfigError: the file cannot be written (the message names it).

@@ -20,15 +20,16 @@ these functions without click.
 8. record: write the state record from the account as read back, also after a failed
    or interrupted apply (what exists is recorded; a failed write still reports what
    was done);
-9. emit the IDs: the outcome carries name -> id of every owned tracker (the state
-   record holds them too; ``trackersync ids`` prints them live).
+9. emit the IDs: the outcome carries name -> id of every owned tracker (what the state
+   record holds); with ``--tracker-ids-out FILE``, FILE gets the IDs of the trackers the
+   files define, from the account as last read (what ``trackersync ids`` prints live).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -122,6 +123,9 @@ class Request:
         lock_wait: seconds a second apply in this checkout waits for the first.
         drift_only: ``plan --drift-only``: show and count only drift and conflicts
             (what changed in the account outside trackersync), not pending changes.
+        tracker_ids_out: ``apply --tracker-ids-out FILE``: after a verified apply, write
+            there the IDs of the trackers the files define (what ``trackersync ids``
+            prints); removed first, so a failed apply never leaves an older list there.
     """
 
     env: str | None = None
@@ -130,6 +134,7 @@ class Request:
     overwrite_conflicts: bool = False
     lock_wait: float = DEFAULT_WAIT
     drift_only: bool = False
+    tracker_ids_out: Path | None = None
 
 
 @dataclass
@@ -237,8 +242,6 @@ class ApplyOutcome:
         ids: name -> id of every tracker this repository owns now (what the state
             record holds; its Async API fragment is ``ids.async_fragment(ids)``). It
             includes trackers whose files were removed but which were not pruned.
-        defined: the names of the trackers the files define.
-        listing: the account as read back after the apply (the verify read).
     """
 
     plan: Plan
@@ -246,8 +249,6 @@ class ApplyOutcome:
     state_path: Path
     requests: int
     ids: dict[str, str] = field(default_factory=dict)
-    defined: tuple[str, ...] = ()
-    listing: tuple[RemoteTracker, ...] = ()
 
 
 def check_causes(plan: Plan, config: Config, request: Request,
@@ -338,12 +339,17 @@ def apply(
         LockedError: another apply in this checkout held the lock too long.
         StalePlanError: the saved plan, or the account right before the first write,
             no longer matches. UnsafePlanError / PlanError: safety or conflict refusal.
-        ConfigError: the user did not confirm, or the state record cannot be written.
+        ConfigError: the user did not confirm, or the state record or the
+            ``tracker_ids_out`` file cannot be written.
         ApplyError: the apply stopped or did not converge (``hooks.failure`` has seen
             the report; the state record records what exists).
+        PlanError: after the apply, with ``tracker_ids_out``: a tracker the files define
+            has no single ID in the account (its name is shared); nothing is written there.
     """
     from trackersync.planfile import load_plan
 
+    if request.tracker_ids_out is not None:
+        _remove_stale(request.tracker_ids_out)
     saved = load_plan(plan_file) if plan_file is not None else None
     if saved is not None and saved.drift_only:
         # It showed only drift and conflicts; apply would apply the whole plan.
@@ -355,21 +361,19 @@ def apply(
         if request.prune is not None and request.prune != saved.prune:
             raise ConfigError(f"{plan_file} was planned with prune={saved.prune}; "
                               "run plan again with the prune setting you want")
-        request = Request(env=request.env if request.env is not None else saved.env,
-                          prune=saved.prune, allowances=request.allowances,
-                          overwrite_conflicts=request.overwrite_conflicts,
-                          lock_wait=request.lock_wait)
+        request = replace(request, env=request.env if request.env is not None else saved.env,
+                          prune=saved.prune)
     with apply_lock(ws.project_root, timeout=request.lock_wait, notice=hooks.notice), \
             planned(ws, request, hooks, saved) as session:
         result, client = session.result, session.target.client
         if saved is not None:
             check_fresh(saved, result.plan, {t.id: t.name for t in result.listing})
         hooks.show_plan(result)
-        defined = tuple(t.name for t in result.desired)
         if not result.plan.has_changes:
             ids = _record(ws, session, result.listing, hooks)
+            _write_tracker_ids(request, result, result.listing, hooks)
             return ApplyOutcome(result.plan, None, result.state_path, client.request_count,
-                                ids, defined, tuple(result.listing))
+                                ids)
         check_deletes(result.plan, session.config.safety, request.allowances)
         check_causes(result.plan, session.config, request, saved)
         if saved is None and not hooks.confirm(result.plan):
@@ -388,26 +392,50 @@ def apply(
         assert report.listing is not None  # set by every apply_plan that returns
         ids = _record(ws, session, report.listing, hooks,
                       on_error=lambda: hooks.notice(report.summary()))
-        return ApplyOutcome(result.plan, report, result.state_path, client.request_count, ids,
-                            defined, tuple(report.listing))
+        try:
+            _write_tracker_ids(request, result, report.listing, hooks)
+        except (PlanError, ConfigError):
+            hooks.notice(report.summary())  # what was done, before why the IDs were not
+            raise
+        return ApplyOutcome(result.plan, report, result.state_path, client.request_count, ids)
 
 
-def defined_ids(outcome: ApplyOutcome, hooks: Hooks) -> dict[str, str]:
-    """The IDs of the trackers the files define after an apply: what ``trackersync ids``
-    would print then, with no request (``apply --ids-out``).
-
-    Unlike the state record (:attr:`ApplyOutcome.ids`), it leaves out owned trackers
-    whose files were removed but which were not pruned.
-
-    Returns:
-        name -> id, sorted by name.
+def _remove_stale(path: Path) -> None:
+    """Remove an earlier ``--tracker-ids-out`` file before anything else happens.
 
     Raises:
-        PlanError: a defined tracker has no single ID in the account (its name is
-            shared); ``hooks.notice`` names each one first.
+        ConfigError: it exists and cannot be removed (the message names it).
     """
-    return _single_ids(outcome.listing, outcome.defined, hooks,
-                       "; the tracker IDs were not written")
+    try:
+        path.unlink(missing_ok=True)
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; --tracker-ids-out needs a file path; "
+                          "nothing was sent") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot remove the earlier tracker IDs: "
+                          f"{exc.strerror or exc}; nothing was sent") from exc
+
+
+def _write_tracker_ids(request: Request, result: PlanResult,
+                       listing: Sequence[RemoteTracker], hooks: Hooks) -> None:
+    """With ``request.tracker_ids_out``: write the IDs of the trackers the files define.
+
+    Taken from ``listing`` (the account as read back after the writes, or as planned when
+    nothing changed): the same IDs ``trackersync ids`` prints then, with no request.
+    Unlike the state record, they leave out owned trackers whose files were removed but
+    which were not pruned.
+
+    Raises:
+        PlanError: a defined tracker has no single ID there (its name is shared);
+            ``hooks.notice`` names each one first. ConfigError: the file cannot be written.
+    """
+    if request.tracker_ids_out is None:
+        return
+    from trackersync.ids import write_fragment
+
+    names = _single_ids(listing, [t.name for t in result.desired], hooks,
+                        "the tracker IDs were not written")
+    write_fragment(request.tracker_ids_out, names)
 
 
 @dataclass(frozen=True)
@@ -533,7 +561,7 @@ def tracker_ids(
         raise ConfigError("no tracker file defines " + ", ".join(map(repr, unknown)))
     with open_target(ws, config, env) as target:
         listing = target.client.list_trackers()
-    return IdsResult(_single_ids(listing, list(names) or defined, hooks, "; run apply first"))
+    return IdsResult(_single_ids(listing, list(names) or defined, hooks, "run apply first"))
 
 
 def _single_ids(listing: Sequence[RemoteTracker], wanted: Sequence[str], hooks: Hooks,
@@ -542,7 +570,8 @@ def _single_ids(listing: Sequence[RemoteTracker], wanted: Sequence[str], hooks: 
 
     Raises:
         PlanError: a name has no single ID there (missing, or shared); each is named
-            through ``hooks.notice`` first, and ``advice`` ends the message.
+            through ``hooks.notice`` first, and ``advice`` (what to do, or what was not
+            done) ends the message.
     """
     from trackersync.secrets import display
 
@@ -555,7 +584,7 @@ def _single_ids(listing: Sequence[RemoteTracker], wanted: Sequence[str], hooks: 
         hooks.notice(f"error: tracker '{display(name)}' {state}")
     if missing:
         raise PlanError(f"{len(missing)} tracker(s) the files define have no single ID in "
-                        f"the account{advice}")
+                        f"the account; {advice}")
     return {n: single[n].id for n in sorted(wanted)}
 
 

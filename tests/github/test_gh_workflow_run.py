@@ -126,7 +126,7 @@ def test_plan_workflow_invalid_files_become_annotations_and_stop(
     assert emulator.requests() == []  # nothing sent to the API
 
 
-def test_apply_then_ids_then_drift_check(
+def test_apply_sets_the_ids_then_drift_check(
     tmp_path: Path, workspace: Path, emulator: EmulatorServer
 ) -> None:
     origin = git_remote(tmp_path, workspace)

@@ -160,12 +160,11 @@ case "$command" in
       exit 1
     fi
     # stderr too: a failed apply prints its status table and "Apply result: …" there.
-    # --ids-out: after a verified apply, the IDs of the trackers the files define, exactly
-    # what `trackersync ids` prints, taken from apply's own read-back (no request); not
-    # written when apply fails (the IDs would then be incomplete).
-    rm -f "$out_dir/tracker-ids.json"
+    # --tracker-ids-out: after a verified apply, the IDs of the trackers the files
+    # define, exactly what `trackersync ids` prints, from apply's own read-back (no
+    # request); apply removes the file first and writes it only when it succeeds.
     trackersync apply --auto-approve "${target[@]}" "${env_args[@]}" "${extra[@]}" \
-      --ids-out "$out_dir/tracker-ids.json" 2>&1 | tee "$out_dir/apply.txt"
+      --tracker-ids-out "$out_dir/tracker-ids.json" 2>&1 | tee "$out_dir/apply.txt"
     rc=${PIPESTATUS[0]}
     if [[ $rc -eq 0 && -s "$out_dir/tracker-ids.json" ]]; then
       IFS= read -r tracker_ids < "$out_dir/tracker-ids.json"

@@ -1,0 +1,80 @@
+"""``apply --tracker-ids-out FILE``: what ``ids`` prints, written by apply itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "trackers").mkdir()
+    (tmp_path / "trackers" / "a.yaml").write_text("name: Alpha\nvocabulary: [one, two]\n")
+    (tmp_path / "trackers" / "b.yaml").write_text("name: Beta\nvocabulary: [three, four]\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def ids_now() -> str:
+    """What ``trackersync ids`` prints for the project now (read live)."""
+    result = invoke(["--emulator", "ids"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_file_holds_what_ids_prints_after_changes_and_after_none(project: Path) -> None:
+    out = project / "out" / "tracker ids é.json"  # a folder that does not exist yet
+    applied = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", str(out)])
+    assert applied.exit_code == 0, applied.output
+    assert out.read_text(encoding="utf-8") == ids_now()
+    assert len(json.loads(out.read_text(encoding="utf-8"))["trackers"]) == 2
+
+    out.write_text("older", encoding="utf-8")
+    again = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "No changes" in again.output
+    assert out.read_text(encoding="utf-8") == ids_now()
+
+
+def test_a_removed_unpruned_tracker_is_owned_but_not_listed(project: Path) -> None:
+    assert invoke(["--emulator", "apply", "--auto-approve"]).exit_code == 0
+    (project / "trackers" / "b.yaml").unlink()
+    (project / "trackers" / "a.yaml").write_text("name: Alpha\nvocabulary: [one, two, five]\n")
+    out = project / "ids.json"
+    applied = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", str(out)])
+    assert applied.exit_code == 0, applied.output
+    written = json.loads(out.read_text(encoding="utf-8"))["trackers"]
+    record = json.loads((project / ".trackersync" / "emulator.ids.json").read_text())
+    assert set(record["names"]) == {"Alpha", "Beta"}  # still owned: prune is off
+    assert [t["id"] for t in written] == [record["names"]["Alpha"]]
+    assert out.read_text(encoding="utf-8") == ids_now()
+
+
+def test_a_saved_plan_writes_it_too(project: Path) -> None:
+    assert invoke(["--emulator", "plan", "--out", "plan.json"]).exit_code == 0
+    out = project / "ids.json"
+    applied = invoke(["--emulator", "apply", "plan.json", "--tracker-ids-out", str(out)])
+    assert applied.exit_code == 0, applied.output
+    assert out.read_text(encoding="utf-8") == ids_now()
+
+
+def test_a_failed_apply_leaves_no_older_list(project: Path) -> None:
+    out = project / "ids.json"
+    out.write_text('{"trackers":[{"id":"1"}]}\n', encoding="utf-8")
+    (project / "trackers" / "c.yaml").write_text("name: Gamma\nvocabulary: []\n")
+    failed = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", str(out)])
+    assert failed.exit_code == 1
+    assert "c.yaml" in failed.stderr
+    assert not out.exists()
+
+
+def test_a_folder_as_the_file_is_refused_before_anything_is_sent(project: Path) -> None:
+    (project / "taken").mkdir()
+    refused = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", "taken"])
+    assert refused.exit_code != 0
+    assert "taken" in refused.stderr
+    assert not (project / ".trackersync" / "emulator.ids.json").exists()  # nothing applied
