@@ -70,8 +70,9 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
 #: the program's ``__main__`` run as ``python -m trackersync`` runs it, its stdout and
 #: stderr in the file ``output``, and, at exit, its peak RSS in KB (and that of the
 #: template renders it forked) written to ``peak_file``. Measured from inside, as the
-#: high-water mark of the child's own memory (from the fork on: what a fresh interpreter
-#: holds once it has imported the same modules): a child's peak RSS as the parent's
+#: high-water mark of the child's own memory (from the fork on: about what a fresh
+#: interpreter holds once it has imported the same modules, 3-5 MB less, as pages of
+#: shared libraries the child never touches are not counted): a child's peak RSS as the parent's
 #: ``wait4`` reports it also counts the pages of the (test-worker-sized) parent the child
 #: started as. The imports are the start-up of every one of those runs, done once: the
 #: limits under test are those of the work on the file.
