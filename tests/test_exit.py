@@ -128,3 +128,38 @@ def test_a_closed_standard_output_is_one_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert done.stderr == ("Error: standard output is closed; redirect it to a file or "
                            "/dev/null instead\n")
+
+
+#: Python wraps a signal that lands while a class is created (a ``__set_name__`` call
+#: during an import) in a RuntimeError: here the CLI's import itself, as the entry point
+#: meets it, and a command's own import, as the command group meets it.
+WRAPPED = """
+import sys
+import trackersync.cli
+from trackersync.entry import Terminated, run
+
+def landed(*args, **kwargs):
+    try:
+        raise {signal}()
+    except KeyboardInterrupt as exc:
+        raise RuntimeError("Error calling __set_name__ on 'Field' instance 'files'") from exc
+
+{where}
+sys.argv = ["trackersync", "validate"]
+run()
+"""
+
+
+@pytest.mark.parametrize(("signal", "code", "line"), [
+    ("KeyboardInterrupt", 130, "Interrupted."), ("Terminated", 143, "Terminated.")])
+@pytest.mark.parametrize("where", [
+    "trackersync.cli.main = landed",  # the entry point's import of the CLI
+    "import trackersync.definitions as d; d.load_config = landed",  # inside a command
+])
+def test_a_signal_wrapped_by_python_during_an_import_still_ends_with_one_line(
+    tmp_path: Path, signal: str, code: int, line: str, where: str
+) -> None:
+    (tmp_path / "trackers").mkdir()
+    done = subprocess.run([sys.executable, "-c", WRAPPED.format(signal=signal, where=where)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (code, f"{line}\n")

@@ -46,6 +46,25 @@ def ignore_further_signals() -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def interrupt_of(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C (or :class:`Terminated`) behind ``exc``: itself, or in its cause/context.
+
+    click turns a Ctrl-C into ``click.exceptions.Abort`` (``from`` it in ``Command.main``,
+    with it as context in ``click.confirm``); apply turns it into an
+    :class:`~trackersync.errors.ApplyError` after flushing its report; Python itself
+    wraps one that lands while a class is being created during an import (in a
+    ``__set_name__`` call) in a ``RuntimeError``.
+    """
+    seen: BaseException | None = exc
+    for _ in range(10):  # cause/context chains are short; never loop on a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def stop(interrupt: KeyboardInterrupt) -> NoReturn:
     """Print ``Interrupted.`` (``Terminated.`` for SIGTERM) on stderr; exit 130 / 143."""
     ignore_further_signals()
@@ -120,6 +139,11 @@ def run() -> NoReturn:
             main()
         except KeyboardInterrupt as interrupt:  # during imports or before click took over
             stop(interrupt)
+        except RuntimeError as error:  # one Python wrapped while it created a class
+            behind = interrupt_of(error)
+            if behind is None:
+                raise
+            stop(behind)
         finally:  # the program has ended: a signal now must not break the exit
             ignore_further_signals()
     except SystemExit as status:

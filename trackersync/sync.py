@@ -349,6 +349,7 @@ def apply(
     from trackersync.planfile import load_plan
 
     if request.tracker_ids_out is not None:
+        _refuse_project_file(ws, request.tracker_ids_out)
         _remove_stale(request.tracker_ids_out)
     saved = load_plan(plan_file) if plan_file is not None else None
     if saved is not None and saved.drift_only:
@@ -400,6 +401,34 @@ def apply(
         return ApplyOutcome(result.plan, report, result.state_path, client.request_count, ids)
 
 
+def _refuse_project_file(ws: Workspace, path: Path) -> None:
+    """Refuse a ``--tracker-ids-out`` path that is one of the project's own files.
+
+    The config, a state record (any environment's, or the embedded emulator's), a file in
+    the tracker or test folders: overwritten with the IDs, it would break every later
+    run (and the state record is also what ``ids_file`` names, an easy mix-up).
+
+    Raises:
+        ConfigError: ``path`` is such a file (the message names it); nothing was sent.
+    """
+    from trackersync.definitions.config_loader import CONFIG_NAMES
+
+    config = load_config(ws)
+    root = ws.project_root.resolve()
+    target = path.resolve()
+    records = {state_path(root, config.state_file, env).resolve()
+               for env in (None, *config.environments)}
+    configs = {(ws.config_path or root / name).resolve() for name in CONFIG_NAMES}
+    folders = [(root / folder).resolve() for folder in
+               (config.trackers_dir, config.tests_dir, ".trackersync")]
+    if target in records or target in configs or any(
+            target.is_relative_to(folder) for folder in folders):
+        raise ConfigError(f"{path}: is one of the project's own files (the config, a state "
+                          "record, or in the tracker, test or .trackersync folder); "
+                          "--tracker-ids-out needs a file of its own, e.g. "
+                          "tracker-ids.json; nothing was sent")
+
+
 def _remove_stale(path: Path) -> None:
     """Remove an earlier ``--tracker-ids-out`` file before anything else happens.
 
@@ -411,6 +440,8 @@ def _remove_stale(path: Path) -> None:
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a folder; --tracker-ids-out needs a file path; "
                           "nothing was sent") from None
+    except NotADirectoryError:
+        raise ConfigError(f"{path}: a folder on its path is a file; nothing was sent") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot remove the earlier tracker IDs: "
                           f"{exc.strerror or exc}; nothing was sent") from exc

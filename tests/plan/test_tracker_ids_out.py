@@ -72,9 +72,27 @@ def test_a_failed_apply_leaves_no_older_list(project: Path) -> None:
     assert not out.exists()
 
 
-def test_a_folder_as_the_file_is_refused_before_anything_is_sent(project: Path) -> None:
+@pytest.mark.parametrize("where", [
+    "taken",  # a folder
+    "",  # the current folder
+    "plain.txt/ids.json",  # under a file
+    "trackers.ids.json",  # the state record (the config's state_file)
+    "trackers.ids.staging.json",  # an environment's state record
+    "trackersync.yaml",  # the config
+    "trackers/ids.json",  # in the tracker folder: read as a tracker file next time
+    ".trackersync/ids.json",  # the embedded emulator's folder
+])
+def test_a_path_that_is_not_a_file_of_its_own_is_refused_before_anything_is_sent(
+    project: Path, where: str
+) -> None:
     (project / "taken").mkdir()
-    refused = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", "taken"])
+    (project / "plain.txt").write_text("x\n", encoding="utf-8")
+    config = "environments:\n  staging: {credentials_prefix: STAGING_}\n"
+    (project / "trackersync.yaml").write_text(config, encoding="utf-8")
+    (project / "trackers.ids.json").write_text("{}", encoding="utf-8")
+    refused = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", where])
     assert refused.exit_code != 0
-    assert "taken" in refused.stderr
+    assert "nothing was sent" in refused.stderr or "Invalid value" in refused.stderr
     assert not (project / ".trackersync" / "emulator.ids.json").exists()  # nothing applied
+    assert (project / "trackersync.yaml").read_text(encoding="utf-8") == config
+    assert (project / "trackers.ids.json").read_text(encoding="utf-8") == "{}"

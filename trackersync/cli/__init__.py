@@ -23,8 +23,8 @@ from trackersync.cli.common import (
     AppContext,
     exit_interrupted,
     install_signal_handlers,
-    interrupt_of,
 )
+from trackersync.entry import interrupt_of
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -219,6 +219,9 @@ class TrackersyncGroup(click.Group):
         except KeyboardInterrupt as exc:  # raised past click's own handler
             exit_interrupted(exc)
         except Exception as exc:  # a bug: one line for the user, the traceback with -vv
+            interrupt = interrupt_of(exc)  # unless a signal is behind it (see interrupt_of)
+            if interrupt is not None:
+                exit_interrupted(interrupt)
             import logging
 
             logging.getLogger("trackersync").debug("internal error", exc_info=True)

@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from trackersync.entry import Terminated, ignore_further_signals
+from trackersync.entry import Terminated, ignore_further_signals, interrupt_of
 from trackersync.errors import TrackersyncError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,23 +116,6 @@ class AppContext:
         from trackersync.definitions.config_loader import find_project_root
 
         return find_project_root(Path.cwd())
-
-
-def interrupt_of(exc: BaseException) -> KeyboardInterrupt | None:
-    """The Ctrl-C (or :class:`Terminated`) behind ``exc``: itself, or in its cause/context.
-
-    click turns a Ctrl-C into :class:`click.exceptions.Abort` (``from`` it in
-    ``Command.main``, with it as context in ``click.confirm``); apply turns it into an
-    :class:`~trackersync.errors.ApplyError` after flushing its report.
-    """
-    seen: BaseException | None = exc
-    for _ in range(10):  # cause/context chains are short; never loop on a cycle
-        if seen is None:
-            return None
-        if isinstance(seen, KeyboardInterrupt):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
 
 
 def exit_interrupted(interrupt: KeyboardInterrupt) -> NoReturn:
