@@ -38,6 +38,8 @@ CASES: dict[str, tuple[str, str, str | tuple[str, ...]]] = {
                         "expanded"),
     "alias-count": ("many.yaml", "a: &a x\nname: X\nvocabulary: [" + ", ".join(["*a"] * 1500)
                     + "]\n", "many.yaml:3:4014: error: more than 1,000 aliases"),
+    "unknown-key": ("key.yaml", "? " + "k" * 7_000_000 + "\n: v\n",
+                    'key.yaml:1:3: error: tracker: unknown key "kkkkkkkkkk'),
     "file-size": ("big.yaml", "name: X\nvocabulary:\n" + "  - word\n" * 1_200_000,
                   "big.yaml:1:1: error: file is larger than 8 MB"),
     "power": ("p.yaml.j2", "name: X\nvocabulary:\n  - {{ 9**(9**9) }}\n",

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from trackersync.config import Config
+from trackersync.definitions.checks import shown
 from trackersync.definitions.labels import label_for
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.yamlnodes import YamlProblem, compose, read_text
@@ -145,7 +146,7 @@ def load_conversation(path: Path, root: Path, defined: set[str], rep: Reporter) 
         return None
     for key in data:
         if key not in ("source", "name", "messages"):
-            rep.add("test-file", f"unknown key '{key}' (allowed: source, name, messages)",
+            rep.add("test-file", f"unknown key {shown(str(key))} (allowed: source, name, messages)",
                     at(key))
     test_file = TestFile(label=label, path=path, source=_text(data.get("source")))
     reported = len(rep.problems)
@@ -175,8 +176,8 @@ def _message(item: Any, index: int, at: Any, defined: set[str],
         return None
     extra = sorted(set(item) - {"text", "expect"})
     if extra:
-        rep.add("test-file", f"message {index + 1}: unknown key '{extra[0]}' (allowed: text, "
-                "expect)", at("messages", index, extra[0]))
+        rep.add("test-file", f"message {index + 1}: unknown key {shown(str(extra[0]))} "
+                "(allowed: text, expect)", at("messages", index, extra[0]))
     expect = item.get("expect")
     if expect is None:
         return TestMessage(text=text, source=at("messages", index, "text"))

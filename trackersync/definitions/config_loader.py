@@ -208,13 +208,16 @@ def _unknown(loc: tuple[Any, ...]) -> str:
         return (f'"{key}" is the older name of "{_OLDER_NAMES[key]}" and both are set; '
                 f'keep only "{_OLDER_NAMES[key]}"')
     from trackersync.definitions import config_schema
+    from trackersync.definitions.checks import shown
+    from trackersync.definitions.files import HINT_MAX
 
     allowed = _fields_at(config_schema.Config, loc[:-1])
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    close = (difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+             if len(key) <= HINT_MAX else [])
     hint = f'; did you mean "{close[0]}"?' if close else ""
     where = ".".join(str(p) for p in loc[:-1])
     scope = f" in {where}" if where else ""
-    return f'unknown key "{key}"{scope}{hint} (allowed: {", ".join(allowed)})'
+    return f'unknown key {shown(key)}{scope}{hint} (allowed: {", ".join(allowed)})'
 
 
 def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:

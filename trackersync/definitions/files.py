@@ -18,6 +18,9 @@ from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, re
 from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef, normalise_vocabulary
 from trackersync.text import nfc
 
+#: The longest unknown key that gets a "did you mean" hint (every allowed key is shorter).
+HINT_MAX = 64
+
 #: The file name ending of a tracker template (rendered with jinja2, then read as YAML).
 TEMPLATE_SUFFIX = ".j2"
 
@@ -292,12 +295,20 @@ class _FileReader:
         label: str,
         tracker: str | None = None,
     ) -> None:
-        """Report an unknown key; ``tracker`` is the tracker's name when known."""
+        """Report an unknown key; ``tracker`` is the tracker's name when known.
+
+        The key is quoted as :func:`~trackersync.definitions.checks.shown` quotes names (cut
+        when long, masked when it looks like a secret), and only a key of at most
+        :data:`HINT_MAX` characters gets a "did you mean" hint: matching a key of
+        megabytes against the allowed ones would take hundreds of MB.
+        """
         import difflib
 
-        close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+        text = str(key)
+        close = (difflib.get_close_matches(text, list(allowed), n=1, cutoff=0.6)
+                 if len(text) <= HINT_MAX else [])
         hint = f'; did you mean "{close[0]}"?' if close else ""
-        self.rep.add("unknown-key", f'{label}: unknown key "{key}"{hint} (allowed: '
+        self.rep.add("unknown-key", f"{label}: unknown key {shown(text)}{hint} (allowed: "
                      f"{', '.join(allowed)})", self.at((*parent, key), key=True), tracker)
 
 
