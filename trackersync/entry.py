@@ -137,13 +137,13 @@ def run() -> NoReturn:
             from trackersync.cli import main
 
             main()
-        except KeyboardInterrupt as interrupt:  # during imports or before click took over
-            stop(interrupt)
-        except RuntimeError as error:  # one Python wrapped while it created a class
-            behind = interrupt_of(error)
-            if behind is None:
+        # During imports or before click took over; a RuntimeError when Python wrapped the
+        # signal while it created a class (see interrupt_of).
+        except (KeyboardInterrupt, RuntimeError) as error:
+            interrupt = interrupt_of(error)
+            if interrupt is None:
                 raise
-            stop(behind)
+            stop(interrupt)
         finally:  # the program has ended: a signal now must not break the exit
             ignore_further_signals()
     except SystemExit as status:

@@ -43,6 +43,24 @@ _GUID_END = re.compile(
 _GUID_WORD = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
+#: The longest unknown key that gets a "did you mean" hint (every allowed key is shorter):
+#: matching a key of megabytes against the allowed ones would take hundreds of MB.
+HINT_MAX = 64
+
+
+def did_you_mean(key: str, allowed: Sequence[str]) -> str:
+    """``'; did you mean "name"?'`` for an unknown ``key`` close to one of ``allowed``.
+
+    Empty when none is close, or when ``key`` is longer than :data:`HINT_MAX`.
+    """
+    if len(key) > HINT_MAX:
+        return ""
+    import difflib
+
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    return f'; did you mean "{close[0]}"?' if close else ""
+
+
 def shown(text: str, limit: int = 60) -> str:
     """Quote a phrase or name for a message: masked if secret-looking, cut if long,
     invisible characters and unusual spaces shown as ``<U+200B>``.

@@ -13,7 +13,6 @@ is not sure, the file goes through pydantic, so every message is pydantic's.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -208,13 +207,10 @@ def _unknown(loc: tuple[Any, ...]) -> str:
         return (f'"{key}" is the older name of "{_OLDER_NAMES[key]}" and both are set; '
                 f'keep only "{_OLDER_NAMES[key]}"')
     from trackersync.definitions import config_schema
-    from trackersync.definitions.checks import shown
-    from trackersync.definitions.files import HINT_MAX
+    from trackersync.definitions.checks import did_you_mean, shown
 
     allowed = _fields_at(config_schema.Config, loc[:-1])
-    close = (difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-             if len(key) <= HINT_MAX else [])
-    hint = f'; did you mean "{close[0]}"?' if close else ""
+    hint = did_you_mean(key, allowed)
     where = ".".join(str(p) for p in loc[:-1])
     scope = f" in {where}" if where else ""
     return f'unknown key {shown(key)}{scope}{hint} (allowed: {", ".join(allowed)})'

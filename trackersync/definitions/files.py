@@ -11,15 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackersync.definitions.checks import Entry, shown
+from trackersync.definitions.checks import Entry, did_you_mean, shown
 from trackersync.definitions.rules import Reporter
 from trackersync.definitions.shape import TESTS_KEYS, TRACKER_KEYS, TrackerFields, quick_tracker
 from trackersync.definitions.yamlnodes import Document, YamlProblem, compose, read_text
 from trackersync.model import BehaviourSentence, DesiredTracker, SourceRef, normalise_vocabulary
 from trackersync.text import nfc
-
-#: The longest unknown key that gets a "did you mean" hint (every allowed key is shorter).
-HINT_MAX = 64
 
 #: The file name ending of a tracker template (rendered with jinja2, then read as YAML).
 TEMPLATE_SUFFIX = ".j2"
@@ -298,18 +295,13 @@ class _FileReader:
         """Report an unknown key; ``tracker`` is the tracker's name when known.
 
         The key is quoted as :func:`~trackersync.definitions.checks.shown` quotes names (cut
-        when long, masked when it looks like a secret), and only a key of at most
-        :data:`HINT_MAX` characters gets a "did you mean" hint: matching a key of
-        megabytes against the allowed ones would take hundreds of MB.
+        when long, masked when it looks like a secret), with a hint when it is short and
+        close to an allowed one (:func:`~trackersync.definitions.checks.did_you_mean`).
         """
-        import difflib
-
         text = str(key)
-        close = (difflib.get_close_matches(text, list(allowed), n=1, cutoff=0.6)
-                 if len(text) <= HINT_MAX else [])
-        hint = f'; did you mean "{close[0]}"?' if close else ""
-        self.rep.add("unknown-key", f"{label}: unknown key {shown(text)}{hint} (allowed: "
-                     f"{', '.join(allowed)})", self.at((*parent, key), key=True), tracker)
+        self.rep.add("unknown-key", f"{label}: unknown key {shown(text)}"
+                     f"{did_you_mean(text, allowed)} (allowed: {', '.join(allowed)})",
+                     self.at((*parent, key), key=True), tracker)
 
 
 def _set(data: dict[str, Any], rel: tuple[Any, ...], text: str) -> None:
