@@ -349,7 +349,7 @@ def apply(
     from trackersync.planfile import load_plan
 
     if request.tracker_ids_out is not None:
-        _refuse_project_file(ws, request.tracker_ids_out)
+        _refuse_project_file(ws, request.tracker_ids_out, plan_file)
         _remove_stale(request.tracker_ids_out)
     saved = load_plan(plan_file) if plan_file is not None else None
     if saved is not None and saved.drift_only:
@@ -401,12 +401,13 @@ def apply(
         return ApplyOutcome(result.plan, report, result.state_path, client.request_count, ids)
 
 
-def _refuse_project_file(ws: Workspace, path: Path) -> None:
+def _refuse_project_file(ws: Workspace, path: Path, plan_file: Path | None) -> None:
     """Refuse a ``--tracker-ids-out`` path that is one of the project's own files.
 
     The config, a state record (any environment's, or the embedded emulator's), a file in
     the tracker or test folders: overwritten with the IDs, it would break every later
-    run (and the state record is also what ``ids_file`` names, an easy mix-up).
+    run (and the state record is also what ``ids_file`` names, an easy mix-up). Nor may
+    it be ``plan_file``, the saved plan being applied.
 
     Raises:
         ConfigError: ``path`` is such a file (the message names it); nothing was sent.
@@ -416,6 +417,9 @@ def _refuse_project_file(ws: Workspace, path: Path) -> None:
     config = load_config(ws)
     root = ws.project_root.resolve()
     target = path.resolve()
+    if plan_file is not None and target == plan_file.resolve():
+        raise ConfigError(f"{path}: is the saved plan being applied; --tracker-ids-out "
+                          "needs a file of its own; nothing was sent")
     records = {state_path(root, config.state_file, env).resolve()
                for env in (None, *config.environments)}
     configs = {(ws.config_path or root / name).resolve() for name in CONFIG_NAMES}
@@ -432,14 +436,24 @@ def _refuse_project_file(ws: Workspace, path: Path) -> None:
 def _remove_stale(path: Path) -> None:
     """Remove an earlier ``--tracker-ids-out`` file before anything else happens.
 
+    Only a regular file is removed (through a link: the file it points at, so the link
+    stays a link); what is written into rather than replaced (``/dev/stdout``, a pipe, a
+    device: :func:`trackersync.textfile.write_target`) is left as it is.
+
     Raises:
-        ConfigError: it exists and cannot be removed (the message names it).
+        ConfigError: ``path`` is a folder, or it exists and cannot be removed (the
+            message names it).
     """
-    try:
-        path.unlink(missing_ok=True)
-    except IsADirectoryError:
+    from trackersync.textfile import write_target
+
+    if path.is_dir():
         raise ConfigError(f"{path}: is a folder; --tracker-ids-out needs a file path; "
-                          "nothing was sent") from None
+                          "nothing was sent")
+    replaced, written_into = write_target(path)
+    if written_into:
+        return
+    try:
+        replaced.unlink(missing_ok=True)
     except NotADirectoryError:
         raise ConfigError(f"{path}: a folder on its path is a file; nothing was sent") from None
     except OSError as exc:

@@ -369,3 +369,26 @@ def test_action_args_input_with_unbalanced_quotes_is_one_error_and_sets_exit_cod
     assert proc.stdout.strip() == ("::error title=trackersync::cannot parse the args input: "
                                    "No closing quotation (unbalanced quotes?)")
     assert out.read_text() == "exit-code=1\n"
+
+
+def test_an_apply_step_that_writes_no_ids_publishes_none_left_by_an_earlier_step(
+    tmp_path: Path
+) -> None:
+    """`args: --help` makes apply exit 0 without touching the IDs file: an earlier step's
+    list in the same runner temp folder must not be published as this step's."""
+    script = Path(__file__).resolve().parents[2] / ".github" / "actions" / "trackersync" / "run.sh"
+    runner_temp = tmp_path / "runner-temp"
+    (runner_temp / "trackersync").mkdir(parents=True)
+    (runner_temp / "trackersync" / "tracker-ids.json").write_text('{"trackers":[{"id":"1"}]}\n')
+    project = tmp_path / "project"
+    (project / "trackers").mkdir(parents=True)
+    output = tmp_path / "out"
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(output),
+           "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), "TS_COMMAND": "apply",
+           "TS_ARGS": "--help"}
+    done = subprocess.run(["bash", str(script)], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "--tracker-ids-out" in done.stdout  # apply's help: it ran and exited 0
+    assert "tracker-ids=" not in output.read_text(encoding="utf-8")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -96,3 +99,35 @@ def test_a_path_that_is_not_a_file_of_its_own_is_refused_before_anything_is_sent
     assert not (project / ".trackersync" / "emulator.ids.json").exists()  # nothing applied
     assert (project / "trackersync.yaml").read_text(encoding="utf-8") == config
     assert (project / "trackers.ids.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_the_saved_plan_being_applied_is_refused_and_kept(project: Path) -> None:
+    assert invoke(["--emulator", "plan", "--out", "plan.json"]).exit_code == 0
+    saved = (project / "plan.json").read_text(encoding="utf-8")
+    refused = invoke(["--emulator", "apply", "plan.json", "--tracker-ids-out", "plan.json"])
+    assert refused.exit_code == 1
+    assert "is the saved plan being applied" in refused.stderr
+    assert (project / "plan.json").read_text(encoding="utf-8") == saved
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX links and pipes")
+def test_a_link_stays_a_link_and_a_pipe_is_written_into(project: Path) -> None:
+    target = project / "elsewhere.json"
+    target.write_text("older\n", encoding="utf-8")
+    link = project / "link.json"
+    link.symlink_to(target)
+    applied = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", str(link)])
+    assert applied.exit_code == 0, applied.output
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == ids_now()
+
+    pipe = project / "pipe"
+    os.mkfifo(pipe)
+    read: list[str] = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    again = invoke(["--emulator", "apply", "--auto-approve", "--tracker-ids-out", str(pipe)])
+    reader.join(timeout=30)
+    assert again.exit_code == 0, again.output
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)  # still the pipe, not a file in its place
+    assert read == [ids_now()]

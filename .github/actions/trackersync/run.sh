@@ -162,7 +162,9 @@ case "$command" in
     # stderr too: a failed apply prints its status table and "Apply result: …" there.
     # --tracker-ids-out: after a verified apply, the IDs of the trackers the files
     # define, exactly what `trackersync ids` prints, from apply's own read-back (no
-    # request); apply removes the file first and writes it only when it succeeds.
+    # request); written only when apply succeeds. Removed here too: an apply that never
+    # gets that far (args with --help) must not leave an earlier step's list to publish.
+    rm -f "$out_dir/tracker-ids.json"
     trackersync apply --auto-approve "${target[@]}" "${env_args[@]}" "${extra[@]}" \
       --tracker-ids-out "$out_dir/tracker-ids.json" 2>&1 | tee "$out_dir/apply.txt"
     rc=${PIPESTATUS[0]}
